@@ -1,0 +1,147 @@
+/**
+ * The error family of imgsync. Every error a caller can act on is one of these, carrying
+ * the facts (file, line, column, registry, repository, HTTP status, remote) as fields, and
+ * a message that names what failed in one readable line. Front ends map `code` to exit
+ * codes: `YAML_SYNTAX` and `CONFIG` are input errors (exit 2), `REGISTRY` and `GIT` are
+ * remote failures (exit 3).
+ *
+ * Messages never contain a secret: anything that may echo a server's words goes through
+ * {@link redactSecrets} first.
+ */
+export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT';
+
+export class ImgsyncError extends Error {
+  readonly code: ImgsyncErrorCode;
+  constructor(code: ImgsyncErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Malformed YAML: names the file and the 1-based line and column the parser stopped at. */
+export class YamlSyntaxError extends ImgsyncError {
+  readonly path: string;
+  readonly line: number;
+  readonly col: number;
+  /** The parser's own message, without the location prefix. */
+  readonly reason: string;
+  constructor(path: string, line: number, col: number, reason: string) {
+    super('YAML_SYNTAX', `${path}:${line}:${col}: ${reason}`);
+    this.path = path;
+    this.line = line;
+    this.col = col;
+    this.reason = reason;
+  }
+}
+
+/**
+ * An edit that the editor refuses: a path that does not exist, a node shared through an
+ * anchor, alias or merge key (editing it would silently change other entries), or a value
+ * of a type that cannot be written.
+ */
+export class YamlEditError extends ImgsyncError {
+  readonly path: string;
+  readonly keyPath: readonly unknown[];
+  constructor(path: string, keyPath: readonly unknown[], reason: string) {
+    super('YAML_EDIT', `${path}: cannot edit ${formatKeyPath(keyPath)}: ${reason}`);
+    this.path = path;
+    this.keyPath = keyPath;
+  }
+}
+
+/** Invalid configuration: names the config file and, where known, the line and column. */
+export class ConfigError extends ImgsyncError {
+  readonly path: string | undefined;
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+  constructor(message: string, where: { path?: string; line?: number; col?: number } = {}) {
+    const loc = where.path
+      ? `${where.path}${where.line ? `:${where.line}${where.col ? `:${where.col}` : ''}` : ''}: `
+      : '';
+    super('CONFIG', `${loc}${message}`);
+    this.path = where.path;
+    this.line = where.line;
+    this.col = where.col;
+  }
+}
+
+/** A registry call that failed: names the registry, the repository and the HTTP status. */
+export class RegistryError extends ImgsyncError {
+  readonly registry: string;
+  readonly repository: string | undefined;
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    where: { registry: string; repository?: string; status?: number },
+    options?: { cause?: unknown },
+  ) {
+    const what = where.repository ? `${where.registry}/${where.repository}` : where.registry;
+    const status = where.status ? ` (HTTP ${where.status})` : '';
+    super('REGISTRY', redactSecrets(`registry ${what}${status}: ${message}`), options);
+    this.registry = where.registry;
+    this.repository = where.repository;
+    this.status = where.status;
+  }
+}
+
+/** A git or GitHub call that failed: names the remote (without credentials) and the step. */
+export class GitError extends ImgsyncError {
+  readonly remote: string | undefined;
+  readonly step: string;
+  readonly status: number | undefined;
+  constructor(
+    step: string,
+    message: string,
+    where: { remote?: string; status?: number; secrets?: readonly string[] } = {},
+    options?: { cause?: unknown },
+  ) {
+    const remote = where.remote ? ` ${stripUrlCredentials(where.remote)}` : '';
+    const status = where.status ? ` (HTTP ${where.status})` : '';
+    super('GIT', redactSecrets(`git ${step}${remote}${status}: ${message}`, where.secrets), options);
+    this.remote = where.remote ? stripUrlCredentials(where.remote) : undefined;
+    this.step = step;
+    this.status = where.status;
+  }
+}
+
+/** A format adapter that cannot read a file's layout. */
+export class FormatError extends ImgsyncError {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('FORMAT', `${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/** `images[0].tags[1]` for a key path, as users see it in messages. */
+export function formatKeyPath(keyPath: readonly unknown[]): string {
+  let out = '';
+  for (const key of keyPath) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(document root)';
+}
+
+/** Removes `user:password@` from a URL so that it can be shown. */
+export function stripUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+
+/**
+ * Replaces known secrets and anything shaped like a credential (Bearer/Basic values,
+ * `user:pass@` in URLs, `token=` query parameters, GitHub token prefixes) with `***`.
+ * Applied to every message that may carry a server's words.
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@')
+    .replace(/([?&](?:access_)?token=)[^&\s]+/gi, '$1***')
+    .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***');
+}
