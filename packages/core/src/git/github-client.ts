@@ -1,0 +1,77 @@
+/**
+ * The GitHub REST client: Octokit with the retry plugin (server errors, with backoff) and
+ * the throttling plugin (primary and secondary rate limits, honouring `Retry-After`).
+ * Silent: core never prints, so Octokit's default console logger is replaced.
+ */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { GitError } from '../errors.js';
+
+export const GitHubClient = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof GitHubClient>;
+
+export interface GitHubClientOptions {
+  token: string;
+  /** `https://api.github.com` (default), or `https://HOST/api/v3` for GitHub Enterprise Server. */
+  baseUrl?: string;
+  /** Replaces the global `fetch` (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Retries of a rate-limited request before giving up; default 2. */
+  rateLimitRetries?: number;
+}
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * @example
+ * const github = createGitHubClient({ token, baseUrl: 'https://ghe.example.com/api/v3' });
+ */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const retries = options.rateLimitRetries ?? 2;
+  return new GitHubClient({
+    auth: options.token,
+    baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    userAgent: 'imgsync',
+    log: silent,
+    request: options.fetch ? { fetch: options.fetch } : {},
+    throttle: {
+      onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries,
+      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < retries,
+    },
+  });
+}
+
+export interface GitHubRepo {
+  owner: string;
+  repo: string;
+  /** REST API base URL guessed from the host: api.github.com, or `/api/v3` on Enterprise. */
+  apiBaseUrl: string;
+}
+
+/**
+ * `owner`/`repo` and the API base from a clone URL.
+ *
+ * @example
+ * parseGitHubUrl('https://github.com/lablup/backend.ai.git')
+ * // { owner: 'lablup', repo: 'backend.ai', apiBaseUrl: 'https://api.github.com' }
+ */
+export function parseGitHubUrl(url: string): GitHubRepo {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new GitError('pull-request', `cannot tell owner/repo from ${url}; pass owner and repo`);
+  }
+  const parts = parsed.pathname.replace(/\.git\/?$/, '').split('/').filter(Boolean);
+  if (parts.length < 2) {
+    throw new GitError('pull-request', `cannot tell owner/repo from ${url}; pass owner and repo`);
+  }
+  const [owner, repo] = parts.slice(-2) as [string, string];
+  const apiBaseUrl =
+    parsed.hostname === 'github.com' || parsed.hostname === 'www.github.com'
+      ? 'https://api.github.com'
+      : `${parsed.protocol}//${parsed.host}/api/v3`;
+  return { owner, repo, apiBaseUrl };
+}

@@ -1,0 +1,31 @@
+/**
+ * Git delivery: commit and push without a git executable or ssh (isomorphic-git over
+ * HTTPS with a token), or push a branch and open a pull request on GitHub.
+ */
+export { deliver, openTarget } from './deliver.js';
+export type { DeliverOptions, DeliverResult, DeliveryMode, DeliveryTarget, PullRequestSettings } from './deliver.js';
+export { Checkout } from './checkout.js';
+export { cloneShallow } from './clone.js';
+export type { CloneOptions } from './clone.js';
+export { openCheckout } from './open-checkout.js';
+export type { OpenCheckoutOptions } from './open-checkout.js';
+export { commitFiles } from './commit.js';
+export type { CommitFilesOptions, CommitFilesResult } from './commit.js';
+export { buildCommitMessage, buildSubject, buildBody, describeChange } from './commit-message.js';
+export type { CommitMessageOptions } from './commit-message.js';
+export { upsertPullRequest } from './pull-request.js';
+export type { PullRequestResult, UpsertPullRequestOptions } from './pull-request.js';
+export { createGitHubClient, parseGitHubUrl, GitHubClient } from './github-client.js';
+export type { GitHubClientOptions, GitHubRepo } from './github-client.js';
+export { tokenAuth, secretsOf } from './auth.js';
+export type {
+  ChangeKind,
+  ChangeSummary,
+  EditFunction,
+  EditResult,
+  FileContent,
+  GitAuthor,
+  GitCredentials,
+  GitIo,
+  ReadFile,
+} from './types.js';

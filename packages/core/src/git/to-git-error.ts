@@ -1,0 +1,60 @@
+/**
+ * Turns whatever isomorphic-git, the HTTP layer or Octokit threw into one {@link GitError}
+ * a user can act on: the step, the remote without credentials, the HTTP status, and a
+ * short reason with every secret redacted.
+ *
+ * The original error is deliberately not attached as `cause`: its `data` may hold the
+ * server's raw reply (which may echo a credential), and a front end printing the cause
+ * chain would leak it.
+ */
+import { GitError, redactSecrets } from '../errors.js';
+
+export interface GitErrorContext {
+  remote?: string;
+  secrets: readonly string[];
+}
+
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  status?: unknown;
+  data?: { statusCode?: unknown; statusMessage?: unknown; response?: unknown; reason?: unknown };
+}
+
+export function toGitError(step: string, error: unknown, context: GitErrorContext): GitError {
+  if (error instanceof GitError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  const where = { remote: context.remote, secrets: context.secrets };
+  const message = redactSecrets(String(e.message ?? error), context.secrets);
+
+  if (e.code === 'HttpError') {
+    const status = Number(e.data?.statusCode) || undefined;
+    const serverSaid = redactSecrets(String(e.data?.response ?? '').trim(), context.secrets)
+      .split('\n', 1)[0]!
+      .slice(0, 200);
+    const reason =
+      status === 401 || status === 403
+        ? 'authentication failed: the server rejected the token; check that it is valid and allows pushing to this repository'
+        : status === 404
+          ? 'repository not found (or the token cannot see it)'
+          : `the server answered ${String(e.data?.statusMessage ?? 'an error')}${serverSaid ? `: ${serverSaid}` : ''}`;
+    return new GitError(step, reason, { ...where, status });
+  }
+  if (e.code === 'GitPushError') {
+    return new GitError(step, `the server refused the update:${message.replace(/^[^:]*:/, '')}`, where);
+  }
+  if (e.code === 'PushRejectedError') {
+    return new GitError(step, 'rejected: the remote branch moved on (not a fast-forward)', where);
+  }
+  if (e.code === 'NotFoundError') {
+    return new GitError(step, `not found: ${message}`, where);
+  }
+  if (e.code === 'SmartHttpError') {
+    return new GitError(step, 'the URL does not serve git over smart HTTP (is it the repository URL?)', where);
+  }
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+    return new GitError(step, `cannot reach the server (${e.code})`, where);
+  }
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  return new GitError(step, message, { ...where, status });
+}

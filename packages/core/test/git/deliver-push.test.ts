@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GitError } from '../../src/errors.js';
+import { deliver } from '../../src/git/index.js';
+import type { EditFunction } from '../../src/git/index.js';
+import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
+import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
+import { findToken } from '../helpers/git/secret-scan.js';
+
+const token = 'ghp_TestToken0123456789abcdefABCDEF01';
+const author = { name: 'imgsync', email: 'imgsync@example.test' };
+const metadata = `images:
+  - name: python
+    tags:
+      - ["latest",     ":3.6-ubuntu"]      # alias
+      - ["3.6-ubuntu", "ca7b9f52b6c2"]     # id
+  - name: ruby
+    tags:
+      - ["2.7", "0123456789ab"]
+`;
+
+/** Replaces one image id in the file the way the engine would: recomputed from what it reads. */
+function setImageId(tag: string, id: string): EditFunction {
+  return async (read) => {
+    const text = (await read('image-metadata.yml')) ?? '';
+    const next = text.replace(new RegExp(`(\\["${tag}",\\s*")[0-9a-f]{12}`), `$1${id}`);
+    if (next === text) return { files: [], changes: [] };
+    const old = /"([0-9a-f]{12})"/.exec(text.slice(text.indexOf(`["${tag}"`)))?.[1];
+    return {
+      files: [{ path: 'image-metadata.yml', content: next }],
+      changes: [{ file: 'image-metadata.yml', image: tag.startsWith('2') ? 'ruby' : 'python', tag, kind: 'updated', old, new: id }],
+    };
+  };
+}
+
+let root: string;
+let work: string;
+let server: GitServer;
+const captured: string[] = [];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'imgsync-git-root-'));
+  work = mkdtempSync(join(tmpdir(), 'imgsync-git-work-'));
+  server = await startGitServer({ root, token });
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+afterEach(() => {
+  expect(findToken(token, [root, work], captured)).toEqual([]);
+  captured.length = 0;
+});
+
+describe('deliver (push mode, shallow temp clone)', () => {
+  it('clones shallow, commits only the edited file and pushes it', async () => {
+    const bare = createBareRepo(root, 'basic', { 'image-metadata.yml': metadata, 'README.md': '# r\n' });
+    let cloneDirHadToken: string[] = ['not checked'];
+    const result = await deliver({
+      target: { url: server.url('basic'), branch: 'main' },
+      token,
+      author,
+      io: { tmpDir: work },
+      edit: async (read) => {
+        cloneDirHadToken = findToken(token, [work]);
+        return setImageId('3.6-ubuntu', '1d2f3e4a5b6c')(read);
+      },
+    });
+    expect(cloneDirHadToken).toEqual([]);
+    expect(result.pushed).toBe(true);
+    expect(result.branch).toBe('main');
+    expect(result.files).toEqual(['image-metadata.yml']);
+    expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(result.commit);
+    expect(showFile(bare, 'main', 'image-metadata.yml')).toBe(metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c'));
+    expect(gitCli(bare, 'log', '-1', '--format=%an <%ae>%n%B', 'main')).toBe(
+      'imgsync <imgsync@example.test>\nchore(images): update python 3.6-ubuntu\n\n- update python 3.6-ubuntu: ca7b9f52b6c2 -> 1d2f3e4a5b6c\n\n',
+    );
+    expect(gitCli(bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('image-metadata.yml');
+    expect(gitCli(bare, 'fsck', '--no-dangling').trim()).toBe('');
+  });
+
+  it('makes no commit and no push when nothing changed', async () => {
+    const bare = createBareRepo(root, 'noop', { 'image-metadata.yml': metadata });
+    const before = gitCli(bare, 'rev-parse', 'main').trim();
+    server.resetTraffic();
+    const result = await deliver({
+      target: { url: server.url('noop') },
+      token,
+      author,
+      io: { tmpDir: work },
+      edit: async (read) => ({ files: [{ path: 'image-metadata.yml', content: (await read('image-metadata.yml'))! }], changes: [] }),
+    });
+    expect(result).toMatchObject({ pushed: false, commit: undefined, changes: [], branch: 'main' });
+    expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(before);
+  });
+
+  it('fails with a clear 401 error on a wrong token, without echoing it', async () => {
+    createBareRepo(root, 'auth', { 'image-metadata.yml': metadata });
+    const wrong = 'ghp_WrongToken9876543210zyxwvuZYXWVU99';
+    const error = await deliver({
+      target: { url: server.url('auth') },
+      token: wrong,
+      author,
+      io: { tmpDir: work },
+      edit: setImageId('3.6-ubuntu', '1d2f3e4a5b6c'),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    const gitError = error as GitError;
+    captured.push(gitError.message, String(gitError.stack));
+    expect(gitError.status).toBe(401);
+    expect(gitError.message).toMatch(/^git clone http:\/\/127\.0\.0\.1:\d+\/auth\.git \(HTTP 401\): authentication failed/);
+    expect(findToken(wrong, [work], [gitError.message, String(gitError.stack), JSON.stringify(gitError)])).toEqual([]);
+    expect(findToken(token, [work])).toEqual([]);
+  });
+});
