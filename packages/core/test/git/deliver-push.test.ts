@@ -1,40 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
-import type { EditFunction } from '../../src/git/index.js';
 import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
 import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
 import { findToken } from '../helpers/git/secret-scan.js';
+import { metadata, setImageId } from '../helpers/git/image-edits.js';
 
 const token = 'ghp_TestToken0123456789abcdefABCDEF01';
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
-const metadata = `images:
-  - name: python
-    tags:
-      - ["latest",     ":3.6-ubuntu"]      # alias
-      - ["3.6-ubuntu", "ca7b9f52b6c2"]     # id
-  - name: ruby
-    tags:
-      - ["2.7", "0123456789ab"]
-`;
-
-/** Replaces one image id in the file the way the engine would: recomputed from what it reads. */
-function setImageId(tag: string, id: string): EditFunction {
-  return async (read) => {
-    const text = (await read('image-metadata.yml')) ?? '';
-    const next = text.replace(new RegExp(`(\\["${tag}",\\s*")[0-9a-f]{12}`), `$1${id}`);
-    if (next === text) return { files: [], changes: [] };
-    const old = /"([0-9a-f]{12})"/.exec(text.slice(text.indexOf(`["${tag}"`)))?.[1];
-    return {
-      files: [{ path: 'image-metadata.yml', content: next }],
-      changes: [{ file: 'image-metadata.yml', image: tag.startsWith('2') ? 'ruby' : 'python', tag, kind: 'updated', old, new: id }],
-    };
-  };
-}
-
 let root: string;
 let work: string;
 let server: GitServer;
@@ -59,6 +35,7 @@ describe('deliver (push mode, shallow temp clone)', () => {
   it('clones shallow, commits only the edited file and pushes it', async () => {
     const bare = createBareRepo(root, 'basic', { 'image-metadata.yml': metadata, 'README.md': '# r\n' });
     let cloneDirHadToken: string[] = ['not checked'];
+    let shallow = false;
     const result = await deliver({
       target: { url: server.url('basic'), branch: 'main' },
       token,
@@ -66,10 +43,13 @@ describe('deliver (push mode, shallow temp clone)', () => {
       io: { tmpDir: work },
       edit: async (read) => {
         cloneDirHadToken = findToken(token, [work]);
-        return setImageId('3.6-ubuntu', '1d2f3e4a5b6c')(read);
+        shallow = readdirSync(work).some((d) => existsSync(join(work, d, '.git', 'shallow')));
+        return setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c')(read);
       },
     });
     expect(cloneDirHadToken).toEqual([]);
+    expect(shallow).toBe(true);
+    expect(readdirSync(work)).toEqual([]);
     expect(result.pushed).toBe(true);
     expect(result.branch).toBe('main');
     expect(result.files).toEqual(['image-metadata.yml']);
@@ -105,7 +85,7 @@ describe('deliver (push mode, shallow temp clone)', () => {
       token: wrong,
       author,
       io: { tmpDir: work },
-      edit: setImageId('3.6-ubuntu', '1d2f3e4a5b6c'),
+      edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c'),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     const gitError = error as GitError;
