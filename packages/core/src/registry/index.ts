@@ -1,0 +1,39 @@
+/**
+ * Public surface of the registry module: a live client for any registry (OCI Distribution
+ * API, Docker Hub API), a snapshot-backed source with the same interface, and the pieces
+ * a caller may want on their own (docker config credentials, manifest caches, validators).
+ * Everything else in this folder is internal.
+ */
+export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry-client.js';
+export {
+  createSnapshotSource,
+  parseSnapshot,
+  readSnapshotFile,
+  recordSnapshot,
+  serializeSnapshot,
+  type RegistrySnapshot,
+  type RecordSnapshotOptions,
+  type SnapshotTag,
+} from './snapshot.js';
+export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
+export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type ManifestCache } from './manifest-cache.js';
+export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
+export { normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
+export { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+export type { BackoffPolicy } from './retry.js';
+export {
+  DIGEST_PATTERN,
+  TAG_PATTERN,
+  type FetchLike,
+  type Platform,
+  type PlatformImage,
+  type RegistryCredentials,
+  type RegistrySource,
+  type RegistryStats,
+  type RegistryWarning,
+  type RepositoryList,
+  type ResolvedTag,
+  type ResolveOptions,
+  type TagInfo,
+  type TagList,
+} from './types.js';

@@ -1,0 +1,276 @@
+/**
+ * A registry frozen in a file: the same {@link RegistrySource} interface as a live client,
+ * answered from a snapshot, for offline runs, demos and reproducible tests.
+ * {@link recordSnapshot} writes one from a live client (`imgsync snapshot`).
+ *
+ * The format (JSON; YAML with the same shape is read too):
+ *
+ * ```json
+ * {
+ *   "version": 1,
+ *   "registry": "docker.io",
+ *   "recordedAt": "2024-05-01T12:00:00.000Z",
+ *   "repositories": {
+ *     "lablup/python": {
+ *       "tags": {
+ *         "3.6-ubuntu": {
+ *           "manifestDigest": "sha256:<64 hex>",
+ *           "mediaType": "application/vnd.oci.image.index.v1+json",
+ *           "imageId": "sha256:<64 hex>",
+ *           "pushedAt": "2024-04-30T08:00:00.000Z",
+ *           "platforms": [
+ *             { "os": "linux", "architecture": "amd64", "manifestDigest": "sha256:…", "imageId": "sha256:…" },
+ *             { "os": "linux", "architecture": "arm64", "variant": "v8", "manifestDigest": "sha256:…", "imageId": "sha256:…" }
+ *           ]
+ *         }
+ *       }
+ *     }
+ *   }
+ * }
+ * ```
+ *
+ * `imageId` at tag level is the image id of a single-platform image, or of the platform
+ * chosen when recording (linux/amd64 by default); `platforms` is empty for a
+ * single-platform image; `pushedAt` is present where the registry told it. A snapshot is
+ * input like any registry answer: invalid tags and digests are dropped with a warning.
+ */
+import * as nodeFs from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, RegistryError } from '../errors.js';
+import { choosePlatform, DEFAULT_PLATFORM, MEDIA_TYPES } from './manifest.js';
+import {
+  emptyStats,
+  type Platform,
+  type PlatformImage,
+  type RegistrySource,
+  type RegistryWarning,
+  type ResolvedTag,
+  type TagInfo,
+} from './types.js';
+import { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+
+export interface SnapshotTag {
+  manifestDigest: string;
+  mediaType?: string;
+  imageId?: string;
+  pushedAt?: string;
+  platforms?: Array<Platform & { manifestDigest: string; imageId?: string }>;
+}
+
+export interface RegistrySnapshot {
+  version: 1;
+  registry: string;
+  recordedAt?: string;
+  repositories: Record<string, { tags: Record<string, SnapshotTag> }>;
+}
+
+/**
+ * Parses snapshot text (JSON or YAML). Throws {@link ConfigError} naming `path` when the
+ * document is not a version-1 snapshot.
+ *
+ * @example const snapshot = parseSnapshot(await readFile('registry.snapshot.json', 'utf8'));
+ */
+export function parseSnapshot(text: string, path = '(snapshot)'): RegistrySnapshot {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`snapshot is neither JSON nor YAML: ${(error as Error).message}`, { path });
+  }
+  const doc = parsed as Partial<RegistrySnapshot> | null;
+  if (!doc || typeof doc !== 'object' || doc.version !== 1 || typeof doc.registry !== 'string' || !doc.repositories || typeof doc.repositories !== 'object') {
+    throw new ConfigError('not an imgsync registry snapshot (expected version: 1, registry, repositories)', { path });
+  }
+  return doc as RegistrySnapshot;
+}
+
+/** @example const snapshot = await readSnapshotFile('registry.snapshot.json'); */
+export async function readSnapshotFile(
+  path: string,
+  fs: { readFile(path: string, encoding: 'utf8'): Promise<string> } = nodeFs,
+): Promise<RegistrySnapshot> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read snapshot: ${(error as Error).message}`, { path });
+  }
+  return parseSnapshot(text, path);
+}
+
+/** Stable JSON text: keys in the order written, two-space indent, trailing newline. */
+export function serializeSnapshot(snapshot: RegistrySnapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
+/**
+ * A {@link RegistrySource} answering from a snapshot. Its stats count nothing: it makes
+ * no requests.
+ *
+ * @example
+ * const source = createSnapshotSource(await readSnapshotFile('registry.snapshot.json'));
+ * const { manifestDigest } = await source.resolveTag('lablup/python', '3.6-ubuntu');
+ */
+export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource {
+  const loadWarnings: RegistryWarning[] = [];
+  const repositories = new Map<string, Map<string, SnapshotTag>>();
+  for (const [repository, entry] of Object.entries(snapshot.repositories)) {
+    if (!isValidRepository(repository)) {
+      loadWarnings.push({ code: 'invalid-repository', message: `snapshot: skipped invalid repository ${JSON.stringify(repository)}` });
+      continue;
+    }
+    const tags = new Map<string, SnapshotTag>();
+    for (const [tag, value] of Object.entries(entry?.tags ?? {})) {
+      if (!isValidTag(tag)) {
+        loadWarnings.push({ code: 'invalid-tag', repository, message: `snapshot: skipped invalid tag ${JSON.stringify(tag)}` });
+        continue;
+      }
+      if (!isValidDigest(value?.manifestDigest)) {
+        loadWarnings.push({ code: 'invalid-digest', repository, tag, message: 'snapshot: skipped tag with an invalid manifestDigest' });
+        continue;
+      }
+      tags.set(tag, value);
+    }
+    repositories.set(repository, tags);
+  }
+  const warningsFor = (repository: string) => loadWarnings.filter((w) => w.repository === repository);
+
+  const platformsOf = (repository: string, tag: string, value: SnapshotTag, warnings: RegistryWarning[]): PlatformImage[] => {
+    const platforms: PlatformImage[] = [];
+    for (const p of value.platforms ?? []) {
+      if (!isValidDigest(p.manifestDigest) || (p.imageId !== undefined && !isValidDigest(p.imageId))) {
+        warnings.push({ code: 'invalid-digest', repository, tag, message: `snapshot: skipped platform ${p.os}/${p.architecture} with an invalid digest` });
+        continue;
+      }
+      platforms.push({
+        os: p.os,
+        architecture: p.architecture,
+        ...(p.variant ? { variant: p.variant } : {}),
+        manifestDigest: p.manifestDigest,
+        imageId: p.imageId,
+      });
+    }
+    return platforms;
+  };
+
+  const tagsOf = (repository: string): Map<string, SnapshotTag> => {
+    const tags = repositories.get(repository);
+    if (!tags) throw new RegistryError('repository not in the snapshot', { registry: snapshot.registry, repository, status: 404 });
+    return tags;
+  };
+
+  return {
+    registry: snapshot.registry,
+
+    async listRepositories(namespace) {
+      const prefix = namespace ? `${namespace.replace(/^\/+|\/+$/g, '')}/` : '';
+      const names = [...repositories.keys()].filter((name) => name.startsWith(prefix)).sort();
+      return { namespace: prefix.replace(/\/$/, ''), repositories: names, warnings: loadWarnings.filter((w) => w.code === 'invalid-repository') };
+    },
+
+    async listTags(repository) {
+      const warnings = warningsFor(repository);
+      const tags: TagInfo[] = [...tagsOf(repository)].map(([tag, value]) => {
+        const platforms = platformsOf(repository, tag, value, warnings);
+        return {
+          tag,
+          manifestDigest: value.manifestDigest,
+          ...(value.pushedAt ? { pushedAt: value.pushedAt } : {}),
+          ...(platforms.length ? { platforms } : {}),
+        };
+      });
+      return { repository, tags, warnings };
+    },
+
+    async resolveTag(repository, tag, options = {}): Promise<ResolvedTag> {
+      const value = tagsOf(repository).get(tag);
+      if (!value) throw new RegistryError(`manifest ${tag} not found in the snapshot`, { registry: snapshot.registry, repository, status: 404 });
+      const warnings: RegistryWarning[] = [];
+      const platforms = platformsOf(repository, tag, value, warnings);
+      const wanted = options.platform ?? DEFAULT_PLATFORM;
+      const platform = platforms.length ? choosePlatform(platforms, wanted) : undefined;
+      const imageId = platforms.length ? platform?.imageId : isValidDigest(value.imageId) ? value.imageId : undefined;
+      return {
+        repository,
+        tag,
+        manifestDigest: value.manifestDigest,
+        mediaType: value.mediaType ?? (platforms.length ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest),
+        platforms,
+        platform,
+        imageId,
+        warnings,
+      };
+    },
+
+    stats: emptyStats,
+  };
+}
+
+export interface RecordSnapshotOptions {
+  /** Namespaces whose repositories are all recorded (`lablup`). */
+  namespaces?: string[];
+  /** Repositories recorded in addition (`library/python`). */
+  repositories?: string[];
+  /** Which tags to record; default all. */
+  includeTag?: (repository: string, tag: string) => boolean;
+  /** Platform whose image id becomes the tag-level `imageId`; default linux/amd64. */
+  platform?: Platform;
+  now?: () => Date;
+}
+
+/**
+ * Records a snapshot from a live source: lists the namespaces' repositories, their tags,
+ * and resolves every included tag (concurrently, within the client's own limit). Returns
+ * the snapshot and every warning met on the way.
+ *
+ * @example
+ * const client = createRegistryClient({ registry: 'docker.io' });
+ * const { snapshot } = await recordSnapshot(client, { namespaces: ['lablup'] });
+ * await writeFile('registry.snapshot.json', serializeSnapshot(snapshot));
+ */
+export async function recordSnapshot(
+  source: RegistrySource,
+  options: RecordSnapshotOptions,
+): Promise<{ snapshot: RegistrySnapshot; warnings: RegistryWarning[] }> {
+  const warnings: RegistryWarning[] = [];
+  const names = new Set(options.repositories ?? []);
+  for (const namespace of options.namespaces ?? []) {
+    const listed = await source.listRepositories(namespace);
+    warnings.push(...listed.warnings);
+    for (const name of listed.repositories) names.add(name);
+  }
+  const repositories: RegistrySnapshot['repositories'] = {};
+  for (const repository of [...names].sort()) {
+    const listed = await source.listTags(repository);
+    warnings.push(...listed.warnings);
+    const included = listed.tags.filter((t) => options.includeTag?.(listed.repository, t.tag) ?? true);
+    const resolved = await Promise.all(
+      included.map((info) => source.resolveTag(listed.repository, info.tag, options.platform ? { platform: options.platform } : {})),
+    );
+    const tags: Record<string, SnapshotTag> = {};
+    resolved
+      .map((r, i) => [r, included[i]!] as const)
+      .sort(([a], [b]) => a.tag.localeCompare(b.tag))
+      .forEach(([r, info]) => {
+        warnings.push(...r.warnings);
+        tags[r.tag] = {
+          manifestDigest: r.manifestDigest,
+          mediaType: r.mediaType,
+          ...(r.imageId ? { imageId: r.imageId } : {}),
+          ...(info.pushedAt ? { pushedAt: info.pushedAt } : {}),
+          platforms: r.platforms.map((p) => ({
+            os: p.os,
+            architecture: p.architecture,
+            ...(p.variant ? { variant: p.variant } : {}),
+            manifestDigest: p.manifestDigest,
+            ...(p.imageId ? { imageId: p.imageId } : {}),
+          })),
+        };
+      });
+    repositories[listed.repository] = { tags };
+  }
+  return {
+    snapshot: { version: 1, registry: source.registry, recordedAt: (options.now?.() ?? new Date()).toISOString(), repositories },
+    warnings,
+  };
+}
