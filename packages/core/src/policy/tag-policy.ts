@@ -41,7 +41,12 @@ export interface TagPolicyOptions {
   include?: string | readonly string[];
   /** Regular expression(s); a tag matching any is dropped, even when included. */
   exclude?: string | readonly string[];
-  /** A semver range (`>=1.10 <2`, `^3`, `~1.2`), parsed loosely by the `semver` package. */
+  /**
+   * A semver range (`>=1.10 <2`, `^3`, `~1.2`), parsed loosely by the `semver` package.
+   * Tags are read by their leading version (`tagSemver`): `3.6-ubuntu` is 3.6.0,
+   * `1.10-py36-cuda9` is 1.10.0, `1.2.3-rc1` is the pre-release 1.2.3-rc.1 (excluded
+   * unless the range names a pre-release of 1.2.3), `latest` has no version and is dropped.
+   */
   semver?: string;
   /** Tag order; `semver` when a range is given, else `version`. */
   sort?: TagSort;
