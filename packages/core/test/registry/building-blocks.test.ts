@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, RegistryError } from '../../src/errors.js';
+import { credentialsFor, fileManifestCache, isValidDigest, isValidTag, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
+import { backoffDelay, parseRateLimitValue, parseRetryAfter } from '../../src/registry/retry.js';
+import { parseChallenge } from '../../src/registry/token-auth.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'imgsync-blocks-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const auth = (user: string, pass: string) => Buffer.from(`${user}:${pass}`).toString('base64');
+
+describe('credentialsFor (docker config.json)', () => {
+  it('matches a registry whatever scheme or path the key was written with', () => {
+    const config = { auths: { 'https://ghcr.io/v1/': { auth: auth('me', 'ghp_token') } } };
+    expect(credentialsFor(config, 'ghcr.io')).toEqual({ username: 'me', password: 'ghp_token' });
+    expect(credentialsFor(config, 'quay.io')).toBeUndefined();
+  });
+
+  it('finds Docker Hub under https://index.docker.io/v1/', () => {
+    const config = { auths: { 'https://index.docker.io/v1/': { auth: auth('hubber', 'p:a:ss') } } };
+    expect(credentialsFor(config, 'docker.io')).toEqual({ username: 'hubber', password: 'p:a:ss' });
+  });
+
+  it('returns identity tokens as such', () => {
+    expect(credentialsFor({ auths: { 'reg.example.com': { identitytoken: 'tok' } } }, 'reg.example.com')).toEqual({ identityToken: 'tok' });
+  });
+
+  it('says clearly that a credential store is not supported yet', () => {
+    expect(() => credentialsFor({ auths: { 'ghcr.io': {} }, credsStore: 'desktop' }, 'ghcr.io')).toThrow(RegistryError);
+    expect(() => credentialsFor({ credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io')).toThrow(/docker-credential-gh/);
+  });
+
+  it('reads a missing file as an empty config and malformed JSON as a ConfigError', async () => {
+    expect(await readDockerConfig(join(dir, 'missing.json'))).toEqual({});
+    await writeFile(join(dir, 'bad.json'), '{ nope');
+    await expect(readDockerConfig(join(dir, 'bad.json'))).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('retry timing', () => {
+  it('doubles the backoff up to its cap, with jitter between half and all of it', () => {
+    const policy = { baseMs: 100, capMs: 1_000 };
+    expect([0, 1, 2, 3, 4, 10].map((n) => backoffDelay(n, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(backoffDelay(3, policy, () => 0)).toBe(400);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3_000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+
+  it("reads Docker Hub's RateLimit values", () => {
+    expect(parseRateLimitValue('76;w=21600')).toEqual({ count: 76, windowSeconds: 21600 });
+    expect(parseRateLimitValue('5')).toEqual({ count: 5, windowSeconds: undefined });
+  });
+});
+
+describe('parseChallenge', () => {
+  it('reads a Bearer challenge with quoted parameters', () => {
+    expect(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/python:pull"')).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/python:pull' },
+    });
+    expect(parseChallenge('Basic realm="Registry Realm"')?.scheme).toBe('basic');
+    expect(parseChallenge('Negotiate')).toBeUndefined();
+  });
+});
+
+describe('validation and addresses', () => {
+  it('accepts only OCI tags and sha256 digests', () => {
+    expect(['latest', '3.6-ubuntu', '_x', 'a'.repeat(128)].every(isValidTag)).toBe(true);
+    expect(['', '-x', '.x', 'a'.repeat(129), 'a b', 'a:b'].some(isValidTag)).toBe(false);
+    expect(isValidDigest(`sha256:${'ab'.repeat(32)}`)).toBe(true);
+    expect(isValidDigest(`sha256:${'AB'.repeat(32)}`)).toBe(false);
+    expect(isValidDigest(`sha512:${'ab'.repeat(64)}`)).toBe(false);
+  });
+
+  it('maps docker.io to its registry host and keeps explicit http for local registries', () => {
+    expect(parseRegistryAddress('docker.io')).toMatchObject({ baseUrl: 'https://registry-1.docker.io', isDockerHub: true });
+    expect(parseRegistryAddress('ghcr.io')).toMatchObject({ baseUrl: 'https://ghcr.io', host: 'ghcr.io' });
+    expect(parseRegistryAddress('http://127.0.0.1:5000/')).toMatchObject({ baseUrl: 'http://127.0.0.1:5000', host: '127.0.0.1:5000' });
+    expect(() => parseRegistryAddress('https://user:pw@ghcr.io')).toThrow(ConfigError);
+  });
+});
+
+describe('fileManifestCache', () => {
+  it('persists entries atomically and reloads them in a new process-like instance', async () => {
+    const path = join(dir, 'cache.json');
+    const digest = `sha256:${'1'.repeat(64)}`;
+    const first = fileManifestCache(path);
+    await first.set(digest, { kind: 'image', mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: digest });
+    await first.flush();
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ version: 1, [digest]: { kind: 'image' } });
+    expect(await fileManifestCache(path).get(digest)).toMatchObject({ configDigest: digest });
+  });
+
+  it('treats a corrupt file as empty', async () => {
+    const path = join(dir, 'corrupt.json');
+    await writeFile(path, 'not json');
+    expect(await fileManifestCache(path).get(`sha256:${'1'.repeat(64)}`)).toBeUndefined();
+  });
+});
