@@ -20,7 +20,7 @@ import { buildBody, buildCommitMessage, buildSubject, type CommitMessageOptions 
 import { commitFiles } from './commit.js';
 import { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
 import { resolveIo } from './io.js';
-import { assertCleanPaths, fastForwardLocal, openCheckout } from './open-checkout.js';
+import { assertCleanPaths, changedPathsBetween, fastForwardLocal, openCheckout } from './open-checkout.js';
 import { upsertPullRequest, type PullRequestResult } from './pull-request.js';
 import { toGitError } from './to-git-error.js';
 import type { ChangeSummary, EditFunction, GitAuthor, GitCredentials, GitIo } from './types.js';
@@ -124,6 +124,7 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
   const now = resolveIo(options.io).now;
   const branch = checkout.branch;
+  const localHead = checkout.head;
   for (let attempt = 1; ; attempt++) {
     const edited = await options.edit(checkout.read);
     const made = await commitFiles({
@@ -137,7 +138,7 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
       now: now(),
     });
     if (!made) return { changes: [], commit: undefined, branch, pushed: false, files: [], attempts: attempt };
-    if (!checkout.temporary) await assertCleanPaths(checkout, made.changedPaths);
+    if (!checkout.temporary) await assertCleanPaths(checkout, await changedPathsBetween(checkout, localHead, made.oid));
 
     try {
       await checkout.pushCommit(made.oid, branch, false);
@@ -153,7 +154,7 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
       await moveToRemoteTip(checkout);
       continue;
     }
-    if (!checkout.temporary) await fastForwardLocal(checkout, made.oid);
+    if (!checkout.temporary) await fastForwardLocal(checkout, localHead, made.oid);
     return {
       changes: edited.changes,
       commit: made.oid,

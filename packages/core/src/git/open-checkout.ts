@@ -1,14 +1,16 @@
 /**
  * The user's own checkout (the CLI's default when run inside a repository). The commit is
  * built on the local branch tip; only after a successful direct push does the local
- * branch move to it, and the working tree and index follow (see {@link fastForwardLocal}).
+ * branch move to it, and the files that changed follow in the working tree and index
+ * (see {@link fastForwardLocal}).
  * Files the user has staged or modified are never swept into imgsync's commit.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as git from 'isomorphic-git';
 import { GitError } from '../errors.js';
 import { secretsOf, tokenAuth } from './auth.js';
 import { Checkout } from './checkout.js';
+import { readBlobAt } from './commit.js';
 import { resolveIo } from './io.js';
 import { splitRemoteUrl } from './remote-url.js';
 import { toGitError } from './to-git-error.js';
@@ -84,22 +86,51 @@ export async function assertCleanPaths(checkout: Checkout, paths: readonly strin
   }
 }
 
+/** Paths of files that differ between two commits (added, changed or deleted). */
+export async function changedPathsBetween(checkout: Checkout, from: string, to: string): Promise<string[]> {
+  const { fs, gitdir } = checkout;
+  const paths = await git.walk({
+    fs,
+    gitdir,
+    trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
+    map: async (filepath, [a, b]) => {
+      if (filepath === '.') return undefined;
+      const [typeA, typeB] = [await a?.type(), await b?.type()];
+      if (typeA === 'tree' && typeB === 'tree') return (await a!.oid()) === (await b!.oid()) ? null : undefined;
+      if (typeA === 'tree' || typeB === 'tree') return filepath;
+      return (await a?.oid()) === (await b?.oid()) ? undefined : filepath;
+    },
+  });
+  return (paths as (string | undefined)[]).filter((p): p is string => typeof p === 'string');
+}
+
 /**
- * After a direct push from a local checkout: moves the local branch to `to` and, when
- * that branch is checked out, brings the index and working tree along (isomorphic-git's
- * checkout refuses to overwrite uncommitted changes; the branch is then put back).
+ * After a direct push from a local checkout: moves the local branch from `from` to `to`
+ * and, when that branch is checked out, rewrites exactly the files that differ between
+ * the two commits in the working tree and the index. Nothing else is touched: the user's
+ * other staged or modified files stay as they were ({@link assertCleanPaths} has checked
+ * before the push that none of these paths had uncommitted changes).
  */
-export async function fastForwardLocal(checkout: Checkout, to: string): Promise<void> {
+export async function fastForwardLocal(checkout: Checkout, from: string, to: string): Promise<void> {
   const { fs, dir, gitdir, branch } = checkout;
-  const ref = `refs/heads/${branch}`;
-  const from = await git.resolveRef({ fs, gitdir, ref });
   const current = await git.currentBranch({ fs, dir });
-  await git.writeRef({ fs, gitdir, ref, value: to, force: true });
+  const paths = await changedPathsBetween(checkout, from, to);
+  await git.writeRef({ fs, gitdir, ref: `refs/heads/${branch}`, value: to, force: true });
   if (current !== branch) return;
   try {
-    await git.checkout({ fs, dir, ref: branch, noUpdateHead: true });
+    for (const filepath of paths) {
+      const target = join(dir, filepath);
+      const bytes = await readBlobAt(fs, gitdir, to, filepath);
+      if (bytes) {
+        await fs.promises.mkdir(dirname(target), { recursive: true });
+        await fs.promises.writeFile(target, bytes);
+        await git.add({ fs, dir, filepath });
+      } else {
+        await fs.promises.unlink(target).catch(() => undefined);
+        await git.remove({ fs, dir, filepath });
+      }
+    }
   } catch (error) {
-    await git.writeRef({ fs, gitdir, ref, value: from, force: true });
     throw toGitError('checkout', error, checkout.errorContext());
   }
 }

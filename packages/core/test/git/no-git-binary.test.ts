@@ -16,9 +16,12 @@ let work: string;
 let server: GitServer;
 
 /** esbuild, found through tsup (a root dev dependency) so the test needs nothing extra. */
-function loadEsbuild(): typeof import('esbuild') {
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<unknown>;
+}
+function loadEsbuild(): Esbuild {
   const require = createRequire(import.meta.url);
-  return createRequire(require.resolve('tsup'))('esbuild') as typeof import('esbuild');
+  return createRequire(require.resolve('tsup'))('esbuild') as Esbuild;
 }
 
 function runNode(script: string, options: SpawnOptions): Promise<{ status: number | null; stdout: string; stderr: string }> {
