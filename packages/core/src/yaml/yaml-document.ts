@@ -1,0 +1,220 @@
+/**
+ * One document of a YAML stream, editable in place. See `parseYaml` for the contract.
+ */
+import { CST, type Document } from 'yaml';
+import { YamlEditError } from '../errors.js';
+import { type Collection, isCollection, isScalarToken, isSequence, realItemIndexes, endsWithNewline, sourceToken, sourceTokensOf, trailingIndentation } from './cst-tokens.js';
+import { deleteItem } from './delete-item.js';
+import { type KeyPath, type MissingKey, type ResolvedPath, type SharingFacts, anchorsWithin, collectSharing, navigate } from './navigate.js';
+import { type ScalarValue } from './render-scalar.js';
+import { type NewValue, appendTrailing, isScalarValue, renderItem } from './render-item.js';
+import { fillEmptyValue, setScalarToken } from './set-scalar.js';
+
+export interface EditOptions {
+  /**
+   * Allow an edit that reaches a node through an alias or a merge key, or that changes
+   * an anchored node other entries refer to. Off by default, because such an edit
+   * silently changes those other entries too.
+   */
+  shared?: boolean;
+}
+
+export interface AddOptions extends EditOptions {
+  /** Insert before the entry now at this index instead of appending. */
+  index?: number;
+}
+
+export interface DocumentHost {
+  readonly path: string;
+  readonly newline: string;
+  /** Plain data of document `index` for the current text. */
+  data(index: number): unknown;
+  /** The composed `yaml` Document for the current text (nodes with ranges, comments). */
+  composed(index: number): Document.Parsed;
+  touched(): void;
+}
+
+export class YamlDocument {
+  /** The document's CST, edited in place. */
+  readonly cst: CST.Document;
+  readonly index: number;
+  #host: DocumentHost;
+  #sharing: SharingFacts | undefined;
+
+  constructor(cst: CST.Document, index: number, host: DocumentHost) {
+    this.cst = cst;
+    this.index = index;
+    this.#host = host;
+  }
+
+  /** The plain JS value at `keyPath`, with aliases and merge keys resolved; undefined if absent. */
+  getIn(keyPath: KeyPath): unknown {
+    let node: unknown = this.#host.data(this.index);
+    for (const key of keyPath) {
+      if (node instanceof Map) node = node.get(key) ?? node.get(String(key));
+      else if (Array.isArray(node) && typeof key === 'number') node = node[key];
+      else if (node && typeof node === 'object') node = (node as Record<string, unknown>)[String(key)];
+      else return undefined;
+    }
+    return node;
+  }
+
+  /** Whether `keyPath` leads to a value (possibly null). */
+  hasIn(keyPath: KeyPath): boolean {
+    if (keyPath.length === 0) return true;
+    const parent = this.getIn(keyPath.slice(0, -1));
+    const key = keyPath[keyPath.length - 1]!;
+    if (Array.isArray(parent)) return typeof key === 'number' && key >= 0 && key < parent.length;
+    return !!parent && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, String(key));
+  }
+
+  /** The composed `yaml` Document of this document (for ranges and comments). */
+  composed(): Document.Parsed {
+    return this.#host.composed(this.index);
+  }
+
+  /**
+   * Replaces the scalar at `keyPath` with `value`, keeping its quote style where safe.
+   * A missing last key of a mapping is added as a new pair styled like its siblings.
+   * Returns true when the text changed.
+   */
+  setIn(keyPath: KeyPath, value: ScalarValue, opts: EditOptions = {}): boolean {
+    if (!isScalarValue(value)) throw this.#error(keyPath, 'setIn writes scalar values; use deleteIn and addIn for collections');
+    const found = this.#navigate(keyPath, opts);
+    if ('key' in found) {
+      this.#add(found.collection, [found.key, value], undefined);
+      return true;
+    }
+    const last = found.steps[found.steps.length - 1];
+    const inFlow = found.steps.some((s) => s.collection.type === 'flow-collection');
+    const node = found.node;
+    if (!node) {
+      if (!last) throw this.#error(keyPath, 'the document is empty');
+      fillEmptyValue(last.collection, last.item, value, inFlow);
+      this.#changed(true);
+      return true;
+    }
+    if (node.type === 'alias') {
+      const token: CST.FlowScalar = { type: 'scalar', offset: -1, indent: node.indent, source: '', end: node.end ?? [] };
+      setScalarToken(token, value, inFlow, this.#host.newline);
+      if (last) last.item.value = token;
+      else this.cst.value = token;
+      this.#changed(true);
+      return true;
+    }
+    if (!isScalarToken(node)) throw this.#error(keyPath, `it is a ${describe(node)}, not a scalar`);
+    return this.#changed(setScalarToken(node, value, inFlow, this.#host.newline));
+  }
+
+  /**
+   * Adds an entry to the collection at `keyPath`, styled like its last entry (or the one
+   * before `opts.index`): same indentation, quote style per position and column
+   * alignment. For a mapping, `entry` is `[key, value]`.
+   */
+  addIn(keyPath: KeyPath, entry: NewValue, opts: AddOptions = {}): void {
+    const found = this.#navigate(keyPath, opts);
+    if ('key' in found) throw this.#error(keyPath, 'no such key');
+    const node = found.node;
+    if (!isCollection(node)) throw this.#error(keyPath, node ? `it is a ${describe(node)}, not a collection` : 'it is empty, not a collection');
+    if (!isSequence(node)) {
+      if (!Array.isArray(entry) || entry.length !== 2 || !isScalarValue(entry[0]))
+        throw this.#error(keyPath, 'adding to a mapping takes a [key, value] pair');
+      if (realItemIndexes(node).some((i) => node.items[i]!.key && CST.resolveAsScalar(node.items[i]!.key)?.value === String(entry[0])))
+        throw this.#error([...keyPath, String(entry[0])], 'the key exists already; use setIn');
+    }
+    this.#add(node, entry, opts.index);
+  }
+
+  /** Removes the entry at `keyPath` with its own line(s); comments around it stay. */
+  deleteIn(keyPath: KeyPath, opts: EditOptions = {}): void {
+    if (keyPath.length === 0) throw this.#error(keyPath, 'cannot delete the document root');
+    const found = this.#navigate(keyPath, opts);
+    if ('key' in found) throw this.#error(keyPath, 'no such key');
+    const last = found.steps[found.steps.length - 1]!;
+    const used = anchorsWithin(last.collection, last.item).filter((a) => this.#sharingFacts().aliasedAnchors.has(a));
+    if (used.length)
+      throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to; deleting it would leave them dangling`);
+    deleteItem(this.cst, last.collection, last.itemIndex);
+    this.#changed(true);
+  }
+
+  /** The document's current text. */
+  toString(): string {
+    return CST.stringify(this.cst);
+  }
+
+  #add(collection: Collection, entry: NewValue, index: number | undefined): void {
+    const real = realItemIndexes(collection);
+    if (index !== undefined && (!Number.isInteger(index) || index < 0 || index > real.length))
+      throw new YamlEditError(this.#host.path, [index], `insert index out of range 0..${real.length}`);
+    const at = index === undefined || index === real.length ? real.length : index;
+    const templateIdx = at > 0 ? real[at - 1] : real[0];
+    const template = templateIdx === undefined ? undefined : collection.items[templateIdx];
+    const siblings = real.map((i) => collection.items[i]!);
+    const item = renderItem(entry, { collection, template, siblings, newline: this.#host.newline });
+    const block = collection.type !== 'flow-collection';
+    let pos: number;
+    if (at === 0 && real.length > 0) {
+      pos = real[0]!;
+      const first = collection.items[pos]!;
+      if (block) {
+        // the old first entry's indentation sits in its parent: the new entry takes it
+        item.start = item.start.slice(1);
+        first.start = [sourceToken('space', ' '.repeat(collection.indent), collection.indent), ...first.start];
+      } else {
+        item.start = [];
+        first.start = [sourceToken('comma', ',', collection.indent), sourceToken('space', ' ', collection.indent), ...first.start];
+      }
+    } else if (real.length === 0) {
+      pos = 0;
+      if (!block) item.start = [];
+    } else {
+      pos = real[at - 1]! + 1;
+      const before = collection.items[pos - 1]!;
+      const indentOfNext = block ? trailingIndentation(before) : undefined;
+      if (indentOfNext) {
+        // the previous entry ends with the indentation of the line after it: that line
+        // now comes after the new entry, and so does its indentation
+        appendTrailing(item, sourceToken('space', indentOfNext.source));
+        indentOfNext.source = '';
+      } else if (block && !endsWithNewline(before)) {
+        // appending after the last line of a file without a final newline: keep it missing
+        item.start = [sourceToken('newline', this.#host.newline), ...item.start];
+        dropFinalNewline(item);
+      }
+    }
+    collection.items.splice(pos, 0, item);
+    this.#changed(true);
+  }
+
+  #navigate(keyPath: KeyPath, opts: EditOptions): ResolvedPath | MissingKey {
+    return navigate(this.cst, keyPath, () => this.#sharingFacts(), {
+      file: this.#host.path,
+      shared: opts.shared ?? false,
+    });
+  }
+
+  #sharingFacts(): SharingFacts {
+    return (this.#sharing ??= collectSharing(this.cst));
+  }
+
+  #changed(changed: boolean): boolean {
+    if (changed) this.#host.touched();
+    return changed;
+  }
+
+  #error(keyPath: KeyPath, reason: string): YamlEditError {
+    return new YamlEditError(this.#host.path, keyPath, reason);
+  }
+}
+
+function dropFinalNewline(item: CST.CollectionItem): void {
+  const last = [...sourceTokensOf(item)].reverse().find((t) => t.type === 'newline');
+  if (last) (last as CST.SourceToken).source = '';
+}
+
+function describe(token: CST.Token): string {
+  if (token.type === 'block-map' || (token.type === 'flow-collection' && !isSequence(token))) return 'mapping';
+  if (isCollection(token)) return 'sequence';
+  return token.type;
+}

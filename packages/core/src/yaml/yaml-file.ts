@@ -1,0 +1,163 @@
+/**
+ * `parseYaml` and `YamlFile`: a YAML file (one or more documents) that can be edited
+ * without being re-serialised.
+ *
+ * The text is parsed once into the `yaml` package's CST, which is lossless, and composed
+ * once into Documents, to report syntax errors up front. Edits then change CST tokens in
+ * place; `toString()` concatenates the tokens, so every byte outside the edited spans —
+ * comments, anchors, aliases, merge keys, quoting, column alignment, blank lines, CRLF
+ * line ends, a BOM, a missing final newline — comes back as it was.
+ */
+import { CST, Composer, isScalar, type Document, LineCounter, Parser, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
+import { YamlSyntaxError } from '../errors.js';
+import { detectNewline } from './cst-tokens.js';
+import { type AddOptions, type DocumentHost, type EditOptions, YamlDocument } from './yaml-document.js';
+import type { KeyPath } from './navigate.js';
+import type { ScalarValue } from './render-scalar.js';
+import type { NewValue } from './render-item.js';
+
+export interface ParseYamlOptions {
+  /** Shown in errors; defaults to `<input>`. */
+  path?: string;
+  /**
+   * Collect syntax errors in `file.errors` instead of throwing. For text that is only
+   * nearly YAML, such as a Helm template: it still round-trips byte for byte, and the
+   * well-formed parts can be read, but callers should not edit it.
+   */
+  allowErrors?: boolean;
+}
+
+/** Options for composing: merge keys on, no alias limit (real files have thousands of `<<: *default`). */
+const composeOptions: ParseOptions & DocumentOptions & SchemaOptions = {
+  merge: true,
+  // Duplicate keys are an error, except empty keys (`: a` twice is valid YAML).
+  uniqueKeys: (a, b) => isScalar(a) && isScalar(b) && a.value !== null && a.value === b.value,
+  strict: true,
+};
+
+class YamlFileHost implements DocumentHost {
+  readonly path: string;
+  readonly newline: string;
+  #file: YamlFile;
+  #composed: Document.Parsed[] | undefined;
+  #data = new Map<number, unknown>();
+
+  constructor(file: YamlFile, path: string, newline: string, composed: Document.Parsed[]) {
+    this.#file = file;
+    this.path = path;
+    this.newline = newline;
+    this.#composed = composed;
+  }
+
+  composed(index: number): Document.Parsed {
+    if (!this.#composed) this.#composed = composeAll(this.#file.toString(), this.path, true).docs;
+    const doc = this.#composed[index];
+    if (!doc) throw new Error(`internal: document ${index} is gone`);
+    return doc;
+  }
+
+  data(index: number): unknown {
+    if (!this.#data.has(index)) this.#data.set(index, this.composed(index).toJS({ maxAliasCount: -1 }));
+    return this.#data.get(index);
+  }
+
+  touched(): void {
+    this.#composed = undefined;
+    this.#data.clear();
+  }
+}
+
+function composeAll(
+  text: string,
+  path: string,
+  allowErrors = false,
+): { tokens: CST.Token[]; docs: Document.Parsed[]; errors: YamlSyntaxError[] } {
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const docs = [...new Composer(composeOptions).compose(tokens)] as Document.Parsed[];
+  const errors: YamlSyntaxError[] = [];
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const { line, col } = lineCounter.linePos(err.pos[0]);
+      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const error = new YamlSyntaxError(path, line, col, reason);
+      if (!allowErrors) throw error;
+      errors.push(error);
+    }
+  }
+  return { tokens, docs, errors };
+}
+
+/**
+ * A parsed YAML file. The editing methods act on the first document; `documents` holds
+ * one editor per document of a multi-document stream.
+ */
+export class YamlFile {
+  readonly path: string;
+  readonly documents: readonly YamlDocument[];
+  /** The file's line break, `\n` or `\r\n`; new lines are written with it. */
+  readonly newline: string;
+  /** Syntax errors found with `allowErrors`; empty otherwise (errors throw). */
+  readonly errors: readonly YamlSyntaxError[];
+  #tokens: CST.Token[];
+
+  constructor(text: string, opts: ParseYamlOptions = {}) {
+    this.path = opts.path ?? '<input>';
+    this.newline = detectNewline(text);
+    const { tokens, docs, errors } = composeAll(text, this.path, opts.allowErrors);
+    this.#tokens = tokens;
+    this.errors = errors;
+    const host = new YamlFileHost(this, this.path, this.newline, docs);
+    this.documents = tokens
+      .filter((t): t is CST.Document => t.type === 'document')
+      .map((cst, i) => new YamlDocument(cst, i, host));
+  }
+
+  #first(): YamlDocument {
+    const doc = this.documents[0];
+    if (!doc) throw new YamlSyntaxError(this.path, 1, 1, 'the file holds no YAML document');
+    return doc;
+  }
+
+  getIn(keyPath: KeyPath): unknown {
+    return this.documents[0]?.getIn(keyPath);
+  }
+
+  hasIn(keyPath: KeyPath): boolean {
+    return this.documents[0]?.hasIn(keyPath) ?? false;
+  }
+
+  setIn(keyPath: KeyPath, value: ScalarValue, opts?: EditOptions): boolean {
+    return this.#first().setIn(keyPath, value, opts);
+  }
+
+  addIn(keyPath: KeyPath, entry: NewValue, opts?: AddOptions): void {
+    this.#first().addIn(keyPath, entry, opts);
+  }
+
+  deleteIn(keyPath: KeyPath, opts?: EditOptions): void {
+    this.#first().deleteIn(keyPath, opts);
+  }
+
+  /** The original bytes, except the edited spans. */
+  toString(): string {
+    let out = '';
+    for (const token of this.#tokens) out += CST.stringify(token);
+    return out;
+  }
+}
+
+/**
+ * Parses YAML text for editing. Throws `YamlSyntaxError` (path, 1-based line and column,
+ * the parser's message) when the text is not valid YAML.
+ *
+ * @example
+ * const file = parseYaml(text, { path: 'images.yml' });
+ * file.getIn(['images', 0, 'tags', 1, 1]);                    // 'ca7b9f52b6c2'
+ * file.setIn(['images', 0, 'tags', 1, 1], 'deadbeef0001');     // keeps the quotes
+ * file.addIn(['images', 0, 'tags'], ['3.7-ubuntu', '0123456789ab']);
+ * await writeFile('images.yml', file.toString());            // only those spans changed
+ */
+export function parseYaml(text: string, opts: ParseYamlOptions = {}): YamlFile {
+  return new YamlFile(text, opts);
+}
