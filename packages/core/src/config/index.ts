@@ -1,0 +1,34 @@
+/**
+ * Public surface of the config module: load, find and validate imgsync's configuration
+ * file, resolve the secret references it holds, and the types of the loaded config.
+ * Everything else in this folder is internal.
+ */
+export { loadConfig, parseConfig, type ConfigFileSystem, type ConfigSource } from './load-config.js';
+export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileSystem } from './find-config.js';
+export { validateConfig, validateTargetConfig, type ValidateConfigOptions } from './validate.js';
+export { defaultDigestForm } from './validate-target.js';
+export { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './validate-git.js';
+export {
+  isSecretRef,
+  parseRef,
+  resolveEnvRef,
+  resolveSecretRef,
+  type Environment,
+  type ParsedRef,
+  type SecretFileSystem,
+} from './env-refs.js';
+export { CONFIG_ENUMS, CONFIG_KEYS } from './config-keys.js';
+export { createSourceLocator, type SourceLocator, type SourcePosition } from './source-locations.js';
+export type {
+  GitAuthorConfig,
+  GitConfig,
+  GitMode,
+  ImgsyncConfig,
+  MarkerPolicy,
+  PruneMode,
+  RegistrySettings,
+  SecretRef,
+  TagPolicyConfig,
+  TargetConfig,
+  TargetFormat,
+} from './types.js';

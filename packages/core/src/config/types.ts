@@ -1,0 +1,135 @@
+/**
+ * The shape of a loaded imgsync configuration: what `loadConfig` returns after checking
+ * the file and applying defaults. Every field is normalised (lists are lists, registry
+ * names are canonical, paths that the file wrote relative to itself are absolute) so the
+ * engine and the front ends never look at the raw YAML.
+ *
+ * Secrets are never values here: `credentials` and `token` hold a {@link SecretRef}
+ * (`env:NAME` or `file:/absolute/path`) that a front end resolves with `resolveEnvRef` /
+ * `resolveSecretRef` at the edge, where `process.env` is allowed.
+ */
+import type { DigestForm, Platform } from '../policy/digest-form.js';
+import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
+
+/** How a target's files are laid out; `auto` lets the engine detect it per file. */
+export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers' | 'auto';
+
+/** What happens to an entry whose tag vanished from the registry. */
+export type PruneMode = 'report' | 'comment' | 'remove';
+
+/** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. */
+export type GitMode = 'push' | 'pull-request';
+
+/**
+ * A reference to a secret: `env:NAME` (an environment variable) or `file:PATH` (a file
+ * holding the secret, made absolute against the config file's directory when loaded).
+ */
+export type SecretRef = `env:${string}` | `file:${string}`;
+
+/** A tag policy as written and as compiled. */
+export interface TagPolicyConfig {
+  /** The options as written, with `include`/`exclude` normalised to lists. */
+  tags: TagPolicyOptions;
+  /** The compiled policy. */
+  tagPolicy: TagPolicy;
+}
+
+/** A named policy that `markers` targets refer to from comments in the edited files. */
+export interface MarkerPolicy extends TagPolicyConfig {
+  name: string;
+  /** Repository the policy tracks; `undefined`: the repository of the marked reference. */
+  repository: string | undefined;
+  where: ConfigLocation;
+}
+
+export interface TargetConfig extends TagPolicyConfig {
+  /** Position in `targets`, for messages (`targets[2]`). */
+  index: number;
+  /**
+   * fast-glob patterns, relative to the config file's directory or, with `git.url`, to
+   * the cloned repository's root (see {@link ImgsyncConfig.filesRelativeTo}).
+   */
+  files: string[];
+  format: TargetFormat;
+  /**
+   * The registry, canonical as `parseRegistryAddress(...).name` gives it (`docker.io`,
+   * `ghcr.io`, `http://127.0.0.1:5000`), so that `config.registries[target.registry]` finds
+   * its settings. For a snapshot it is the text as written (`file:registry-snapshot.json`).
+   */
+  registry: string;
+  /** Absolute path of the snapshot file for `registry: file:…`; otherwise `undefined`. */
+  snapshotPath: string | undefined;
+  /** Repository of an entry, with `{name}` standing for the entry's name. Default `{name}`. */
+  repository: string;
+  /**
+   * The digest form to write. Default per format: `image-id-12` for `backendai`,
+   * `manifest` for the others; `undefined` only for `auto` without an explicit value
+   * (the engine then uses the detected format's default, see `defaultDigestForm`).
+   */
+  digest: DigestForm | undefined;
+  /** Platform whose image id is written for multi-platform tags. Default linux/amd64. */
+  platform: Platform;
+  /** Default `report`. */
+  prune: PruneMode;
+  /** Pin references with `@sha256:…` (image-refs, helm-values, kustomize, markers). Default false. */
+  pin: boolean;
+  /** Named policies for `markers` (and `auto`); empty otherwise. */
+  policies: Record<string, MarkerPolicy>;
+  /** Where the target starts in the config file. */
+  where: ConfigLocation;
+}
+
+/** Per-registry settings; an unset number means the registry client's default. */
+export interface RegistrySettings {
+  /** Canonical registry name, the key of `ImgsyncConfig.registries`. */
+  registry: string;
+  /** Password or token. */
+  credentials: SecretRef | undefined;
+  /** A user name as written, or an `env:NAME` reference; resolve with `resolveEnvRef`. */
+  username: string | undefined;
+  /** Requests in flight at once (client default 8). */
+  concurrency: number | undefined;
+  /** Per attempt, in milliseconds (client default 30 000). */
+  timeoutMs: number | undefined;
+  /** Retries after the first attempt (client default 3). */
+  retries: number | undefined;
+  /** Docker Hub listing API base (docker.io only); client default `https://hub.docker.com`. */
+  hubApiUrl: string | undefined;
+  where: ConfigLocation;
+}
+
+export interface GitAuthorConfig {
+  name: string;
+  email: string;
+}
+
+export interface GitConfig {
+  /** Remote to clone (https or http); `undefined`: the git checkout in the working directory. */
+  url: string | undefined;
+  /** Branch to build on and push to; `undefined`: the remote's default branch. */
+  branch: string | undefined;
+  /** Default `push`. */
+  mode: GitMode;
+  /** Default `{ name: 'imgsync', email: 'imgsync@example.invalid' }`. */
+  author: GitAuthorConfig;
+  token: SecretRef | undefined;
+  /** GitHub REST API base for pull requests. Default `https://api.github.com`. */
+  githubApiUrl: string;
+  /** Commit subject template; `{summary}` is replaced by the generated summary. */
+  message: string | undefined;
+  where: ConfigLocation;
+}
+
+export interface ImgsyncConfig {
+  /** The config file's path as given (used in messages). */
+  path: string;
+  /** Absolute directory of the config file: base of relative `file:` paths and, without `git.url`, of `files`. */
+  dir: string;
+  /** What `targets[].files` are relative to: the config file's directory, or the cloned repository's root (with `git.url`). */
+  filesRelativeTo: 'config-dir' | 'repository-root';
+  targets: TargetConfig[];
+  /** Keyed by canonical registry name (`docker.io`, `ghcr.io`, `http://127.0.0.1:5000`). */
+  registries: Record<string, RegistrySettings>;
+  /** `undefined`: edit the working tree and leave the changes uncommitted. */
+  git: GitConfig | undefined;
+}

@@ -1,0 +1,163 @@
+/**
+ * One entry of `targets`: which files, in which layout, tracked against which registry
+ * and repository, with which tag policy and digest form.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_PLATFORM, type DigestForm, parsePlatform } from '../policy/digest-form.js';
+import { parseRegistryAddress } from '../registry/registry-address.js';
+import { isValidRepository } from '../registry/validate.js';
+import { CONFIG_ENUMS, CONFIG_KEYS, PINNABLE_FORMATS, POLICY_FORMATS } from './config-keys.js';
+import type { ConfigReader, RawMapping } from './config-reader.js';
+import type { ConfigKeyPath } from './source-locations.js';
+import type { MarkerPolicy, TargetConfig, TargetFormat } from './types.js';
+import { validateTagPolicy } from './validate-tags.js';
+
+export interface TargetContext {
+  /** Absolute directory of the config file. */
+  dir: string;
+  /** Whether `files` are relative to a cloned repository (git.url is set). */
+  inRepository: boolean;
+}
+
+const NAME_PLACEHOLDER = /\{([^{}]*)\}/g;
+const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The digest form a format writes when the config does not say: Backend.AI stores short
+ * image ids, the reference formats pin manifest digests. `undefined` for `auto`.
+ *
+ * @example defaultDigestForm('backendai') // 'image-id-12'
+ */
+export function defaultDigestForm(format: TargetFormat): DigestForm | undefined {
+  if (format === 'auto') return undefined;
+  return format === 'backendai' ? 'image-id-12' : 'manifest';
+}
+
+export function validateTarget(reader: ConfigReader, index: number, value: unknown, context: TargetContext): TargetConfig {
+  const at: ConfigKeyPath = ['targets', index];
+  const raw = reader.mapping(at, value, CONFIG_KEYS.target, ['files']);
+  const format = raw.format === undefined || raw.format === null ? 'auto' : reader.oneOf([...at, 'format'], raw.format, CONFIG_ENUMS.format);
+
+  const files = reader.stringList([...at, 'files'], raw.files, 'a file or glob pattern');
+  files.forEach((pattern, i) => checkPattern(reader, Array.isArray(raw.files) ? [...at, 'files', i] : [...at, 'files'], pattern, context));
+
+  const { registry, snapshotPath } = readRegistry(reader, [...at, 'registry'], raw.registry, context.dir);
+  const repository = readRepository(reader, [...at, 'repository'], raw.repository);
+  const { tags, tagPolicy } = validateTagPolicy(reader, [...at, 'tags'], raw.tags);
+  const digest = present(raw.digest) ? reader.oneOf([...at, 'digest'], raw.digest, CONFIG_ENUMS.digest) : defaultDigestForm(format);
+  const platform = present(raw.platform) ? readPlatform(reader, [...at, 'platform'], raw.platform) : parsePlatform(DEFAULT_PLATFORM);
+  const prune = present(raw.prune) ? reader.oneOf([...at, 'prune'], raw.prune, CONFIG_ENUMS.prune) : 'report';
+
+  const pin = present(raw.pin) ? reader.boolean([...at, 'pin'], raw.pin) : false;
+  if (pin && !PINNABLE_FORMATS.includes(format)) {
+    reader.fail([...at, 'pin'], `applies only to formats ${PINNABLE_FORMATS.join(', ')}; ${format} files hold no pinnable references`);
+  }
+
+  const policies = readPolicies(reader, at, raw, format);
+  return {
+    index,
+    files,
+    format,
+    registry,
+    snapshotPath,
+    repository,
+    tags,
+    tagPolicy,
+    digest,
+    platform,
+    prune,
+    pin,
+    policies,
+    where: reader.where(at),
+  };
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function checkPattern(reader: ConfigReader, at: ConfigKeyPath, pattern: string, context: TargetContext): void {
+  const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
+  if (isAbsolute(negated) || /^[A-Za-z]:[\\/]/.test(negated)) {
+    const base = context.inRepository ? "the repository's root" : "the config file's directory";
+    reader.fail(at, `must be relative to ${base} (got ${JSON.stringify(pattern)})`);
+  }
+  if (context.inRepository && negated.split(/[\\/]/).includes('..')) {
+    reader.fail(at, `must stay inside the cloned repository; ".." is not allowed with git.url (got ${JSON.stringify(pattern)})`);
+  }
+}
+
+/** `docker.io`, a host, an http(s) URL, or `file:snapshot.json` (relative to the config file). */
+function readRegistry(reader: ConfigReader, at: ConfigKeyPath, value: unknown, dir: string): { registry: string; snapshotPath: string | undefined } {
+  if (!present(value)) return { registry: 'docker.io', snapshotPath: undefined };
+  const text = reader.string(at, value, 'a registry such as docker.io, ghcr.io, http://127.0.0.1:5000 or file:snapshot.json');
+  if (text.startsWith('file:')) {
+    const file = text.slice('file:'.length);
+    if (file.trim() === '') reader.fail(at, 'file: must be followed by the path of a registry snapshot, such as file:registry-snapshot.json');
+    return { registry: text, snapshotPath: resolve(dir, file) };
+  }
+  return { registry: canonicalRegistry(reader, at, text), snapshotPath: undefined };
+}
+
+/** The registry's canonical name, with the registry module's own message on failure. */
+export function canonicalRegistry(reader: ConfigReader, at: ConfigKeyPath, text: string, part: 'key' | 'value' = 'value'): string {
+  try {
+    return parseRegistryAddress(text).name;
+  } catch (error) {
+    if (error instanceof ConfigError) reader.fail(at, error.message, part);
+    throw error;
+  }
+}
+
+function readRepository(reader: ConfigReader, at: ConfigKeyPath, value: unknown): string {
+  if (!present(value)) return '{name}';
+  const template = reader.string(at, value, 'a repository such as lablup/kernel-{name}');
+  for (const match of template.matchAll(NAME_PLACEHOLDER)) {
+    if (match[1] !== 'name') reader.fail(at, `unknown placeholder {${match[1]}}; only {name} (the entry's name) is replaced`);
+  }
+  const sample = template.replaceAll('{name}', 'x');
+  if (!isValidRepository(sample)) {
+    reader.fail(
+      at,
+      `${JSON.stringify(template)} is not a valid repository name: use lowercase letters, digits and . _ - separators, ` +
+        'path components joined by /, and {name} for the entry\'s name',
+    );
+  }
+  return template;
+}
+
+function readPlatform(reader: ConfigReader, at: ConfigKeyPath, value: unknown) {
+  const text = reader.string(at, value, 'a platform such as linux/amd64');
+  try {
+    return parsePlatform(text);
+  } catch (error) {
+    if (error instanceof ConfigError) reader.fail(at, error.message);
+    throw error;
+  }
+}
+
+function readPolicies(reader: ConfigReader, at: ConfigKeyPath, raw: RawMapping, format: TargetFormat): Record<string, MarkerPolicy> {
+  const policies: Record<string, MarkerPolicy> = {};
+  if (!present(raw.policies)) {
+    if (format === 'markers') reader.fail(at, 'format markers needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name');
+    return policies;
+  }
+  const policiesAt = [...at, 'policies'];
+  if (!POLICY_FORMATS.includes(format)) {
+    reader.fail(policiesAt, `applies only to formats ${POLICY_FORMATS.join(', ')} (this target's format is ${format})`, 'key');
+  }
+  const entries = reader.mapping(policiesAt, raw.policies, Object.keys(raw.policies as object));
+  for (const [name, value] of Object.entries(entries)) {
+    const policyAt = [...policiesAt, name];
+    if (!POLICY_NAME.test(name)) {
+      reader.fail(policyAt, `policy name ${JSON.stringify(name)} must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`, 'key');
+    }
+    const policy = reader.mapping(policyAt, value ?? {}, CONFIG_KEYS.markerPolicy);
+    const repository = present(policy.repository)
+      ? reader.string([...policyAt, 'repository'], policy.repository, 'a repository such as ghcr.io/stefanprodan/podinfo')
+      : undefined;
+    policies[name] = { name, repository, ...validateTagPolicy(reader, [...policyAt, 'tags'], policy.tags), where: reader.where(policyAt, 'key') };
+  }
+  return policies;
+}
