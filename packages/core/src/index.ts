@@ -3,3 +3,11 @@
  */
 export * from './errors.js';
 export * from './yaml/index.js';
+export * from './git/index.js';
+export * from './registry/index.js';
+export * from './policy/tag-grammar.js';
+export * from './policy/version-order.js';
+export * from './policy/tag-semver.js';
+export * from './policy/tag-policy.js';
+export * from './policy/digest-form.js';
+export * from './image-ref/parse.js';

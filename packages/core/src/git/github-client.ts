@@ -8,8 +8,9 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { GitError } from '../errors.js';
 
-export const GitHubClient = Octokit.plugin(retry, throttling);
-export type GitHubClient = InstanceType<typeof GitHubClient>;
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+/** An Octokit REST client (the plugins add behaviour, not methods). */
+export type GitHubClient = Octokit;
 
 export interface GitHubClientOptions {
   token: string;
@@ -29,7 +30,7 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.rateLimitRetries ?? 2;
-  return new GitHubClient({
+  return new RetryingOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'imgsync',

@@ -15,7 +15,7 @@ export { buildCommitMessage, buildSubject, buildBody, describeChange } from './c
 export type { CommitMessageOptions } from './commit-message.js';
 export { upsertPullRequest } from './pull-request.js';
 export type { PullRequestResult, UpsertPullRequestOptions } from './pull-request.js';
-export { createGitHubClient, parseGitHubUrl, GitHubClient } from './github-client.js';
+export { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
 export type { GitHubClientOptions, GitHubRepo } from './github-client.js';
 export { tokenAuth, secretsOf } from './auth.js';
 export type {

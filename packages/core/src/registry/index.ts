@@ -19,21 +19,18 @@ export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-co
 export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type ManifestCache } from './manifest-cache.js';
 export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
 export { normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
-export { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+export { isValidRepository } from './validate.js';
 export type { BackoffPolicy } from './retry.js';
 export {
-  DIGEST_PATTERN,
-  TAG_PATTERN,
   type FetchLike,
-  type Platform,
   type PlatformImage,
   type RegistryCredentials,
   type RegistrySource,
   type RegistryStats,
   type RegistryWarning,
   type RepositoryList,
-  type ResolvedTag,
+  type ResolvedTag as RegistryResolvedTag,
   type ResolveOptions,
-  type TagInfo,
+  type TagInfo as RegistryTagInfo,
   type TagList,
 } from './types.js';

@@ -3,7 +3,7 @@
  * the one small interface behind which a live registry (OCI Distribution API, Docker Hub)
  * and a recorded snapshot both sit, so the engine never knows which one it talks to.
  *
- * Everything a source returns has been validated: tags match {@link TAG_PATTERN}, digests
+ * Everything a source returns has been validated: tags match the OCI tag grammar (policy/tag-grammar.ts), digests
  * are `sha256:` + 64 lowercase hex. Data that fails is dropped and reported in `warnings`,
  * never passed on.
  */
@@ -118,8 +118,6 @@ export type RegistryCredentials =
 /** Fetch as in the platform: Node's global fetch or a test double with the same contract. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 /** OCI distribution spec repository name: path components of lowercase alphanumerics and separators. */
 export const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 

@@ -2,16 +2,17 @@
  * Registry data is input: a tag, digest or repository name from a server is checked
  * before it reaches a YAML file. These predicates are the single definition of "valid".
  */
-import { DIGEST_PATTERN, REPOSITORY_PATTERN, TAG_PATTERN } from './types.js';
+import { isValidDigest as digestGrammar, isValidTag as tagGrammar } from '../policy/tag-grammar.js';
+import { REPOSITORY_PATTERN } from './types.js';
 
-/** A tag as the OCI distribution spec allows: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. */
+/** A tag as the OCI distribution spec allows (see `policy/tag-grammar.ts`), for unknown input. */
 export function isValidTag(tag: unknown): tag is string {
-  return typeof tag === 'string' && TAG_PATTERN.test(tag);
+  return typeof tag === 'string' && tagGrammar(tag);
 }
 
-/** A sha256 digest, `sha256:` + 64 lowercase hex. Other algorithms are not accepted. */
+/** A sha256 digest, `sha256:` + 64 lowercase hex (see `policy/tag-grammar.ts`), for unknown input. */
 export function isValidDigest(digest: unknown): digest is string {
-  return typeof digest === 'string' && DIGEST_PATTERN.test(digest);
+  return typeof digest === 'string' && digestGrammar(digest);
 }
 
 /** A repository name as the OCI distribution spec allows (`lablup/python`, `library/redis`). */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, RegistryError } from '../../src/errors.js';
-import { credentialsFor, fileManifestCache, isValidDigest, isValidTag, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
+import { credentialsFor, fileManifestCache, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
+import { isValidDigest, isValidTag } from '../../src/registry/validate.js';
 import { backoffDelay, parseRateLimitValue, parseRetryAfter } from '../../src/registry/retry.js';
 import { parseChallenge } from '../../src/registry/token-auth.js';
 

@@ -72,21 +72,21 @@ function lineEnd(text: string, i: number): number {
 
 /** Where an edit may change bytes: the entry's lines, or the collection's for an append. */
 function allowedRegion(doc: Document.Parsed, text: string, kind: string, path: Path): [number, number] {
-  const nodeAt = (p: Path) => (p.length ? doc.getIn(p, true) : doc.contents) as any;
+  const nodeAt = (p: Path): any => (p.length ? doc.getIn(p, true) : doc.contents);
   if (kind === 'add') {
     const coll = nodeAt(path);
     return [lineStart(text, coll.range[0]), lineEnd(text, coll.range[2])];
   }
-  const parent = nodeAt(path.slice(0, -1));
-  const node = nodeAt(path);
+  const parent: any = nodeAt(path.slice(0, -1));
+  const node: any = nodeAt(path);
   let start = node?.range?.[0] ?? parent.range[0];
   let end = node?.range?.[2] ?? parent.range[2];
   if (isMap(parent)) {
-    const pair = parent.items.find((p: any) => String(p.key?.value ?? p.key) === String(path[path.length - 1]));
+    const pair: any = parent.items.find((p: any) => String(p.key?.value ?? p.key) === String(path[path.length - 1]));
     if (pair?.key?.range) start = Math.min(start, pair.key.range[0]);
   }
   if (kind === 'delete' && (isMap(parent) || isSeq(parent)) && parent.items.length === 1) {
-    start = lineStart(text, Math.max(0, lineStart(text, parent.range[0]) - 1)); // `key:` line takes `[]`
+    start = lineStart(text, Math.max(0, lineStart(text, (parent as any).range[0]) - 1)); // `key:` line takes `[]`
   }
   if (kind === 'delete' && end >= text.length) start = Math.max(0, lineStart(text, start) - 1);
   let hi = lineEnd(text, Math.max(start, end - 1));
