@@ -1,0 +1,40 @@
+/**
+ * Turning what a file names into an {@link ImageWant}, normalised so that `nginx`,
+ * `library/nginx` and `docker.io/library/nginx` ask the registry once.
+ */
+import { type ImageRef, normalizedName, parseImageRef } from '../image-ref/parse.js';
+import type { ImageWant } from './types.js';
+
+/**
+ * The want of a parsed reference: its normalised registry and repository path.
+ *
+ * @example
+ * wantOf(parseImageRef('nginx:1.25')!) // { registry: 'docker.io', repository: 'library/nginx' }
+ */
+export function wantOf(ref: ImageRef): ImageWant {
+  return { registry: ref.domain, repository: ref.path };
+}
+
+/**
+ * The want of a repository written without tag (`ghcr.io/x/y`, `lablup/kernel-python`);
+ * `undefined` when it is not a repository name.
+ */
+export function wantOfRepository(text: string): { want: ImageWant; ref: ImageRef } | undefined {
+  const ref = parseImageRef(text);
+  if (!ref || ref.tag !== undefined || ref.digest !== undefined) return undefined;
+  return { want: wantOf(ref), ref };
+}
+
+/** `registry/repository`, the identity of a want. */
+export function wantKey(want: ImageWant): string {
+  return want.registry ? `${want.registry}/${want.repository}` : want.repository;
+}
+
+/** Wants without duplicates, first occurrence first. */
+export function uniqueWants(wants: Iterable<ImageWant>): ImageWant[] {
+  const seen = new Map<string, ImageWant>();
+  for (const want of wants) if (!seen.has(wantKey(want))) seen.set(wantKey(want), want);
+  return [...seen.values()];
+}
+
+export { normalizedName };

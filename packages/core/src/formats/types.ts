@@ -1,0 +1,115 @@
+/**
+ * The one small interface every format adapter implements, and the values that cross it.
+ *
+ * An adapter knows where image references live in one file layout and how to add one. It
+ * never talks to a network: the engine asks the registries about the repositories the
+ * adapter `wants`, then hands their state back to `apply`, which edits the file in place
+ * through the YAML editor and returns what it did as a list of {@link Change}s.
+ */
+import type { YamlFile } from '../yaml/index.js';
+import type { TagPolicy } from '../policy/tag-policy.js';
+import type { DigestForm, ResolvedTag } from '../policy/digest-form.js';
+
+export type FormatName = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers';
+
+/** What `prune` does with an entry whose tag the registry no longer has. */
+export type PruneMode = 'report' | 'comment' | 'remove';
+
+/**
+ * A named image policy for the `markers` format: `# {"$imagepolicy": "ns:name"}` looks up
+ * `"ns:name"`, `# imgsync: name` looks up `"name"`.
+ */
+export interface MarkerPolicy {
+  /** `[registry/]repository`, as in an image reference: `ghcr.io/stefanprodan/podinfo`. */
+  repository: string;
+  /** Overrides the target's tag policy for this marker. */
+  tagPolicy?: TagPolicy;
+}
+
+/** Per configuration target. Defaults are the engine's to fill in. */
+export interface TargetOptions {
+  /**
+   * Backend.AI only: a template mapping an image entry's `name` to a repository, such as
+   * `lablup/kernel-{name}` or `cr.backend.ai/stable/{name}`. Other formats read
+   * repositories from the references themselves.
+   */
+  repository?: string;
+  tagPolicy: TagPolicy;
+  /** How ids and digests are written; Backend.AI's default is `image-id-12`. */
+  digest: DigestForm;
+  /** `os/arch[/variant]` whose image id is written, default `linux/amd64`. */
+  platform: string;
+  /** What to do with entries whose tag vanished from the registry; default `report`. */
+  prune: PruneMode;
+  /**
+   * With a tag policy that has a `latest` option: the alias entry (default `latest`) that
+   * is re-pointed to {@link TagPolicy.latestTarget}.
+   */
+  latest?: { alias?: string };
+  /** image-refs, helm-values, kustomize: also pin references to manifest digests. */
+  pin?: boolean;
+  /** image-refs, helm-values, kustomize: move tags per policy; default true. */
+  bumpTags?: boolean;
+  /** markers: the policies the markers name. */
+  policies?: Readonly<Record<string, MarkerPolicy>>;
+  /**
+   * Backend.AI `image-aliases.yml` only: the target's `image-metadata.yml`. An alias target
+   * is then also found when the metadata has a live entry for it (its own `latest` alias
+   * included), not only when the registry has the tag.
+   */
+  imageMetadata?: YamlFile;
+}
+
+/**
+ * A repository the adapter needs to know about. Always normalised the way Docker does
+ * (`normalizedName` of `image-ref/parse.ts`): `registry` is `docker.io` for Docker Hub and
+ * `repository` is `library/nginx` for the official `nginx`, so equal wants compare equal.
+ */
+export interface ImageWant {
+  registry?: string;
+  repository: string;
+}
+
+/** A registry tag and what the registry told about it. */
+export type TagState = ResolvedTag & { pushedAt?: string };
+
+/** What the registry holds for one wanted repository. */
+export interface RepositoryState {
+  repository: string;
+  tags: ReadonlyMap<string, TagState>;
+}
+
+export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed' | 'commented' | 'reported';
+
+/**
+ * One thing an adapter did (or, for `reported`, saw and left alone). `path` is the key
+ * path in the edited file (in document `document` of a multi-document stream), pointing at
+ * the value written, or at the entry added or removed.
+ */
+export interface Change {
+  file: string;
+  /** Index of the document in a multi-document stream; absent for single-document files. */
+  document?: number;
+  path: (string | number)[];
+  /** The image as the file names it: `lablup/kernel-python`, `ghcr.io/stefanprodan/podinfo`. */
+  image: string;
+  tag?: string;
+  kind: ChangeKind;
+  old?: string;
+  new?: string;
+  /** Why, for `reported` changes (and notes on others). */
+  message?: string;
+}
+
+/** Looks up the registry state of a want; `undefined` when the registry gave none. */
+export type StateLookup = (want: ImageWant) => RepositoryState | undefined;
+
+export interface FormatAdapter {
+  name: FormatName;
+  /** Whether the file has this adapter's layout; used by `format: auto`. */
+  detect(file: YamlFile): boolean;
+  /** The repositories `apply` will ask `state` about, without duplicates. */
+  wants(file: YamlFile, target: TargetOptions): ImageWant[];
+  /** Edits `file` in place; `reported` changes edit nothing. */
+  apply(file: YamlFile, state: StateLookup, target: TargetOptions): Change[];
+}

@@ -1,0 +1,114 @@
+/** Shared test helpers for the format adapters: registry states, golden files, line diffs. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { Change, ImageWant, RepositoryState, StateLookup, TagState } from '../../src/formats/index.js';
+
+export const formatsTestDir = dirname(fileURLToPath(import.meta.url));
+
+/** 64 hex digits derived from `seed`, so fixtures are stable and readable in diffs. */
+export function hex64(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+/**
+ * A single-platform tag whose image id starts with `id12` (the 12-hex id Backend.AI writes)
+ * and whose manifest digest is derived from the same seed.
+ */
+export function tagWithId(id12: string): TagState {
+  return { manifestDigest: `sha256:${hex64(`manifest ${id12}`)}`, imageId: `sha256:${id12}${hex64(id12).slice(12)}` };
+}
+
+/** A tag known only by its manifest digest (what a pin needs). */
+export function tagWithManifest(seed: string): TagState {
+  return { manifestDigest: `sha256:${hex64(seed)}` };
+}
+
+/**
+ * A state lookup over `registry/repository` keys (`docker.io/lablup/kernel-python`), with
+ * every want it was asked about recorded in `asked`.
+ */
+export function registryState(repositories: Record<string, Record<string, TagState>>): StateLookup & { asked: string[] } {
+  const asked: string[] = [];
+  const lookup = (want: ImageWant): RepositoryState | undefined => {
+    const key = `${want.registry}/${want.repository}`;
+    asked.push(key);
+    const tags = repositories[key];
+    return tags ? { repository: want.repository, tags: new Map(Object.entries(tags)) } : undefined;
+  };
+  return Object.assign(lookup, { asked });
+}
+
+/** Reads a fixture beside the tests (`backendai/fixtures/x.yml`). */
+export function fixture(relative: string): string {
+  return readFileSync(join(formatsTestDir, relative), 'utf8');
+}
+
+/**
+ * Compares `actual` with the golden file byte for byte. `IMGSYNC_UPDATE_GOLDEN=1` writes
+ * missing golden files instead (review them before committing).
+ */
+export function expectGolden(relative: string, actual: string): void {
+  const path = join(formatsTestDir, relative);
+  if (process.env.IMGSYNC_UPDATE_GOLDEN === '1' && !existsSync(path)) writeFileSync(path, actual);
+  expect(existsSync(path), `golden file ${relative} exists`).toBe(true);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+/**
+ * A line diff (longest common subsequence): lines of `before` that were removed and lines
+ * of `after` that were added, with 0-based line numbers.
+ */
+export function lineDiff(before: string, after: string): { removed: { line: number; text: string }[]; added: { line: number; text: string }[] } {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const removed: { line: number; text: string }[] = [];
+  const added: { line: number; text: string }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      added.push({ line: j, text: b[j]! });
+      j++;
+    } else {
+      removed.push({ line: i, text: a[i]! });
+      i++;
+    }
+  }
+  return { removed, added };
+}
+
+/**
+ * The invariant of every apply: the diff touches only the changed entries' lines. Each
+ * in-place change (updated, filled, repointed) replaces one line holding its old value
+ * by one holding its new value; each `added` adds one line holding its tag and value; each
+ * `removed` removes one line; `reported` changes touch nothing.
+ */
+export function expectOnlyChangedLines(before: string, after: string, changes: readonly Change[]): void {
+  const { removed, added } = lineDiff(before, after);
+  const inPlace = changes.filter((c) => c.kind === 'updated' || c.kind === 'filled' || c.kind === 'repointed');
+  const adds = changes.filter((c) => c.kind === 'added');
+  const removals = changes.filter((c) => c.kind === 'removed');
+  expect(added.length).toBe(inPlace.length + adds.length);
+  expect(removed.length).toBe(inPlace.length + removals.length);
+  const addedText = added.map((l) => l.text);
+  for (const change of [...inPlace, ...adds]) {
+    expect(addedText.some((line) => line.includes(change.new!)), `a new line holds ${change.new}`).toBe(true);
+  }
+  for (const change of inPlace) {
+    expect(removed.some((line) => line.text.includes(change.old!)), `an old line held ${change.old}`).toBe(true);
+  }
+}
+
+/** Changes without the file name, for compact assertions. */
+export function summary(changes: readonly Change[]): string[] {
+  return changes.map((c) => `${c.kind} ${c.image}${c.tag ? `:${c.tag}` : ''}${c.old !== undefined ? ` ${c.old}` : ''}${c.old !== undefined && c.new !== undefined ? ' ->' : ''}${c.new !== undefined ? ` ${c.new}` : ''}`);
+}
