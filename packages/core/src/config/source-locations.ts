@@ -77,7 +77,9 @@ export function createSourceLocator(text: string, doc: Document.Parsed): SourceL
 
   const start = (node: unknown): SourcePosition | undefined => {
     const range = (node as Node | null | undefined)?.range;
-    return range ? position(range[0]) : undefined;
+    // `key:` with nothing after it has an empty scalar as value: report the key instead.
+    if (!range || (isScalar(node) && node.value === null && range[0] === range[1])) return undefined;
+    return position(range[0]);
   };
 
   return {
@@ -97,7 +99,6 @@ export function createSourceLocator(text: string, doc: Document.Parsed): SourceL
         }
         const isLast = i === keyPath.length - 1;
         if (isLast && part === 'key' && keyNode !== undefined) return start(keyNode) ?? found;
-        // `key:` with nothing after it has an empty scalar as value: point at the key.
         const here = start(node) ?? start(keyNode);
         if (here === undefined) return found;
         found = here;

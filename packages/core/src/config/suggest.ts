@@ -14,6 +14,18 @@
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   const wanted = input.toLowerCase();
+  const nearest = closestOf(wanted, candidates);
+  if (nearest.candidate !== undefined && nearest.distance <= Math.max(1, Math.floor(wanted.length / 3))) return nearest.candidate;
+  if (wanted.length < 3) return undefined;
+  // Far by edits but a prefix either way: `repo` → `repository`, `pull` → `pull-request`.
+  const prefixed = candidates.filter((candidate) => {
+    const lower = candidate.toLowerCase();
+    return lower.startsWith(wanted) || wanted.startsWith(lower);
+  });
+  return closestOf(wanted, prefixed).candidate;
+}
+
+function closestOf(wanted: string, candidates: readonly string[]): { candidate: string | undefined; distance: number } {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -23,10 +35,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
       bestDistance = distance;
     }
   }
-  if (best === undefined) return undefined;
-  const lower = best.toLowerCase();
-  const isPrefix = wanted.length >= 3 && (lower.startsWith(wanted) || wanted.startsWith(lower));
-  return bestDistance <= Math.max(1, Math.floor(wanted.length / 3)) || isPrefix ? best : undefined;
+  return { candidate: best, distance: bestDistance };
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */

@@ -35,6 +35,10 @@ export interface ValidateConfigOptions {
 export function validateConfig(data: unknown, options: ValidateConfigOptions): ImgsyncConfig {
   const reader = new ConfigReader(options.path, options.locator ?? NO_LOCATIONS);
   checkSecrets(reader, [], data);
+  if (isMapping(data)) {
+    const misplaced = Object.keys(data).find((key) => !isRootKey(key) && (CONFIG_KEYS.target as readonly string[]).includes(key));
+    if (misplaced) reader.fail([misplaced], 'is a target setting; move it under each entry of targets', 'key');
+  }
   const root = reader.mapping([], data, CONFIG_KEYS.root, ['targets']);
   if (root.$schema !== undefined) reader.string(['$schema'], root.$schema, 'the URL or path of the JSON Schema');
 
@@ -65,6 +69,10 @@ export function validateTargetConfig(data: unknown, options: ValidateConfigOptio
   const reader = new ConfigReader(options.path, options.locator ?? NO_LOCATIONS);
   checkSecrets(reader, ['targets', 0], data);
   return validateTarget(reader, 0, data, { dir: options.dir, inRepository: options.inRepository ?? false });
+}
+
+function isRootKey(key: string): boolean {
+  return (CONFIG_KEYS.root as readonly string[]).includes(key);
 }
 
 function kindOf(value: unknown): string {
