@@ -13,4 +13,8 @@ export type {
   TargetOptions,
 } from './types.js';
 export { backendAiFormat } from './backendai/index.js';
+export { helmValuesFormat } from './helm-values/index.js';
+export { imageRefsFormat } from './image-refs/index.js';
+export { kustomizeFormat } from './kustomize/index.js';
+export { markersFormat } from './markers/index.js';
 export { detectFormat, formatAdapter, formatAdapters } from './registry-of-formats.js';

@@ -2,15 +2,20 @@
  * The known format adapters, by name, and `format: auto`: the first adapter whose
  * `detect` accepts a file. Adding a format means adding its folder and one line here.
  *
- * Detection order matters where layouts overlap: the specific layouts (Backend.AI,
- * Kustomize, Helm values) are tried before the generic image references.
+ * Detection order matters where layouts overlap: the specific layouts are tried first
+ * (Backend.AI, Kustomize, then files carrying setter markers, then Helm values), and the
+ * generic image references last.
  */
 import { FormatError } from '../errors.js';
 import type { YamlFile } from '../yaml/index.js';
 import { backendAiFormat } from './backendai/index.js';
+import { helmValuesFormat } from './helm-values/index.js';
+import { imageRefsFormat } from './image-refs/index.js';
+import { kustomizeFormat } from './kustomize/index.js';
+import { markersFormat } from './markers/index.js';
 import type { FormatAdapter, FormatName } from './types.js';
 
-const ADAPTERS: readonly FormatAdapter[] = [backendAiFormat];
+const ADAPTERS: readonly FormatAdapter[] = [backendAiFormat, kustomizeFormat, markersFormat, helmValuesFormat, imageRefsFormat];
 
 /** Every adapter, in detection order. */
 export function formatAdapters(): readonly FormatAdapter[] {

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { Change, ImageWant, RepositoryState, StateLookup, TagState } from '../../src/formats/index.js';
+import type { Change, ImageWant, RepositoryState, StateLookup, TagState, TargetOptions } from '../../src/formats/index.js';
+import { createTagPolicy } from '../../src/policy/tag-policy.js';
 
 export const formatsTestDir = dirname(fileURLToPath(import.meta.url));
 
@@ -111,4 +112,9 @@ export function expectOnlyChangedLines(before: string, after: string, changes: r
 /** Changes without the file name, for compact assertions. */
 export function summary(changes: readonly Change[]): string[] {
   return changes.map((c) => `${c.kind} ${c.image}${c.tag ? `:${c.tag}` : ''}${c.old !== undefined ? ` ${c.old}` : ''}${c.old !== undefined && c.new !== undefined ? ' ->' : ''}${c.new !== undefined ? ` ${c.new}` : ''}`);
+}
+
+/** Target options with the engine's defaults, overridden by `options`. */
+export function targetOptions(options: Partial<TargetOptions> = {}): TargetOptions {
+  return { tagPolicy: createTagPolicy({}), digest: 'manifest', platform: 'linux/amd64', prune: 'report', ...options };
 }
