@@ -11,3 +11,21 @@ export * from './policy/tag-semver.js';
 export * from './policy/tag-policy.js';
 export * from './policy/digest-form.js';
 export * from './image-ref/parse.js';
+export * from './config/index.js';
+export {
+  backendAiFormat,
+  detectFormat,
+  formatAdapter,
+  formatAdapters,
+  type Change,
+  type ChangeKind,
+  type FormatAdapter,
+  type FormatName,
+  type ImageWant,
+  type MarkerPolicy as FormatMarkerPolicy,
+  type RepositoryState,
+  type StateLookup,
+  type TagState,
+  type TargetOptions,
+} from './formats/index.js';
+export * from './update/index.js';

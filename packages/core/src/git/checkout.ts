@@ -72,6 +72,15 @@ export class Checkout {
     return bytes?.toString('utf8');
   };
 
+  /** Repository-relative paths of every file at {@link head}, `/`-separated. */
+  async listFiles(): Promise<string[]> {
+    try {
+      return await git.listFiles({ fs: this.fs, gitdir: this.gitdir, ref: this.head });
+    } catch (error) {
+      throw toGitError('list files', error, this.errorContext());
+    }
+  }
+
   /** Fetches {@link branch} again (depth 1 for a temp clone); returns the remote tip. */
   async fetchBranch(): Promise<string> {
     try {

@@ -1,0 +1,45 @@
+/**
+ * `imgsync snapshot`: record what a registry holds (repositories of a namespace, or named
+ * repositories) into a snapshot file for offline runs and reproducible demos; a config's
+ * target can then say `registry: file:registry-snapshot.json`.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistryClient, parsePlatform, recordSnapshot, serializeSnapshot } from '@imgsync/core';
+import { EXIT_OK } from '../exit-codes.js';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import { writeFile } from 'node:fs/promises';
+
+export interface SnapshotFlags {
+  registry: string;
+  namespace?: string[];
+  repository?: string[];
+  platform?: string;
+  output?: string;
+}
+
+export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags): Promise<number> {
+  const { io, out } = ctx;
+  if (!flags.namespace?.length && !flags.repository?.length) throw new UsageError('snapshot needs --namespace NAME or --repository NAME (repeatable)');
+  const client = createRegistryClient({
+    registry: flags.registry,
+    dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+  });
+  const { snapshot, warnings } = await recordSnapshot(client, {
+    ...(flags.namespace && { namespaces: flags.namespace }),
+    ...(flags.repository && { repositories: flags.repository }),
+    ...(flags.platform && { platform: parsePlatform(flags.platform) }),
+  });
+  for (const w of warnings) out.warn(w.message);
+  const text = serializeSnapshot(snapshot);
+  if (flags.output) {
+    await writeFile(join(io.cwd, flags.output), text, 'utf8');
+    out.info(`wrote ${flags.output}: ${Object.keys(snapshot.repositories).length} repositories`);
+  } else {
+    out.out(text);
+  }
+  const stats = client.stats();
+  out.verbose(`${stats.requests} requests, ${stats.manifestGets} manifest GETs`);
+  return EXIT_OK;
+}

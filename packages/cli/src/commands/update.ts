@@ -1,0 +1,82 @@
+/**
+ * `imgsync update` and `imgsync check`: load the config, run the engine, print the result.
+ * `check` is a dry run whose exit code says whether the files are current (0) or would
+ * change (1); both list vanished tags and dangling aliases.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, resolveSecrets, runUpdate, type UpdateResult } from '@imgsync/core';
+import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_REMOTE } from '../exit-codes.js';
+import type { CommandContext } from '../context.js';
+import { locateConfig } from '../locate-config.js';
+
+export interface UpdateFlags {
+  config?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  push?: boolean;
+  cache?: string | false;
+}
+
+export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mode: 'update' | 'check'): Promise<number> {
+  const { out, io } = ctx;
+  const configPath = await locateConfig(io.cwd, flags.config);
+  const config = await loadConfig({ path: configPath, cwd: io.cwd });
+  out.verbose(`config ${configPath}: ${config.targets.length} target(s)${config.git ? `, git ${config.git.mode}` : ''}`);
+  const secrets = await resolveSecrets(config, io.env);
+  const dryRun = mode === 'check' || flags.dryRun === true;
+  const result = await runUpdate({
+    config,
+    dryRun,
+    ...(flags.push !== undefined && { push: flags.push }),
+    secrets,
+    cwd: io.cwd,
+    ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
+    dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+    onProgress: (event) => out.progress(event),
+  });
+  out.clearProgress();
+
+  if (flags.json) {
+    out.out(JSON.stringify(result, null, 2));
+  } else {
+    report(ctx, result, mode, dryRun);
+  }
+  if (result.partial) return EXIT_REMOTE;
+  if (result.errors.length) return EXIT_INPUT;
+  if (mode === 'check' && result.changed) return EXIT_DRIFT;
+  return EXIT_OK;
+}
+
+function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'check', dryRun: boolean): void {
+  const { out } = ctx;
+  const c = out.chalk;
+  for (const warning of result.warnings) out.warn(warning);
+  if (result.partial) out.error(`stopped early, nothing written or pushed: ${result.partial.reason}`);
+  if (mode === 'update' && dryRun) for (const file of result.files) if (file.diff) out.diff(file.diff);
+  out.changes(result);
+  for (const error of result.errors) out.error(error.message);
+
+  const real = result.changes.filter((ch) => ch.kind !== 'reported').length;
+  const reports = result.changes.length - real;
+  const files = result.files.filter((f) => f.changed).length;
+  const tally = `${real} change${real === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${reports ? `, ${reports} report${reports === 1 ? '' : 's'}` : ''}`;
+  if (mode === 'check') {
+    out.info(result.changed ? c.yellow(`drift: ${tally}`) : c.green(`up to date${reports ? ` (${reports} report${reports === 1 ? '' : 's'})` : ''}`));
+    return;
+  }
+  if (dryRun) {
+    out.info(result.changed ? `dry run: ${tally}; nothing written` : c.green('up to date'));
+    return;
+  }
+  const d = result.delivery;
+  if (!result.changed) out.info(c.green('up to date'));
+  else if (!d || d.mode === 'files') out.info(`wrote ${tally}`);
+  else if (d.pullRequest) out.info(`${tally}: pull request #${d.pullRequest.number} ${d.pullRequest.action}: ${d.pullRequest.url}`);
+  else if (d.pushed) out.info(`${tally}: pushed ${d.commit?.slice(0, 12)} to ${d.branch}`);
+}
+
+function defaultCachePath(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME ?? homedir(), '.cache');
+  return join(base, 'imgsync', 'manifests.json');
+}

@@ -1,0 +1,121 @@
+/**
+ * The `imgsync` command line. Turns argv into core options and core results into output
+ * and an exit code; all I/O comes in through `CliIo`, so tests run it in-process as well
+ * as as a subprocess.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ImgsyncError } from '@imgsync/core';
+import { initCommand } from './commands/init.js';
+import { snapshotCommand } from './commands/snapshot.js';
+import { updateCommand } from './commands/update.js';
+import type { CliIo, CommandContext } from './context.js';
+import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
+import { Output } from './output.js';
+import { version } from './version.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export async function main(io: CliIo): Promise<number> {
+  const program = new Command('imgsync');
+  let exitCode = 0;
+  let out = makeOutput(io, {});
+  const context = (cmd: Command): CommandContext => {
+    out = makeOutput(io, cmd.optsWithGlobals());
+    return { io, out };
+  };
+
+  program
+    .description('Keep a YAML list of container images in step with what the registries hold.')
+    .version(version, '-V, --version')
+    .option('-c, --config <file>', 'config file (default: imgsync.config.yaml/.yml/.json in the current directory)')
+    .option('-v, --verbose', 'more detail, and stack traces on errors')
+    .option('-q, --quiet', 'only errors and requested output')
+    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run imgsync --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgsync update --dry-run                 show what would change, as a diff
+  imgsync update                           edit the files (and commit/push if the config has git:)
+  imgsync update --json > result.json      machine-readable result
+  imgsync check                            exit 1 when the files are behind the registries
+  imgsync snapshot --registry docker.io --namespace lablup > registry.json
+  imgsync init sample-configs/image-metadata.yml
+
+Exit codes: 0 ok, 1 check found drift, 2 usage/config/input error, 3 registry or git failure.
+Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLOR.`,
+    );
+
+  const updateLike = (cmd: Command) =>
+    cmd
+      .option('--json', 'print the result object as JSON')
+      .option('--cache <file>', 'digest cache file (default: ~/.cache/imgsync/manifests.json)')
+      .option('--no-cache', 'no digest cache');
+
+  updateLike(
+    program
+      .command('update')
+      .description('query the registries and update the image files')
+      .option('-n, --dry-run', 'print a colored diff and write nothing')
+      .addOption(new Option('--push', 'commit and push even without a git: section (the checkout in the current directory)'))
+      .addOption(new Option('--no-push', 'edit files only, even with a git: section')),
+  ).action(async (_opts, cmd: Command) => {
+    exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'update');
+  });
+
+  updateLike(program.command('check').description('exit 1 when the files are not current; list vanished tags and dangling aliases')).action(
+    async (_opts, cmd: Command) => {
+      exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'check');
+    },
+  );
+
+  program
+    .command('snapshot')
+    .description('record a registry state into a snapshot file (for offline runs)')
+    .requiredOption('--registry <registry>', 'docker.io, ghcr.io, http://127.0.0.1:5000, …')
+    .option('--namespace <name>', 'record every repository under a namespace (repeatable)', collect)
+    .option('--repository <name>', 'record one repository (repeatable)', collect)
+    .option('--platform <os/arch>', 'platform whose image id is recorded (default linux/amd64)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (_opts, cmd: Command) => {
+      exitCode = await snapshotCommand(context(cmd), cmd.optsWithGlobals());
+    });
+
+  program
+    .command('init')
+    .description('detect the format of a YAML file and write a starter config')
+    .argument('<file>', 'the image list to keep current')
+    .option('-o, --output <file>', 'config file to write', 'imgsync.config.yaml')
+    .option('--registry <registry>', 'registry of the images', 'docker.io')
+    .option('--force', 'replace an existing config file')
+    .action(async (file: string, _opts, cmd: Command) => {
+      exitCode = await initCommand(context(cmd), file, cmd.optsWithGlobals());
+    });
+
+  try {
+    await program.parseAsync([...io.argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
+    out.clearProgress();
+    if (error instanceof UsageError) {
+      out.error(error.message);
+      return EXIT_INPUT;
+    }
+    out.error(error instanceof ImgsyncError ? error.message : `unexpected: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof Error && error.stack) out.verbose(error.stack);
+    return exitCodeOf(error);
+  }
+}
+
+function makeOutput(io: CliIo, opts: { color?: boolean; quiet?: boolean; verbose?: boolean }): Output {
+  return new Output(io, {
+    color: opts.color === false ? false : undefined,
+    quiet: opts.quiet ?? false,
+    verbose: opts.verbose ?? false,
+    env: io.env,
+  });
+}

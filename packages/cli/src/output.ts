@@ -1,0 +1,114 @@
+/**
+ * Everything the CLI prints: colored diffs, change lists, warnings, errors, a progress
+ * line. Colors follow `--no-color`, `NO_COLOR` and `FORCE_COLOR`, and are off when the
+ * stream is not a terminal. Tokens never reach here: core redacts its messages.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Change, ProgressEvent, UpdateResult } from '@imgsync/core';
+
+export interface OutputStreams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface OutputOptions {
+  color: boolean | undefined;
+  quiet: boolean;
+  verbose: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export class Output {
+  readonly chalk: ChalkInstance;
+  readonly #streams: OutputStreams;
+  readonly #opts: OutputOptions;
+  #progressShown = false;
+
+  constructor(streams: OutputStreams, opts: OutputOptions) {
+    this.#streams = streams;
+    this.#opts = opts;
+    this.chalk = new Chalk({ level: colorLevel(opts, streams.stdout) });
+  }
+
+  out(text: string): void {
+    this.clearProgress();
+    this.#streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  info(text: string): void {
+    if (!this.#opts.quiet) this.out(text);
+  }
+
+  verbose(text: string): void {
+    if (this.#opts.verbose) this.err(this.chalk.dim(text));
+  }
+
+  err(text: string): void {
+    this.clearProgress();
+    this.#streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  warn(text: string): void {
+    if (!this.#opts.quiet) this.err(`${this.chalk.yellow('warning')} ${text}`);
+  }
+
+  error(text: string): void {
+    this.err(`${this.chalk.red('error')} ${text}`);
+  }
+
+  /** A one-line progress indicator on a terminal; nothing when piped or quiet. */
+  progress(event: ProgressEvent): void {
+    if (this.#opts.quiet || !this.#streams.stderr.isTTY) return;
+    const what = event.what ? ` ${event.what}` : '';
+    this.#streams.stderr.write(`\r\x1b[2K${this.chalk.dim(`${event.phase} ${event.done}/${event.total}${what}`)}`);
+    this.#progressShown = true;
+  }
+
+  clearProgress(): void {
+    if (!this.#progressShown) return;
+    this.#streams.stderr.write('\r\x1b[2K');
+    this.#progressShown = false;
+  }
+
+  diff(text: string): void {
+    const c = this.chalk;
+    const lines = text.split('\n').filter((l) => !/^=+$/.test(l));
+    this.out(
+      lines
+        .map((l) => (l.startsWith('+++') || l.startsWith('---') ? c.bold(l) : l.startsWith('@@') ? c.cyan(l) : l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l))
+        .join('\n'),
+    );
+  }
+
+  changes(result: UpdateResult): void {
+    const c = this.chalk;
+    for (const file of result.files) {
+      const real = file.changes.filter((ch) => ch.kind !== 'reported');
+      const reports = file.changes.filter((ch) => ch.kind === 'reported');
+      if (!real.length && !reports.length) continue;
+      this.info(`${c.bold(file.path)}${file.format ? c.dim(` (${file.format})`) : ''}`);
+      for (const ch of real) this.info(`  ${describeChange(ch, c)}`);
+      for (const ch of reports) this.info(`  ${c.yellow('report'.padEnd(9))}${ch.message ?? `${ch.image}:${ch.tag ?? ''}`}`);
+    }
+  }
+}
+
+function colorLevel(opts: OutputOptions, stream: { isTTY?: boolean }): 0 | 1 | 2 | 3 {
+  if (opts.color === false || (opts.env.NO_COLOR !== undefined && opts.env.NO_COLOR !== '')) return 0;
+  const forced = opts.env.FORCE_COLOR;
+  if (opts.color === true || (forced !== undefined && forced !== '0' && forced !== 'false')) {
+    const n = Number(forced);
+    return n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1;
+  }
+  if (forced === '0' || forced === 'false') return 0;
+  return stream.isTTY ? 1 : 0;
+}
+
+const KIND_COLORS = { updated: 'cyan', added: 'green', filled: 'green', repointed: 'cyan', removed: 'red', commented: 'red', reported: 'yellow' } as const;
+
+export function describeChange(ch: Change, c: ChalkInstance): string {
+  const label = c[KIND_COLORS[ch.kind]](ch.kind.padEnd(9));
+  const tag = ch.tag ? `:${ch.tag}` : '';
+  const values = ch.old && ch.new ? ` ${c.dim(ch.old)} → ${ch.new}` : ch.new ? ` ${ch.new}` : ch.old ? ` ${c.dim(ch.old)}` : '';
+  return `${label}${ch.image}${tag}${values}`;
+}

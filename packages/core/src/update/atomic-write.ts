@@ -1,0 +1,21 @@
+/**
+ * Writing a target file atomically: the new text goes to a temp file beside the target
+ * (same directory, so the rename stays on one file system), keeps the target's mode, and
+ * replaces the target with one `rename`. A crash or a full disk leaves the old file whole.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { UpdateFileSystem } from './types.js';
+
+export async function writeFileAtomic(fs: UpdateFileSystem, path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.imgsync-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await fs.writeFile(temp, text, 'utf8');
+    const mode = await fs.stat(path).then((s) => s.mode & 0o777, () => undefined);
+    if (mode !== undefined) await fs.chmod(temp, mode);
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.unlink(temp).catch(() => {});
+    throw error;
+  }
+}

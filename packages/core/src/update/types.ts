@@ -1,0 +1,99 @@
+/**
+ * The engine's options and result: plain data in, plain data out, so that the CLI can
+ * print it, the Lambda handler can log it and a library user can inspect it.
+ */
+import type { ImgsyncConfig } from '../config/types.js';
+import type { Change } from '../formats/types.js';
+import type { GitIo } from '../git/types.js';
+import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
+import type { ManifestCache } from '../registry/manifest-cache.js';
+
+/** The file system the engine reads and writes target files with (local mode). */
+export interface UpdateFileSystem {
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  stat(path: string): Promise<{ mode: number }>;
+  chmod(path: string, mode: number): Promise<void>;
+}
+
+export interface UpdateOptions {
+  config: ImgsyncConfig;
+  /** Compute the changes and the diff, write and push nothing. */
+  dryRun?: boolean;
+  /**
+   * Deliver through git. Default: when the config has a `git` section. `true` without one
+   * commits and pushes the checkout in `cwd` with default settings.
+   */
+  push?: boolean;
+  /** Resolved secrets: core never reads the environment. */
+  secrets?: {
+    gitToken?: string;
+    /** Keyed by canonical registry name (`docker.io`, `http://127.0.0.1:5000`). */
+    registries?: Record<string, RegistryCredentials | undefined>;
+  };
+  /** Directory of the local checkout for git without `url`; default `config.dir`. */
+  cwd?: string;
+  fs?: UpdateFileSystem;
+  fetch?: FetchLike;
+  gitIo?: GitIo;
+  /** Digest -> manifest cache shared by the registry clients (a JSON file path or a cache). */
+  manifestCache?: ManifestCache | string;
+  /** Path of a docker `config.json` for registry credentials. */
+  dockerConfigPath?: string;
+  /** Replaces the registry source of a registry name (tests, embedding). */
+  registrySource?: (registry: string) => RegistrySource | undefined;
+  /**
+   * Milliseconds left before the caller must stop (Lambda's `getRemainingTimeInMillis`).
+   * The engine starts no new registry request with less than `minRemainingMs` left and
+   * then returns a partial result that writes and pushes nothing.
+   */
+  remainingMs?: () => number;
+  minRemainingMs?: number;
+  /** Called as registry work progresses (for a TTY progress line). */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  phase: 'registry' | 'apply' | 'deliver';
+  done: number;
+  total: number;
+  what?: string;
+}
+
+export interface FileResult {
+  /** Path as the user sees it: relative to the config dir or the repository root. */
+  path: string;
+  format?: string;
+  changed: boolean;
+  /** Unified diff of the file ('' when unchanged). */
+  diff: string;
+  changes: Change[];
+  /** A file that could not be read, parsed or edited: it is left untouched. */
+  error?: { code: string; message: string };
+  /** The new text, while the engine runs (removed from the returned result). */
+  text?: string;
+}
+
+export interface UpdateResult {
+  /** True when some file changed (or would change, in a dry run). */
+  changed: boolean;
+  dryRun: boolean;
+  files: FileResult[];
+  /** All changes of all files, including `reported` ones (vanished tags, dangling aliases). */
+  changes: Change[];
+  warnings: string[];
+  /** Per-file errors (also in `files[].error`); other files still ran. */
+  errors: { file: string; code: string; message: string }[];
+  /** Set when the time budget ran out: nothing was written or pushed. */
+  partial?: { reason: string };
+  delivery?: {
+    mode: 'push' | 'pull-request' | 'files';
+    commit?: string;
+    branch?: string;
+    pushed: boolean;
+    pullRequest?: { number: number; url: string; action: 'created' | 'updated' };
+  };
+  stats: { registries: Record<string, RegistryStats> };
+}

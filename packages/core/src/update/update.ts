@@ -1,0 +1,222 @@
+/**
+ * The engine: config -> target files -> format adapters -> registry queries -> edits ->
+ * atomic writes, or a commit and push, or a pull request. Returns a plain result; never
+ * prints, never reads the environment, never exits.
+ *
+ * Failure rules, which the front ends rely on:
+ * - A target file that cannot be read, parsed or edited is reported in `errors` and left
+ *   untouched; the other files still run.
+ * - A registry or git failure throws (`RegistryError`, `GitError`) before anything is
+ *   written or pushed.
+ * - When the time budget runs out, the result is marked `partial` and nothing is written
+ *   or pushed.
+ */
+import * as nodeFs from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
+import { defaultDigestForm } from '../config/validate-target.js';
+import type { TargetConfig } from '../config/types.js';
+import { ImgsyncError } from '../errors.js';
+import { detectFormat, formatAdapter } from '../formats/registry-of-formats.js';
+import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
+import type { Checkout } from '../git/checkout.js';
+import { deliver, openTarget } from '../git/deliver.js';
+import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
+import { formatPlatform } from '../policy/digest-form.js';
+import { parseYaml, type YamlFile } from '../yaml/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { BudgetExhausted, RegistryStates } from './registry-state.js';
+import { globList, globLocal } from './target-files.js';
+import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
+import { unifiedDiff } from './unified-diff.js';
+
+interface PlannedFile {
+  target: TargetConfig;
+  path: string;
+}
+
+/**
+ * Runs one update.
+ *
+ * @example
+ * const config = await loadConfig({ path: 'imgsync.config.yaml' });
+ * const result = await runUpdate({ config, dryRun: true });
+ * for (const file of result.files) process.stdout.write(file.diff);
+ */
+export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
+  const { config } = options;
+  const fs: UpdateFileSystem = options.fs ?? nodeFs;
+  const dryRun = options.dryRun ?? false;
+  const useGit = options.push ?? config.git !== undefined;
+  const states = new RegistryStates(options);
+  const result: UpdateResult = { changed: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
+
+  let checkout: Checkout | undefined;
+  try {
+    let read: ReadFile;
+    let list: (patterns: readonly string[]) => Promise<string[]>;
+    if (useGit) {
+      const git = config.git;
+      const target = git?.url
+        ? { url: git.url, ...(git.branch && { branch: git.branch }) }
+        : { dir: options.cwd ?? config.dir, ...(git?.branch && { branch: git.branch }) };
+      checkout = await openTarget({ target, token: options.secrets?.gitToken, io: options.gitIo });
+      const all = await checkout.listFiles();
+      read = checkout.read;
+      list = async (patterns) => globList(patterns, all);
+    } else {
+      read = (path) => fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
+      list = (patterns) => globLocal(patterns, config.dir);
+    }
+
+    // 1. Which files, and what they need from the registries.
+    const planned: PlannedFile[] = [];
+    for (const target of config.targets) {
+      const paths = await list(target.files);
+      if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
+      for (const path of paths) {
+        const prepared = await prepare(path, target, read);
+        if ('error' in prepared) {
+          recordError(result, path, prepared.error);
+          continue;
+        }
+        planned.push({ target, path });
+        await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
+      }
+    }
+
+    // 2. Apply, on the contents the delivery reads (recomputed after a lost push race).
+    const applyAll = async (readNow: ReadFile): Promise<FileResult[]> => {
+      const files: FileResult[] = [];
+      let done = 0;
+      for (const { target, path } of planned) {
+        options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
+        files.push(await applyFile(path, target, readNow, states));
+      }
+      return files;
+    };
+
+    if (!useGit || dryRun) {
+      result.files = await applyAll(read);
+      if (!dryRun) {
+        for (const file of result.files) {
+          if (file.changed && !file.error) await writeFileAtomic(fs, join(config.dir, file.path), file.text!);
+        }
+        result.delivery = { mode: 'files', pushed: false };
+      }
+    } else {
+      const git = config.git;
+      let last: FileResult[] = [];
+      const delivered = await deliver({
+        checkout: checkout!,
+        token: options.secrets?.gitToken,
+        mode: git?.mode ?? 'push',
+        author: git?.author ?? { name: 'imgsync', email: 'imgsync@example.invalid' },
+        ...(git?.message && { message: { subjectTemplate: git.message } }),
+        pullRequest: {
+          // the default API base is derived from the remote URL (GitHub Enterprise too)
+          ...(git && git.githubApiUrl !== DEFAULT_GITHUB_API_URL && { apiBaseUrl: git.githubApiUrl }),
+          ...(options.fetch && { fetch: options.fetch as typeof fetch }),
+        },
+        io: options.gitIo,
+        edit: async (readNow) => {
+          last = await applyAll(readNow);
+          const files: FileContent[] = last.filter((f) => f.changed && !f.error).map((f) => ({ path: f.path, content: f.text! }));
+          return { files, changes: last.flatMap((f) => f.changes).flatMap(toSummary) };
+        },
+      });
+      result.files = last;
+      result.delivery = {
+        mode: git?.mode ?? 'push',
+        commit: delivered.commit,
+        branch: delivered.branch,
+        pushed: delivered.pushed,
+        ...(delivered.pullRequest && { pullRequest: delivered.pullRequest }),
+      };
+    }
+    for (const file of result.files) {
+      delete file.text;
+      if (file.error) recordError(result, file.path, file.error);
+    }
+    result.changes = result.files.flatMap((f) => f.changes);
+    result.changed = result.files.some((f) => f.changed);
+  } catch (error) {
+    if (!(error instanceof BudgetExhausted)) throw error;
+    result.partial = { reason: error.message };
+    result.files = [];
+    result.changes = [];
+    result.changed = false;
+  } finally {
+    await checkout?.close().catch(() => {});
+    await states.flush();
+    result.warnings.push(...states.warnings);
+    result.stats.registries = states.stats();
+  }
+  return result;
+}
+
+interface Prepared {
+  file: YamlFile;
+  adapter: FormatAdapter;
+  options: TargetOptions;
+}
+
+async function prepare(path: string, target: TargetConfig, read: ReadFile): Promise<Prepared | { error: ImgsyncError | Error }> {
+  try {
+    const text = await read(path);
+    if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
+    const file = parseYaml(text, { path });
+    const adapter = target.format === 'auto' ? detectFormat(file) : formatAdapter(target.format);
+    return { file, adapter, options: targetOptions(target, adapter) };
+  } catch (error) {
+    if (error instanceof ImgsyncError) return { error };
+    throw error;
+  }
+}
+
+async function applyFile(path: string, target: TargetConfig, read: ReadFile, states: RegistryStates): Promise<FileResult & { text?: string }> {
+  const prepared = await prepare(path, target, read);
+  if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
+  const { file, adapter, options } = prepared;
+  const before = file.toString();
+  try {
+    const changes = adapter.apply(file, states.lookup(target), options);
+    const after = file.toString();
+    // The edited text must still be the YAML it claims to be; never write one that is not.
+    if (after !== before) parseYaml(after, { path });
+    return { path, format: adapter.name, changed: after !== before, diff: unifiedDiff(path, before, after), changes, text: after };
+  } catch (error) {
+    if (!(error instanceof ImgsyncError)) throw error;
+    return { path, format: adapter.name, changed: false, diff: '', changes: [], error: errorFacts(error) };
+  }
+}
+
+function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOptions {
+  return {
+    repository: target.repository,
+    tagPolicy: target.tagPolicy,
+    digest: target.digest ?? defaultDigestForm(adapter.name) ?? 'manifest',
+    platform: formatPlatform(target.platform),
+    prune: target.prune,
+    pin: target.pin,
+    ...(target.tags.latest && { latest: {} }),
+    policies: Object.fromEntries(
+      Object.entries(target.policies).map(([name, p]) => [name, { repository: p.repository ?? '', tagPolicy: p.tagPolicy }]),
+    ),
+  };
+}
+
+function errorFacts(error: Error): { code: string; message: string } {
+  return { code: error instanceof ImgsyncError ? error.code : 'IO', message: error.message };
+}
+
+function recordError(result: UpdateResult, file: string, error: { code?: string; message: string }): void {
+  result.errors.push({ file, code: error.code ?? 'IO', message: error.message });
+}
+
+/** The git layer's commit-message entry for a change; reports are not commits. */
+function toSummary(change: Change): ChangeSummary[] {
+  if (change.kind === 'reported') return [];
+  const kind = change.kind === 'commented' ? 'removed' : change.kind;
+  return [{ file: change.file, image: change.image, tag: change.tag ?? '', kind, ...(change.old && { old: change.old }), ...(change.new && { new: change.new }) }];
+}
