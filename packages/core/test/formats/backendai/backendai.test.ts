@@ -3,6 +3,7 @@ import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { ConfigError } from '../../../src/errors.js';
 import { parseYaml } from '../../../src/yaml/index.js';
 import { type TagState, type TargetOptions, backendAiFormat, detectFormat } from '../../../src/formats/index.js';
+import { corpusFiles } from '../../helpers/fixtures.js';
 import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithId } from '../helpers.js';
 
 const REFERENCE = 'backendai/fixtures/lablup__backend.ai-manager__sample-configs__image-metadata@61344624.yml';
@@ -362,4 +363,28 @@ describe('backendai: image-aliases.yml', () => {
     const wants = backendAiFormat.wants(parseYaml(fixture(ALIASES_FF4C)), target());
     expect(wants).toContainEqual({ registry: 'docker.io', repository: 'lablup/kernel-python-tensorflow' });
   });
+});
+
+describe('backendai: every image-metadata file of the corpus', () => {
+  it.each(corpusFiles((name) => name.includes('image-metadata')).map((f) => [f.name, f.text] as const))(
+    '%s: fills, updates and appends touching only those lines, and a second run is a no-op',
+    (name, text) => {
+      const file = parseYaml(text, { path: name });
+      const repositories: Record<string, Record<string, TagState>> = {};
+      for (const image of file.getIn(['images']) as { name?: string; tags?: unknown[] }[]) {
+        if (!image?.name || !Array.isArray(image.tags)) continue;
+        const tags: Record<string, TagState> = { '99.0-new': tagWithId(hex64(`${image.name} new`).slice(0, 12)) };
+        for (const entry of image.tags) {
+          if (Array.isArray(entry) && typeof entry[0] === 'string' && !String(entry[1]).startsWith(':')) tags[entry[0]] = tagWithId(hex64(`${image.name} ${entry[0]}`).slice(0, 12));
+        }
+        repositories[hub(image.name)] = tags;
+      }
+      const changes = backendAiFormat.apply(file, registryState(repositories), target());
+      const after = file.toString();
+      expectOnlyChangedLines(text, after, changes);
+      expect(changes.filter((c) => c.kind === 'added').length).toBeGreaterThan(0);
+      const again = parseYaml(after, { path: name });
+      expect(backendAiFormat.apply(again, registryState(repositories), target()).filter((c) => c.kind !== 'reported')).toEqual([]);
+    },
+  );
 });
