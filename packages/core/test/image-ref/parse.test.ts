@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { corpusDir } from '../helpers/fixtures.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +14,6 @@ import {
   type ImageRef,
 } from '../../src/image-ref/parse.js';
 
-const corpusDir = fileURLToPath(new URL('../../../../../shared/corpus/', import.meta.url));
 const sha256 = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const parsed = (value: string): ImageRef => {
   const ref = parseImageRef(value);
@@ -138,7 +138,7 @@ describe('parseImageRef', () => {
     // Every `image:` value in the corpus's Kubernetes, compose and workflow files.
     const found = new Map<string, boolean>();
     for (const file of readdirSync(corpusDir).filter((name) => !name.startsWith('lablup') && !name.startsWith('derived'))) {
-      const text = readFileSync(corpusDir + file, 'utf8');
+      const text = readFileSync(join(corpusDir, file), 'utf8');
       for (const match of text.matchAll(/^[ \t]*-?[ \t]*(?:image|node_image):[ \t]*(.+?)[ \t]*(?:#.*)?$/gm)) {
         const value = match[1]!.replace(/^(["'])(.*)\1$/, '$2');
         if (value === '') continue;

@@ -1,12 +1,8 @@
-/** Reading tags out of the shared Backend.AI corpus, for tests only. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** Reading tags out of the Backend.AI corpus (fixtures/corpus), for tests only. */
+import { readdirSync } from 'node:fs';
+import { corpusDir, corpusFile } from '../helpers/fixtures.js';
 
-export const corpusDir = fileURLToPath(new URL('../../../../../shared/corpus/', import.meta.url));
-
-export function corpusFile(name: string): string {
-  return readFileSync(corpusDir + name, 'utf8');
-}
+export { corpusDir, corpusFile };
 
 /** Backend.AI image-metadata files in the corpus. */
 export function imageMetadataFiles(): string[] {
