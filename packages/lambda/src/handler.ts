@@ -1,1 +1,96 @@
-export async function handler(): Promise<void> {}
+/**
+ * The AWS Lambda entry point, bundled into `dist/handler.mjs` (export `handler`).
+ *
+ * | environment | meaning |
+ * | --- | --- |
+ * | `IMGSYNC_CONFIG` / `IMGSYNC_CONFIG_FILE` | the config, inline or as a file next to the handler (see `config-source.ts`) |
+ * | `IMGSYNC_GIT_TOKEN` | the git token, or: |
+ * | `IMGSYNC_GIT_TOKEN_SECRET` | a Secrets Manager secret name/ARN, or `ssm:/name` (see `git-token.ts`) |
+ * | `IMGSYNC_MIN_REMAINING_MS` | start no registry request with less time left (default 10 000) |
+ * | `IMGSYNC_DRY_RUN` | `true`: compute and log the changes, push nothing |
+ *
+ * The event is ignored (an EventBridge Scheduler or rule event, a test invoke: all mean
+ * "run now"). Returns the engine's result; throws on failure so that Lambda's retries,
+ * the dead-letter queue and the error alarm see it (see `scheduled-run.ts`).
+ *
+ * Warm starts: nothing is kept between invocations but the content-addressed manifest
+ * cache in `/tmp`. The config and the token are read again, and clone directories that an
+ * earlier invocation left behind (one killed by its timeout) are removed first.
+ *
+ * Run as a program (`node handler.mjs`), the same file does one run and exits 0 or 1:
+ * the Kubernetes CronJob and plain cron use that.
+ *
+ * @example
+ * // a test invoke, as the Lambda console does it
+ * await handler({}, { getRemainingTimeInMillis: () => 300_000 });
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { UpdateResult } from '@imgsync/core';
+import type { SecretFetcher } from './git-token.js';
+import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
+
+export { ScheduledRunError } from './scheduled-run.js';
+export type { SecretFetcher, SecretLocation } from './git-token.js';
+
+/** The part of Lambda's context object the handler uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type Handler = (event: unknown, context?: LambdaContext) => Promise<UpdateResult>;
+
+export interface HandlerOptions {
+  /** Replaces the AWS SDK secret lookup (tests, other secret stores). */
+  fetchSecret?: SecretFetcher;
+  /** Default `process.env`, read at each invocation. */
+  env?: () => Readonly<Record<string, string | undefined>>;
+  /** Default the directory of this file (`LAMBDA_TASK_ROOT` in Lambda). */
+  baseDir?: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A handler with its dependencies replaced; `handler` is `createHandler()`. */
+export function createHandler(options: HandlerOptions = {}): Handler {
+  return async (_event, context) => {
+    const env = options.env?.() ?? process.env;
+    const tmpDir = tmpdir();
+    await removeStaleClones(tmpDir);
+    return scheduledRun({
+      env,
+      baseDir: options.baseDir ?? here,
+      tmpDir,
+      ...(options.fetchSecret && { fetchSecret: options.fetchSecret }),
+      ...(context?.getRemainingTimeInMillis && { remainingMs: () => context.getRemainingTimeInMillis() }),
+      dryRun: /^(1|true|yes)$/i.test(env.IMGSYNC_DRY_RUN ?? ''),
+    });
+  };
+}
+
+export const handler: Handler = createHandler();
+
+/**
+ * Clone directories are `imgsync-<uuid>` (core's git layer) and removed by the run that
+ * made them; one killed by the Lambda timeout leaves its clone in `/tmp`, which survives
+ * into the next warm invocation. One invocation runs at a time per execution
+ * environment, so any that exist at the start are left over.
+ */
+async function removeStaleClones(tmpDir: string): Promise<void> {
+  const names = await readdir(tmpDir).catch(() => [] as string[]);
+  const clone = /^imgsync-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  await Promise.all(names.filter((n) => clone.test(n)).map((n) => rm(join(tmpDir, n), { recursive: true, force: true })));
+}
+
+// `node handler.mjs`: one run, exit code 0 (done) or 1 (failed; the log says why).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  scheduledRun({ env: process.env, baseDir: process.cwd(), dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? '') }).then(
+    () => undefined,
+    (error: unknown) => {
+      if (!(error instanceof ScheduledRunError) || error.code === 'INTERNAL') console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

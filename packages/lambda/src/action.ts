@@ -1,0 +1,73 @@
+/**
+ * The GitHub Action entry point (`action.yml` at the repository root runs the bundled
+ * `dist/action.mjs` on the runner's Node). Inputs arrive as `INPUT_*` variables:
+ *
+ * | input | meaning |
+ * | --- | --- |
+ * | `config` | config file, relative to the workspace; default `imgsync.config.yaml` (ignored when `IMGSYNC_CONFIG` is set) |
+ * | `token` | git token; default the workflow's `github.token` |
+ * | `dry-run` | `true`: log the changes, push nothing |
+ *
+ * Outputs (`$GITHUB_OUTPUT`): `changed`, `changes`, `commit`, `pushed`, `pull-request`.
+ * A Markdown table of the changes goes to the job summary. Failures end the step with
+ * an `::error::` annotation and exit code 1.
+ */
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { UpdateResult } from '@imgsync/core';
+import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
+
+function input(name: string): string {
+  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+async function main(): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (!env.IMGSYNC_CONFIG) env.IMGSYNC_CONFIG_FILE = resolve(workspace, input('config') || 'imgsync.config.yaml');
+  const token = input('token');
+  if (token) env.IMGSYNC_GIT_TOKEN = token;
+  try {
+    const result = await scheduledRun({ env, baseDir: workspace, dryRun: /^true$/i.test(input('dry-run')) });
+    report(result);
+  } catch (error) {
+    if (error instanceof ScheduledRunError && error.result) report(error.result);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stdout.write(`::error title=imgsync::${escapeCommand(message)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+function report(result: UpdateResult): void {
+  const d = result.delivery;
+  const real = result.changes.filter((c) => c.kind !== 'reported');
+  const outputs = {
+    changed: String(result.changed),
+    changes: String(real.length),
+    commit: d?.commit ?? '',
+    pushed: String(d?.pushed ?? false),
+    'pull-request': d?.pullRequest?.url ?? '',
+  };
+  if (process.env.GITHUB_OUTPUT) {
+    appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    const rows = result.changes.map((c) => `| ${c.file} | ${c.image} | ${c.tag ?? ''} | ${c.kind} | ${c.old ?? ''} | ${c.new ?? c.message ?? ''} |`);
+    const head = result.partial
+      ? `imgsync stopped early (nothing pushed): ${result.partial.reason}`
+      : d?.pullRequest
+        ? `imgsync: ${real.length} change(s), pull request ${d.pullRequest.url}`
+        : d?.pushed
+          ? `imgsync: ${real.length} change(s), pushed ${d.commit?.slice(0, 12)} to ${d.branch}`
+          : `imgsync: ${result.changed ? `${real.length} change(s), not pushed` : 'up to date'}`;
+    const table = rows.length ? `\n| file | image | tag | kind | old | new |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n` : '';
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### ${head}\n${table}`);
+  }
+}
+
+/** Workflow commands end at a newline; `%`, CR and LF must be escaped. */
+function escapeCommand(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+await main();
