@@ -14,6 +14,10 @@ export * from './image-ref/parse.js';
 export * from './config/index.js';
 export {
   backendAiFormat,
+  helmValuesFormat,
+  imageRefsFormat,
+  kustomizeFormat,
+  markersFormat,
   detectFormat,
   formatAdapter,
   formatAdapters,

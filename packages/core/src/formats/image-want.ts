@@ -25,6 +25,22 @@ export function wantOfRepository(text: string): { want: ImageWant; ref: ImageRef
   return { want: wantOf(ref), ref };
 }
 
+/**
+ * The want of a repository named by a Backend.AI repository template (configuration):
+ * without a registry written in it, the want names none, and the engine
+ * asks the target's `registry` (which may be a mirror or a local registry), as written —
+ * no `library/` prefix, which only Docker Hub uses.
+ *
+ * @example
+ * wantOfConfiguredRepository('lablup/kernel-python') // { want: { repository: 'lablup/kernel-python' }, … }
+ * wantOfConfiguredRepository('ghcr.io/x/y')          // { want: { registry: 'ghcr.io', repository: 'x/y' }, … }
+ */
+export function wantOfConfiguredRepository(text: string): { want: ImageWant; ref: ImageRef } | undefined {
+  const parsed = wantOfRepository(text);
+  if (!parsed || parsed.ref.registry) return parsed;
+  return { want: { repository: text }, ref: parsed.ref };
+}
+
 /** `registry/repository`, the identity of a want. */
 export function wantKey(want: ImageWant): string {
   return want.registry ? `${want.registry}/${want.repository}` : want.repository;

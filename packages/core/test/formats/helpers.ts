@@ -34,7 +34,7 @@ export function tagWithManifest(seed: string): TagState {
 export function registryState(repositories: Record<string, Record<string, TagState>>): StateLookup & { asked: string[] } {
   const asked: string[] = [];
   const lookup = (want: ImageWant): RepositoryState | undefined => {
-    const key = `${want.registry}/${want.repository}`;
+    const key = `${want.registry ?? "docker.io"}/${want.repository}`; // the engine asks the target registry, docker.io here
     asked.push(key);
     const tags = repositories[key];
     return tags ? { repository: want.repository, tags: new Map(Object.entries(tags)) } : undefined;

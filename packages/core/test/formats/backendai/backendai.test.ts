@@ -71,10 +71,11 @@ describe('backendai: detect', () => {
 });
 
 describe('backendai: wants', () => {
-  it('asks for one repository per image entry, from the template', () => {
+  it('asks for one repository per image entry, from the template, in the target registry', () => {
     const wants = backendAiFormat.wants(parseYaml(fixture(REFERENCE)), target());
-    expect(wants).toContainEqual({ registry: 'docker.io', repository: 'lablup/kernel-python' });
-    expect(wants).toContainEqual({ registry: 'docker.io', repository: 'lablup/kernel-python-tensorflow' });
+    // no registry in the template: the engine asks the target's registry (a mirror, a local one)
+    expect(wants).toContainEqual({ repository: 'lablup/kernel-python' });
+    expect(wants).toContainEqual({ repository: 'lablup/kernel-python-tensorflow' });
     expect(new Set(wants.map((w) => w.repository)).size).toBe(wants.length);
   });
   it('keeps a registry written in the template', () => {
@@ -361,7 +362,7 @@ describe('backendai: image-aliases.yml', () => {
 
   it('asks about every image an alias names', () => {
     const wants = backendAiFormat.wants(parseYaml(fixture(ALIASES_FF4C)), target());
-    expect(wants).toContainEqual({ registry: 'docker.io', repository: 'lablup/kernel-python-tensorflow' });
+    expect(wants).toContainEqual({ repository: 'lablup/kernel-python-tensorflow' });
   });
 });
 
