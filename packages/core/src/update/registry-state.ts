@@ -79,7 +79,7 @@ export class RegistryStates {
       const key = stateKey(want, target);
       if (this.#states.has(key)) continue;
       this.#checkBudget();
-      const source = await this.source(registryOf(want, target), target);
+      const source = await this.source(want.registry ?? target.registry, target);
       this.#states.set(key, await this.#resolveRepository(source, want.repository, target, digest));
       this.#options.onProgress?.({ phase: 'registry', done: this.#states.size, total: this.#states.size + wants.length, what: want.repository });
     }
@@ -145,16 +145,6 @@ export class RegistryStates {
   }
 }
 
-/**
- * The registry to ask about a want. A name written without a registry (`lablup/kernel-{name}`,
- * `nginx`) is normalised by the formats to `docker.io`, Docker's default; here it means
- * the target's `registry`, which defaults to `docker.io` itself. A name that carries
- * another registry (`ghcr.io/x/y`) is asked there.
- */
-export function registryOf(want: ImageWant, target: TargetConfig): string {
-  return !want.registry || want.registry === 'docker.io' ? target.registry : want.registry;
-}
-
 function stateKey(want: ImageWant, target: TargetConfig): string {
-  return `${target.snapshotPath ? `file:${target.snapshotPath}` : registryOf(want, target)}|${wantKey({ repository: want.repository })}`;
+  return `${target.snapshotPath ? `file:${target.snapshotPath}` : want.registry ?? target.registry}|${wantKey({ repository: want.repository })}`;
 }
