@@ -90,6 +90,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .argument('<file>', 'the image list to keep current')
     .option('-o, --output <file>', 'config file to write', 'imgsync.config.yaml')
     .option('--registry <registry>', 'registry of the images', 'docker.io')
+    .option('--repository <template>', 'backendai: how an entry name maps to a repository (default lablup/kernel-{name})')
     .option('--force', 'replace an existing config file')
     .action(async (file: string, _opts, cmd: Command) => {
       exitCode = await initCommand(context(cmd), file, cmd.optsWithGlobals());

@@ -4,7 +4,7 @@
  * target can then say `registry: file:registry-snapshot.json`.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRegistryClient, parsePlatform, recordSnapshot, serializeSnapshot } from '@imgsync/core';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
@@ -34,7 +34,7 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
   for (const w of warnings) out.warn(w.message);
   const text = serializeSnapshot(snapshot);
   if (flags.output) {
-    await writeFile(join(io.cwd, flags.output), text, 'utf8');
+    await writeFile(resolve(io.cwd, flags.output), text, 'utf8');
     out.info(`wrote ${flags.output}: ${Object.keys(snapshot.repositories).length} repositories`);
   } else {
     out.out(text);
