@@ -24,7 +24,12 @@ import {
   trailingIndentation,
 } from './cst-tokens.js';
 
-export function deleteItem(doc: CST.Document, collection: Collection, itemIndex: number): void {
+/**
+ * Removes entry `itemIndex` of `collection` with its own line(s). `replacement` tokens
+ * (whole lines, each ending with a line break) take its place, after the comment lines
+ * that stood above it.
+ */
+export function deleteItem(doc: CST.Document, collection: Collection, itemIndex: number, replacement: SourceToken[] = []): void {
   const item = collection.items[itemIndex]!;
   if (collection.type === 'flow-collection') return deleteFlowItem(collection, itemIndex);
 
@@ -35,6 +40,7 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
   for (let i = 0; i < firstOwn; i++) if (item.start[i]!.type === 'newline') lastBreak = i;
   const kept = item.start.slice(0, lastBreak + 1);
   const own = new Set<SourceToken | Token>(sourceTokensOf({ ...item, start: item.start.slice(lastBreak + 1) }));
+  kept.push(...replacement);
   // The indentation of the line after the entry may be filed under it: that line stays.
   const indentOfNext = trailingIndentation(item);
   if (indentOfNext) {
@@ -52,7 +58,10 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
   let i = first - 1;
   while (i >= 0 && !own.has(flat[i]!) && flat[i]!.type === 'space') blank.push(flat[i--]!);
   const startsLine = i < 0 || endsLine(flat[i]!) || flat[i]!.type === 'doc-start' || flat[i]!.type === 'byte-order-mark';
-  if (!startsLine) blank.length = 0;
+  if (!startsLine) {
+    if (replacement.length) throw new Error('internal: an entry that shares its line cannot be replaced by lines');
+    blank.length = 0;
+  }
   // An entry that is the last thing of a file without a final newline takes the newline before it.
   const lastOwn = [...own].filter((t) => ownSource(t) !== '').pop();
   // (with indentOfNext the entry did end its line)

@@ -59,7 +59,7 @@ export function isPlainSafe(value: string, inFlow: boolean): boolean {
   try {
     const probe = inFlow ? `[${value}]` : `k: ${value}`;
     safe = [{ version: '1.2' as const }, { version: '1.1' as const }].every((opts) => {
-      const data = parse(probe, { ...opts, uniqueKeys: false, logLevel: 'silent' });
+      const data = parse(probe, { ...opts, uniqueKeys: false, logLevel: 'error' });
       const back = inFlow ? (Array.isArray(data) && data.length === 1 ? data[0] : undefined) : data?.k;
       return back === value;
     });

@@ -138,6 +138,37 @@ export class YamlDocument {
     this.#changed(true);
   }
 
+  /**
+   * Turns the entry at `keyPath` into comment lines (`# - ["2.7", "ab12…"]`) at its own
+   * indentation, keeping its text; the data no longer has the entry. For block
+   * collections whose entry starts its own line.
+   */
+  commentOutIn(keyPath: KeyPath, opts: EditOptions = {}): void {
+    if (keyPath.length === 0) throw this.#error(keyPath, 'cannot comment out the document root');
+    const found = this.#navigate(keyPath, opts);
+    if ('key' in found) throw this.#error(keyPath, 'no such key');
+    const last = found.steps[found.steps.length - 1]!;
+    if (last.collection.type === 'flow-collection') throw this.#error(keyPath, 'an entry of a flow collection cannot be commented out on its own');
+    const used = anchorsWithin(last.collection, last.item).filter((a) => this.#sharingFacts().aliasedAnchors.has(a));
+    if (used.length) throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to`);
+    const item = last.item;
+    const indicator = item.start.findIndex((t) => t.type === 'seq-item-ind' || t.type === 'explicit-key-ind');
+    const own = indicator >= 0 ? { ...item, start: item.start.slice(indicator) } : { ...item, start: item.start.filter((t) => t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment') };
+    const text = CST.stringify(own as CST.CollectionItem).replace(/\s+$/, '');
+    const pad = ' '.repeat(last.collection.indent);
+    const lines: CST.SourceToken[] = [];
+    text.split(/\r?\n/).forEach((line, i) => {
+      const body = i === 0 ? line : line.startsWith(pad) ? line.slice(pad.length) : line.trimStart();
+      lines.push(sourceToken('space', pad), sourceToken('comment', `# ${body}`), sourceToken('newline', this.#host.newline));
+    });
+    try {
+      deleteItem(this.cst, last.collection, last.itemIndex, lines);
+    } catch {
+      throw this.#error(keyPath, 'the entry shares its line with its parent, so it cannot be commented out on its own');
+    }
+    this.#changed(true);
+  }
+
   /** The document's current text. */
   toString(): string {
     return CST.stringify(this.cst);

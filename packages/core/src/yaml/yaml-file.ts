@@ -139,6 +139,10 @@ export class YamlFile {
     this.#first().deleteIn(keyPath, opts);
   }
 
+  commentOutIn(keyPath: KeyPath, opts?: EditOptions): void {
+    this.#first().commentOutIn(keyPath, opts);
+  }
+
   /** The original bytes, except the edited spans. */
   toString(): string {
     let out = '';

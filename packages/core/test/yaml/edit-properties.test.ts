@@ -1,5 +1,6 @@
 /**
- * Property tests over the whole corpus: random sequences of setIn / addIn / deleteIn.
+ * Property tests over the whole corpus: random sequences of setIn / addIn / deleteIn /
+ * commentOutIn.
  * After every edit the text re-parses, its data equals the old data with that edit
  * applied, and every changed byte lies inside the edited entry's lines. An edit the
  * editor refuses (shared through an anchor or merge key, say) must leave the text as it
@@ -32,7 +33,7 @@ const entryArb = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('name', 'tag', 'x-y', 'image'), scalarArb, { minKeys: 1, maxKeys: 2 }) },
 );
 const opArb = fc.record({
-  kind: fc.constantFrom('set', 'set', 'add', 'delete'),
+  kind: fc.constantFrom('set', 'set', 'add', 'delete', 'comment'),
   pick: fc.nat(),
   value: entryArb,
   key: fc.oneof(fc.constantFrom('newKey', 'tag', 'image', '1', 'yes', 'a b'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 })),
@@ -51,6 +52,7 @@ function paths(data: Data, want: 'scalar' | 'collection' | 'item', at: Path = []
 
 function applyToData(data: Data, kind: string, path: Path, value: unknown, key: string): Data {
   const copy = structuredClone(data);
+  if (kind === 'comment') kind = 'delete'; // a commented-out entry is gone from the data
   if (kind !== 'set' && kind !== 'add' && kind !== 'delete') throw new Error(kind);
   const parentPath = kind === 'add' ? path : path.slice(0, -1);
   const parent = parentPath.reduce<any>((node, k) => node[k], copy);
@@ -72,6 +74,7 @@ function lineEnd(text: string, i: number): number {
 
 /** Where an edit may change bytes: the entry's lines, or the collection's for an append. */
 function allowedRegion(doc: Document.Parsed, text: string, kind: string, path: Path): [number, number] {
+  if (kind === 'comment') kind = 'delete';
   const nodeAt = (p: Path): any => (p.length ? doc.getIn(p, true) : doc.contents);
   if (kind === 'add') {
     const coll = nodeAt(path);
@@ -86,7 +89,11 @@ function allowedRegion(doc: Document.Parsed, text: string, kind: string, path: P
     if (pair?.key?.range) start = Math.min(start, pair.key.range[0]);
   }
   if (kind === 'delete' && (isMap(parent) || isSeq(parent)) && parent.items.length === 1) {
-    start = lineStart(text, Math.max(0, lineStart(text, (parent as any).range[0]) - 1)); // `key:` line takes `[]`
+    // the parent's `key:` (or `-`) line takes the `[]` / `{}`
+    const owner: any = path.length >= 2 ? nodeAt(path.slice(0, -2)) : undefined;
+    const ownerPair = isMap(owner) ? (owner.items as any[]).find((p) => String(p.key?.value ?? p.key) === String(path[path.length - 2])) : undefined;
+    const ownerStart = ownerPair?.key?.range?.[0] ?? lineStart(text, Math.max(0, lineStart(text, (parent as any).range[0]) - 1));
+    start = Math.min(start, lineStart(text, ownerStart));
   }
   if (kind === 'delete' && end >= text.length) start = Math.max(0, lineStart(text, start) - 1);
   let hi = lineEnd(text, Math.max(start, end - 1));
@@ -102,7 +109,7 @@ function keepsOutside(before: string, after: string, lo: number, hi: number): bo
   return after.length >= head.length + tail.length && after.startsWith(head) && after.endsWith(tail);
 }
 
-describe('setIn / addIn / deleteIn on random corpus edits', () => {
+describe('setIn / addIn / deleteIn / commentOutIn on random corpus edits', () => {
   it('keep the data right and every byte outside the edited entries as it was', () => {
     let applied = 0;
     let refused = 0;
@@ -113,19 +120,21 @@ describe('setIn / addIn / deleteIn on random corpus edits', () => {
           const before = file.toString();
           const data = file.getIn([]);
           const candidates = paths(data, op.kind === 'set' ? 'scalar' : op.kind === 'add' ? 'collection' : 'item');
+          const removes = op.kind === 'delete' || op.kind === 'comment';
           if (!candidates.length) continue;
           const path = candidates[op.pick % candidates.length]!;
           const composed = file.documents[0]!.composed();
           const parentNode = path.length > 1 ? composed.getIn(path.slice(0, -1), true) : composed.contents;
           // deleting a key that overrides a merged one brings the merged value back: not modelled here
-          if (op.kind === 'delete' && isMap(parentNode) && parentNode.items.some((p: any) => p.key?.source === '<<')) continue;
+          if (removes && isMap(parentNode) && parentNode.items.some((p: any) => p.key?.source === '<<')) continue;
           const value = op.kind === 'set' ? (Array.isArray(op.value) || (op.value && typeof op.value === 'object') ? 'v' : op.value) : op.value;
           const container = op.kind === 'add' ? file.getIn(path) : undefined;
           const entry = op.kind === 'add' && !Array.isArray(container) ? [op.key, value] : value;
           try {
             if (op.kind === 'set') file.setIn(path, value as any, { shared: false });
             else if (op.kind === 'add') file.addIn(path, entry as any);
-            else file.deleteIn(path);
+            else if (op.kind === 'delete') file.deleteIn(path);
+            else file.commentOutIn(path);
           } catch (err) {
             if (!(err instanceof YamlEditError)) throw err;
             expect(file.toString()).toBe(before);

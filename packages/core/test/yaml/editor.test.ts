@@ -198,6 +198,28 @@ describe('deleteIn', () => {
   });
 });
 
+describe('commentOutIn', () => {
+  it('turns an entry into a comment line at its indentation, keeping its text', () => {
+    const file = parseYaml('tags:\n  - ["latest", ":3.6"]\n  - ["3.6", "ab12"]   # built\n  - ["3.7", "cd34"]\nslots: 1\n');
+    file.commentOutIn(['tags', 1]);
+    expect(file.toString()).toBe('tags:\n  - ["latest", ":3.6"]\n  # - ["3.6", "ab12"]   # built\n  - ["3.7", "cd34"]\nslots: 1\n');
+    expect(file.getIn(['tags'])).toEqual([['latest', ':3.6'], ['3.7', 'cd34']]);
+  });
+
+  it('comments out the last entry before the next key and keeps that key’s indentation', () => {
+    const text = 'images:\n  - name: a\n    tags:\n      - ["1", "x"]\n      - ["2", "y"]\n      # old\n    slots: 1\n';
+    const file = parseYaml(text);
+    file.commentOutIn(['images', 0, 'tags', 1]);
+    expect(file.toString()).toBe('images:\n  - name: a\n    tags:\n      - ["1", "x"]\n      # - ["2", "y"]\n      # old\n    slots: 1\n');
+  });
+
+  it('refuses an entry of a flow collection', () => {
+    const file = parseYaml('tags: [a, b]\n');
+    expect(() => file.commentOutIn(['tags', 0])).toThrow(YamlEditError);
+    expect(file.toString()).toBe('tags: [a, b]\n');
+  });
+});
+
 describe('file-level bytes', () => {
   it('keeps CRLF line ends and writes new lines with CRLF', () => {
     const text = corpusFile('derived__lablup__backend.ai-manager__sample-configs__image-metadata@0015e425__crlf.yml');

@@ -88,18 +88,17 @@ export function updateImage(ctx: ImageContext): Change[] {
   // 2. prune
   function prune(entry: TagEntry): void {
     const message = `${image}:${entry.tag} is no longer in the registry`;
-    if (target.prune === 'remove') removals.push(entry);
-    else if (target.prune === 'comment')
-      report(entry.tag, `${message}; prune: comment is not available yet (the YAML editor cannot comment out an entry), so it is only reported`, entry);
+    if (target.prune === 'remove' || target.prune === 'comment') removals.push(entry);
     else report(entry.tag, message, entry);
   }
   for (const entry of [...removals].sort((a, b) => b.index - a.index)) {
-    const outcome = guardedEdit(() => file.deleteIn([...listPath, entry.index]));
+    const path = [...listPath, entry.index];
+    const outcome = guardedEdit(() => (target.prune === 'comment' ? file.commentOutIn(path) : file.deleteIn(path)));
     if (!outcome.ok) {
       report(entry.tag, outcome.message, entry);
       continue;
     }
-    fixed.push({ ...base, path: [...listPath, entry.index], tag: entry.tag, kind: 'removed', old: entry.value });
+    fixed.push({ ...base, path, tag: entry.tag, kind: target.prune === 'comment' ? 'commented' : 'removed', old: entry.value });
     entries.splice(entries.indexOf(entry), 1);
     for (const other of entries) if (other.index > entry.index) other.index--;
   }

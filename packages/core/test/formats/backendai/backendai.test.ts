@@ -280,10 +280,10 @@ describe('backendai: prune', () => {
     expect(before.replace('      - ["5.2-alpine", "c2f0636a5871"]\n', '')).toBe(after);
   });
 
-  it('reports with prune: comment, since the editor cannot comment out an entry yet', () => {
-    const { after, changes } = run(REFERENCE, gone, { prune: 'comment' });
-    expect(after).toBe(fixture(REFERENCE));
-    expect(changes[0]?.message).toMatch(/prune: comment is not available/);
+  it('comments the entry out with prune: comment, at its indentation and only its line', () => {
+    const { before, after, changes } = run(REFERENCE, gone, { prune: 'comment' });
+    expect(summary(changes)).toEqual(['commented lablup/kernel-lua:5.2-alpine c2f0636a5871']);
+    expect(before.replace('      - ["5.2-alpine", "c2f0636a5871"]\n', '      # - ["5.2-alpine", "c2f0636a5871"]\n')).toBe(after);
   });
 
   it('never prunes placeholders, which are not built yet by definition', () => {
