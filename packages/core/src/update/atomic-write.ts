@@ -2,12 +2,15 @@
  * Writing a target file atomically: the new text goes to a temp file beside the target
  * (same directory, so the rename stays on one file system), keeps the target's mode, and
  * replaces the target with one `rename`. A crash or a full disk leaves the old file whole.
+ * A target that is a symbolic link is written through: the file it points to is replaced
+ * and the link stays (a rename onto the link itself would swap the link for a copy).
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { UpdateFileSystem } from './types.js';
 
-export async function writeFileAtomic(fs: UpdateFileSystem, path: string, text: string): Promise<void> {
+export async function writeFileAtomic(fs: UpdateFileSystem, target: string, text: string): Promise<void> {
+  const path = fs.realpath ? await fs.realpath(target).catch(() => target) : target;
   const temp = join(dirname(path), `.${basename(path)}.imgsync-${randomBytes(4).toString('hex')}.tmp`);
   try {
     await fs.writeFile(temp, text, 'utf8');

@@ -16,6 +16,8 @@ export interface UpdateFileSystem {
   unlink(path: string): Promise<void>;
   stat(path: string): Promise<{ mode: number }>;
   chmod(path: string, mode: number): Promise<void>;
+  /** Resolves symbolic links, so that a symlinked target's own file is replaced, not the link. */
+  realpath?(path: string): Promise<string>;
 }
 
 export interface UpdateOptions {
