@@ -81,7 +81,8 @@ export const handler: Handler = createHandler();
 async function removeStaleClones(tmpDir: string): Promise<void> {
   const names = await readdir(tmpDir).catch(() => [] as string[]);
   const clone = /^imgsync-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  await Promise.all(names.filter((n) => clone.test(n)).map((n) => rm(join(tmpDir, n), { recursive: true, force: true })));
+  // Best effort: a directory this user cannot remove is not worth failing the run for.
+  await Promise.all(names.filter((n) => clone.test(n)).map((n) => rm(join(tmpDir, n), { recursive: true, force: true }).catch(() => {})));
 }
 
 // `node handler.mjs`: one run, exit code 0 (done) or 1 (failed; the log says why).
