@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from './capture.js';
+
+const repoRoot = join(import.meta.dirname, '../../..');
+const example = join(repoRoot, 'examples/backend.ai/imgsync.config.yaml');
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'imgsync-cli-'));
+  // a private cache so that runs neither read nor write the user's
+  env = { HOME: dir, XDG_CACHE_HOME: join(dir, 'cache') };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('imgsync (argument handling)', () => {
+  it('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'packages/cli/package.json'), 'utf8')) as { version: string };
+    const run = await runMain(['--version'], { cwd: dir, env });
+    expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('--help lists the commands, examples, exit codes and environment', async () => {
+    const run = await runMain(['--help'], { cwd: dir, env });
+    expect(run.code).toBe(0);
+    for (const text of ['update', 'check', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
+      expect(run.stdout).toContain(text);
+    }
+  });
+
+  it('no command, an unknown command or an unknown option is a usage error: exit 2 with a pointer to --help', async () => {
+    for (const args of [[], ['bogus'], ['update', '--bogus']]) {
+      const run = await runMain(args, { cwd: dir, env });
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+    }
+    const unknown = await runMain(['update', '--bogus'], { cwd: dir, env });
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    expect(unknown.stderr).toContain('imgsync --help');
+  });
+
+  it('snapshot without --namespace or --repository: exit 2 saying what is missing', async () => {
+    const run = await runMain(['snapshot', '--registry', 'http://127.0.0.1:9'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error snapshot needs --namespace NAME or --repository NAME/);
+  });
+});
+
+describe('imgsync update / check (config errors)', () => {
+  it('a config file that does not exist: exit 2 naming it', async () => {
+    const run = await runMain(['update', '--config', 'nope.yaml'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error nope.yaml: config file not found\n');
+  });
+
+  it('an invalid config: exit 2 with file:line:col and a suggestion, one line; the stack only with --verbose', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'targets:\n  - files: ["a.yml"]\n    format: backendia\n');
+    const plain = await runMain(['check', '--config', 'bad.yaml'], { cwd: dir, env });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error bad\.yaml:3:13: targets\[0\]\.format: .*did you mean "backendai"\?$/)]);
+    const verbose = await runMain(['check', '--verbose', '--config', 'bad.yaml'], { cwd: dir, env });
+    expect(verbose.code).toBe(2);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('imgsync update / check (on the bundled example, in-process)', () => {
+  it('check exits 1 on drift; --quiet prints nothing but keeps the exit code', async () => {
+    const loud = await runMain(['check', '--config', example], { cwd: dir, env });
+    expect(loud.code).toBe(1);
+    expect(loud.stdout).toContain('drift: 5 changes in 1 file, 1 report');
+    const quiet = await runMain(['check', '--quiet', '--config', example], { cwd: dir, env });
+    expect(quiet).toEqual({ code: 1, stdout: '', stderr: '' });
+  });
+
+  it('--json still prints the result under --quiet, and nothing else goes to stdout', async () => {
+    const run = await runMain(['update', '--dry-run', '--json', '--quiet', '--config', example], { cwd: dir, env });
+    expect(run.code).toBe(0);
+    const parsed = JSON.parse(run.stdout) as { dryRun: boolean; changes: unknown[] };
+    expect(parsed.dryRun).toBe(true);
+    expect(parsed.changes).toHaveLength(6);
+  });
+
+  it('shows a progress line on a terminal and clears it; prints none when piped', async () => {
+    const tty = await runMain(['update', '--dry-run', '--config', example], { cwd: dir, env, tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/\r\x1b\[2K.*registry \d+\/\d+/);
+    expect(tty.stderr).toContain('\r\x1b[2K');
+    const piped = await runMain(['update', '--dry-run', '--config', example], { cwd: dir, env, tty: false });
+    expect(piped.stderr).not.toContain('\r');
+    expect(piped.stderr).not.toContain('\x1b[');
+  });
+
+  it('colors follow a terminal, NO_COLOR, FORCE_COLOR and --no-color', async () => {
+    const args = ['update', '--dry-run', '--config', example];
+    const colored = /\x1b\[3\dm/;
+    expect((await runMain(args, { cwd: dir, env, tty: true })).stdout).toMatch(colored);
+    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '1' }, tty: true })).stdout).not.toMatch(colored);
+    expect((await runMain([...args, '--no-color'], { cwd: dir, env, tty: true })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '0' }, tty: true })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '1' }, tty: false })).stdout).toMatch(colored);
+    // NO_COLOR="" does not disable (no-color.org: when present and not empty)
+    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '' }, tty: true })).stdout).toMatch(colored);
+  });
+});
