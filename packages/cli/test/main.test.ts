@@ -87,8 +87,14 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
   it('shows a progress line on a terminal and clears it; prints none when piped', async () => {
     const tty = await runMain(['update', '--dry-run', '--config', example], { cwd: dir, env, tty: true });
     expect(tty.code).toBe(0);
-    expect(tty.stderr).toMatch(/\r\x1b\[2K.*registry \d+\/\d+/);
-    expect(tty.stderr).toContain('\r\x1b[2K');
+    const steps = [...tty.stderr.matchAll(/\r\x1b\[2K.*?registry (\d+)\/(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(steps.length).toBeGreaterThan(1);
+    // counts up to a fixed total (one per repository of the file)
+    expect(new Set(steps.map(([, total]) => total)).size).toBe(1);
+    expect(steps.map(([done]) => done)).toEqual(steps.map((_, i) => i + 1));
+    expect(steps.at(-1)![0]).toBe(steps.at(-1)![1]);
+    // and the line is cleared before the result is printed
+    expect(tty.stderr.split('\r\x1b[2K').at(-1)).not.toMatch(/(registry|apply) \d+\/\d+/);
     const piped = await runMain(['update', '--dry-run', '--config', example], { cwd: dir, env, tty: false });
     expect(piped.stderr).not.toContain('\r');
     expect(piped.stderr).not.toContain('\x1b[');

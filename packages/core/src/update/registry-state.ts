@@ -75,13 +75,18 @@ export class RegistryStates {
    * registry failure is thrown.
    */
   async resolve(wants: readonly ImageWant[], target: TargetConfig, digest: DigestForm): Promise<void> {
+    // progress counts this file's repositories not asked yet (the total used to grow with every step)
+    const pending = new Map<string, ImageWant>();
     for (const want of wants) {
       const key = stateKey(want, target);
-      if (this.#states.has(key)) continue;
+      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, want);
+    }
+    let done = 0;
+    for (const [key, want] of pending) {
       this.#checkBudget();
       const source = await this.source(want.registry ?? target.registry, target);
       this.#states.set(key, await this.#resolveRepository(source, want.repository, target, digest));
-      this.#options.onProgress?.({ phase: 'registry', done: this.#states.size, total: this.#states.size + wants.length, what: want.repository });
+      this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: want.repository });
     }
   }
 
