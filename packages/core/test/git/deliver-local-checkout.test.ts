@@ -1,48 +1,31 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
 import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
 import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
-import { findToken } from '../helpers/git/secret-scan.js';
+import { useGitServer } from '../helpers/git/git-suite.js';
 
 const token = 'ghp_LocalToken0123456789abcdefABCDEF012';
+const suite = useGitServer(token);
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
-let root: string;
-let work: string;
-let server: GitServer;
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'imgsync-git-root-'));
-  work = mkdtempSync(join(tmpdir(), 'imgsync-git-work-'));
-  server = await startGitServer({ root, token });
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(findToken(token, [root, work])).toEqual([]);
-});
 
 /**
  * A user's checkout made with the git CLI (cloned from the bare path: a synchronous
  * clone over HTTP would block this process's server), then pointed at the HTTP URL.
  */
 function userCheckout(name: string): string {
-  const dir = join(work, name);
-  gitCli(work, 'clone', '--quiet', join(root, `${name}.git`), dir);
-  gitCli(dir, 'remote', 'set-url', 'origin', server.url(name));
+  const dir = join(suite.work, name);
+  gitCli(suite.work, 'clone', '--quiet', join(suite.root, `${name}.git`), dir);
+  gitCli(dir, 'remote', 'set-url', 'origin', suite.server.url(name));
   return dir;
 }
 
 describe('deliver in an existing local checkout', () => {
   it('commits only its file, pushes, and brings the branch and working tree along', async () => {
-    const bare = createBareRepo(root, 'local', { [metadataFile]: metadata, 'notes.txt': 'a\n' });
+    const bare = createBareRepo(suite.root, 'local', { [metadataFile]: metadata, 'notes.txt': 'a\n' });
     const dir = userCheckout('local');
     writeFileSync(join(dir, 'notes.txt'), 'user edit, not staged\n');
     writeFileSync(join(dir, 'staged.txt'), 'user staged\n');
@@ -55,14 +38,14 @@ describe('deliver in an existing local checkout', () => {
     expect(gitCli(dir, 'rev-parse', 'HEAD').trim()).toBe(result.commit);
     expect(readFileSync(join(dir, metadataFile), 'utf8')).toBe(metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c'));
     expect(gitCli(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([' M notes.txt', 'A  staged.txt']);
-    expect(gitCli(dir, 'config', '--get', 'remote.origin.url').trim()).toBe(server.url('local'));
+    expect(gitCli(dir, 'config', '--get', 'remote.origin.url').trim()).toBe(suite.server.url('local'));
   });
 
   it('leaves the checkout exactly as it was when the push fails, so a rerun works', async () => {
-    const bare = createBareRepo(root, 'local500', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'local500', { [metadataFile]: metadata });
     const dir = userCheckout('local500');
     const head = gitCli(dir, 'rev-parse', 'HEAD').trim();
-    server.failNext({ service: 'git-receive-pack', status: 500 });
+    suite.server.failNext({ service: 'git-receive-pack', status: 500 });
     const options = { target: { dir }, token, author, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
     await expect(deliver(options)).rejects.toMatchObject({ step: 'push', status: 500 });
     expect(gitCli(dir, 'rev-parse', 'HEAD').trim()).toBe(head);
@@ -75,7 +58,7 @@ describe('deliver in an existing local checkout', () => {
   });
 
   it('builds on a commit someone pushed meanwhile and fast-forwards the checkout', async () => {
-    const bare = createBareRepo(root, 'localrace', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'localrace', { [metadataFile]: metadata });
     const dir = userCheckout('localrace');
     commitToBare(bare, { 'other.txt': 'pushed by a person\n' });
     const result = await deliver({ target: { dir }, token, author, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') });
@@ -87,7 +70,7 @@ describe('deliver in an existing local checkout', () => {
   });
 
   it('refuses before pushing when the file it would commit has uncommitted changes', async () => {
-    const bare = createBareRepo(root, 'localdirty', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'localdirty', { [metadataFile]: metadata });
     const dir = userCheckout('localdirty');
     const before = gitCli(bare, 'rev-parse', 'main').trim();
     writeFileSync(join(dir, metadataFile), `${metadata}# my notes\n`);

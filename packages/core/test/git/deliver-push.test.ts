@@ -1,55 +1,37 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
 import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
 import { findToken } from '../helpers/git/secret-scan.js';
+import { useGitServer } from '../helpers/git/git-suite.js';
 import { metadata, setImageId } from '../helpers/git/image-edits.js';
 
 const token = 'ghp_TestToken0123456789abcdefABCDEF01';
+const suite = useGitServer(token);
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
-let root: string;
-let work: string;
-let server: GitServer;
-const captured: string[] = [];
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'imgsync-git-root-'));
-  work = mkdtempSync(join(tmpdir(), 'imgsync-git-work-'));
-  server = await startGitServer({ root, token });
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(findToken(token, [root, work], captured)).toEqual([]);
-  captured.length = 0;
-});
 
 describe('deliver (push mode, shallow temp clone)', () => {
   it('clones shallow, commits only the edited file and pushes it', async () => {
-    const bare = createBareRepo(root, 'basic', { 'image-metadata.yml': metadata, 'README.md': '# r\n' });
+    const bare = createBareRepo(suite.root, 'basic', { 'image-metadata.yml': metadata, 'README.md': '# r\n' });
     let cloneDirHadToken: string[] = ['not checked'];
     let shallow = false;
     const result = await deliver({
-      target: { url: server.url('basic'), branch: 'main' },
+      target: { url: suite.server.url('basic'), branch: 'main' },
       token,
       author,
-      io: { tmpDir: work },
+      io: { tmpDir: suite.work },
       edit: async (read) => {
-        cloneDirHadToken = findToken(token, [work]);
-        shallow = readdirSync(work).some((d) => existsSync(join(work, d, '.git', 'shallow')));
+        cloneDirHadToken = findToken(token, [suite.work]);
+        shallow = readdirSync(suite.work).some((d) => existsSync(join(suite.work, d, '.git', 'shallow')));
         return setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c')(read);
       },
     });
     expect(cloneDirHadToken).toEqual([]);
     expect(shallow).toBe(true);
-    expect(readdirSync(work)).toEqual([]);
+    expect(readdirSync(suite.work)).toEqual([]);
     expect(result.pushed).toBe(true);
     expect(result.branch).toBe('main');
     expect(result.files).toEqual(['image-metadata.yml']);
@@ -63,14 +45,14 @@ describe('deliver (push mode, shallow temp clone)', () => {
   });
 
   it('makes no commit and no push when nothing changed', async () => {
-    const bare = createBareRepo(root, 'noop', { 'image-metadata.yml': metadata });
+    const bare = createBareRepo(suite.root, 'noop', { 'image-metadata.yml': metadata });
     const before = gitCli(bare, 'rev-parse', 'main').trim();
-    server.resetTraffic();
+    suite.server.resetTraffic();
     const result = await deliver({
-      target: { url: server.url('noop') },
+      target: { url: suite.server.url('noop') },
       token,
       author,
-      io: { tmpDir: work },
+      io: { tmpDir: suite.work },
       edit: async (read) => ({ files: [{ path: 'image-metadata.yml', content: (await read('image-metadata.yml'))! }], changes: [] }),
     });
     expect(result).toMatchObject({ pushed: false, commit: undefined, changes: [], branch: 'main' });
@@ -78,21 +60,21 @@ describe('deliver (push mode, shallow temp clone)', () => {
   });
 
   it('fails with a clear 401 error on a wrong token, without echoing it', async () => {
-    createBareRepo(root, 'auth', { 'image-metadata.yml': metadata });
+    createBareRepo(suite.root, 'auth', { 'image-metadata.yml': metadata });
     const wrong = 'ghp_WrongToken9876543210zyxwvuZYXWVU99';
     const error = await deliver({
-      target: { url: server.url('auth') },
+      target: { url: suite.server.url('auth') },
       token: wrong,
       author,
-      io: { tmpDir: work },
+      io: { tmpDir: suite.work },
       edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c'),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     const gitError = error as GitError;
-    captured.push(gitError.message, String(gitError.stack));
+    suite.captured.push(gitError.message, String(gitError.stack));
     expect(gitError.status).toBe(401);
     expect(gitError.message).toMatch(/^git clone http:\/\/127\.0\.0\.1:\d+\/auth\.git \(HTTP 401\): authentication failed/);
-    expect(findToken(wrong, [work], [gitError.message, String(gitError.stack), JSON.stringify(gitError)])).toEqual([]);
-    expect(findToken(token, [work])).toEqual([]);
+    expect(findToken(wrong, [suite.work], [gitError.message, String(gitError.stack), JSON.stringify(gitError)])).toEqual([]);
+    expect(findToken(token, [suite.work])).toEqual([]);
   });
 });

@@ -1,44 +1,29 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
 import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
 import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
 import { findToken } from '../helpers/git/secret-scan.js';
+import { useGitServer } from '../helpers/git/git-suite.js';
 
 const token = 'ghp_RaceToken0123456789abcdefABCDEF0123';
+const suite = useGitServer(token);
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
-let root: string;
-let work: string;
-let server: GitServer;
-const captured: string[] = [];
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'imgsync-git-root-'));
-  work = mkdtempSync(join(tmpdir(), 'imgsync-git-work-'));
-  server = await startGitServer({ root, token });
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
 afterEach(() => {
-  expect(findToken(token, [root, work], captured)).toEqual([]);
-  expect(readdirSync(work)).toEqual([]);
-  captured.length = 0;
+  expect(findToken(token, [suite.root, suite.work], suite.captured)).toEqual([]);
+  expect(readdirSync(suite.work)).toEqual([]);
+  suite.captured.length = 0;
 });
 
 describe('deliver races', () => {
   it('lands both changes when two runs push the same branch at the same moment', async () => {
-    const bare = createBareRepo(root, 'race', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'race', { [metadataFile]: metadata });
     const base = gitCli(bare, 'rev-parse', 'main').trim();
-    server.holdPushes(2);
+    suite.server.holdPushes(2);
     const run = (image: string, tag: string, id: string) =>
-      deliver({ target: { url: server.url('race') }, token, author, io: { tmpDir: work }, edit: setImageId(image, tag, id) });
+      deliver({ target: { url: suite.server.url('race') }, token, author, io: { tmpDir: suite.work }, edit: setImageId(image, tag, id) });
     const [a, b] = await Promise.all([run('python', '3.6-ubuntu', '1d2f3e4a5b6c'), run('ruby', '2.7', 'fedcba987654')]);
 
     expect(a.pushed && b.pushed).toBe(true);
@@ -50,13 +35,13 @@ describe('deliver races', () => {
   });
 
   it('recomputes the edit on top of a commit pushed meanwhile', async () => {
-    const bare = createBareRepo(root, 'meanwhile', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'meanwhile', { [metadataFile]: metadata });
     let calls = 0;
     const result = await deliver({
-      target: { url: server.url('meanwhile') },
+      target: { url: suite.server.url('meanwhile') },
       token,
       author,
-      io: { tmpDir: work },
+      io: { tmpDir: suite.work },
       edit: async (read) => {
         if (calls++ === 0) commitToBare(bare, { [metadataFile]: metadata.replace('0123456789ab', 'aaaaaaaaaaaa') });
         return setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c')(read);
@@ -74,21 +59,21 @@ describe('deliver races', () => {
   });
 
   it('gives up with a clear error after maxAttempts lost races', async () => {
-    const bare = createBareRepo(root, 'busy', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'busy', { [metadataFile]: metadata });
     let n = 0;
     const error = await deliver({
-      target: { url: server.url('busy') },
+      target: { url: suite.server.url('busy') },
       token,
       author,
       maxAttempts: 2,
-      io: { tmpDir: work },
+      io: { tmpDir: suite.work },
       edit: async (read) => {
         commitToBare(bare, { 'other.txt': `${n++}\n` });
         return setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c')(read);
       },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
-    captured.push((error as Error).message);
+    suite.captured.push((error as Error).message);
     expect((error as GitError).message).toMatch(/git push http:\/\/127\.0\.0\.1:\d+\/busy\.git: rejected 2 times: main kept moving/);
     expect(showFile(bare, 'main', metadataFile)).toBe(metadata);
   });
@@ -96,13 +81,13 @@ describe('deliver races', () => {
 
 describe('deliver when the server fails mid-push', () => {
   it('reports HTTP 500 clearly and a rerun succeeds with exactly one commit', async () => {
-    const bare = createBareRepo(root, 'fail500', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'fail500', { [metadataFile]: metadata });
     const base = gitCli(bare, 'rev-parse', 'main').trim();
-    server.failNext({ service: 'git-receive-pack', status: 500 });
-    const options = { target: { url: server.url('fail500') }, token, author, io: { tmpDir: work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
+    suite.server.failNext({ service: 'git-receive-pack', status: 500 });
+    const options = { target: { url: suite.server.url('fail500') }, token, author, io: { tmpDir: suite.work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
     const error = await deliver(options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
-    captured.push((error as Error).message);
+    suite.captured.push((error as Error).message);
     expect(error).toMatchObject({ step: 'push', status: 500 });
     expect((error as Error).message).toMatch(/^git push http:\/\/127\.0\.0\.1:\d+\/fail500\.git \(HTTP 500\): the server answered/);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(base);
@@ -114,10 +99,10 @@ describe('deliver when the server fails mid-push', () => {
   });
 
   it('a rerun after a 500 that hid a successful update is a clean no-op', async () => {
-    const bare = createBareRepo(root, 'lost-reply', { [metadataFile]: metadata });
+    const bare = createBareRepo(suite.root, 'lost-reply', { [metadataFile]: metadata });
     const base = gitCli(bare, 'rev-parse', 'main').trim();
-    server.failNext({ service: 'git-receive-pack', status: 500, afterBackend: true });
-    const options = { target: { url: server.url('lost-reply') }, token, author, io: { tmpDir: work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
+    suite.server.failNext({ service: 'git-receive-pack', status: 500, afterBackend: true });
+    const options = { target: { url: suite.server.url('lost-reply') }, token, author, io: { tmpDir: suite.work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
     await expect(deliver(options)).rejects.toMatchObject({ step: 'push', status: 500 });
     const retry = await deliver(options);
     expect(retry).toMatchObject({ pushed: false, commit: undefined });

@@ -1,19 +1,16 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
 import { metadata, metadataFile } from '../helpers/git/image-edits.js';
 import { findToken } from '../helpers/git/secret-scan.js';
+import { useGitServer } from '../helpers/git/git-suite.js';
 
 const token = 'ghp_NoGitToken0123456789abcdefABCDEF012';
-let root: string;
-let work: string;
-let server: GitServer;
+const suite = useGitServer(token, { scanAfterEach: false });
 
 /** esbuild, found through tsup (a root dev dependency) so the test needs nothing extra. */
 interface Esbuild {
@@ -36,21 +33,11 @@ function runNode(script: string, options: SpawnOptions): Promise<{ status: numbe
   });
 }
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'imgsync-git-root-'));
-  work = mkdtempSync(join(tmpdir(), 'imgsync-git-work-'));
-  server = await startGitServer({ root, token });
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
 
 describe('delivery without a git executable', () => {
   it('pushes from a child process whose PATH holds only node', async () => {
-    const bare = createBareRepo(root, 'nogit', { [metadataFile]: metadata });
-    const bundle = join(work, 'bundle', 'run.mjs');
+    const bare = createBareRepo(suite.root, 'nogit', { [metadataFile]: metadata });
+    const bundle = join(suite.work, 'bundle', 'run.mjs');
     await loadEsbuild().build({
       entryPoints: [fileURLToPath(new URL('../helpers/git/no-git-run.ts', import.meta.url))],
       outfile: bundle,
@@ -61,16 +48,16 @@ describe('delivery without a git executable', () => {
       logLevel: 'silent',
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
-    const bin = join(work, 'bin');
-    const clones = join(work, 'clones');
+    const bin = join(suite.work, 'bin');
+    const clones = join(suite.work, 'clones');
     mkdirSync(bin);
     mkdirSync(clones);
     symlinkSync(process.execPath, join(bin, 'node'));
 
     // Asynchronous: the git server runs in this process and must keep serving.
     const child = await runNode(bundle, {
-      cwd: work,
-      env: { PATH: bin, HOME: work, NO_GIT_URL: server.url('nogit'), NO_GIT_TOKEN: token, NO_GIT_TMPDIR: clones },
+      cwd: suite.work,
+      env: { PATH: bin, HOME: suite.work, NO_GIT_URL: suite.server.url('nogit'), NO_GIT_TOKEN: token, NO_GIT_TMPDIR: clones },
       timeout: 30_000,
     });
     expect(spawnSync('git', ['--version'], { env: { PATH: bin } }).error).toMatchObject({ code: 'ENOENT' });
@@ -81,6 +68,6 @@ describe('delivery without a git executable', () => {
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(result.commit);
     expect(showFile(bare, 'main', metadataFile)).toBe(metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c'));
     expect(readdirSync(clones)).toEqual([]);
-    expect(findToken(token, [root, clones], [child.stdout, child.stderr])).toEqual([]);
+    expect(findToken(token, [suite.root, clones], [child.stdout, child.stderr])).toEqual([]);
   });
 });
