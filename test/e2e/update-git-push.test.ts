@@ -166,4 +166,33 @@ describe('imgsync update (git push mode, real registry and git server)', () => {
     expect(repo.head()).toBe(before);
     for (const t of [wrong, token]) expect(findToken(t, [sandbox.tmp, sandbox.home], [result.stdout, result.stderr])).toEqual([]);
   });
+
+  it('no token in the environment: exit 2 naming the variable, before any network call', async () => {
+    const repo = repoWithConfig('no-token');
+    const before = repo.head();
+    git.resetTraffic();
+    const result = await run(['update', '--config', repo.configPath], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error .*IMGSYNC_GIT_TOKEN/m);
+    expect(git.traffic.requests).toBe(0);
+    expect(repo.head()).toBe(before);
+  });
+
+  it('--push without a git: section commits and pushes the checkout in the working directory', async () => {
+    const bare = createBareRepo(join(gitRoot, 'lablup'), 'checkout', { [metadataPath]: originalMetadata });
+    const work = join(sandbox.dir, 'checkout');
+    gitCli(sandbox.dir, 'clone', '--quiet', bare, work);
+    gitCli(work, 'remote', 'set-url', 'origin', git.url('lablup/checkout'));
+    writeFileSync(join(work, 'imgsync.config.yaml'), configText({ registry: registry.url }));
+
+    const result = await runCli(['update', '--push'], { cwd: work, sandbox, env: { IMGSYNC_GIT_TOKEN: token } });
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.code).toBe(0);
+    expect(showFile(bare, 'main', metadataPath)).toBe(expectedMetadata(pushed));
+    expect(gitCli(bare, 'rev-list', '--count', 'main').trim()).toBe('2');
+    expect(gitCli(work, 'rev-parse', 'HEAD').trim()).toBe(gitCli(bare, 'rev-parse', 'main').trim());
+    // the config file, untracked, stays where it was and is not committed
+    expect(gitCli(work, 'status', '--porcelain').trim()).toBe('?? imgsync.config.yaml');
+    expect(findToken(token, [work, sandbox.tmp, sandbox.home], [result.stdout, result.stderr])).toEqual([]);
+  });
 });
