@@ -5,7 +5,7 @@
  * git: the file is written in place), and the manifests that run them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,18 @@ describe('node handler.mjs (CronJob, cron)', () => {
     // run again: up to date
     const again = jsonLines(run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'imgsync.config.yaml' }).stdout).find((l) => l.msg === 'summary');
     expect(again).toMatchObject({ changed: false, changes: 0 });
+  });
+
+  it('runs when reached through symlinks, as a ConfigMap mounts it', () => {
+    const ws = workspace();
+    // ConfigMap layout: handler.mjs -> ..data/handler.mjs, ..data -> ..2024_01_01_00_00_00.000000001
+    mkdirSync(join(ws, '..2024_01_01_00_00_00.000000001'));
+    copyFileSync(bundlePath, join(ws, '..2024_01_01_00_00_00.000000001', 'handler.mjs'));
+    symlinkSync('..2024_01_01_00_00_00.000000001', join(ws, '..data'));
+    symlinkSync('..data/handler.mjs', join(ws, 'handler.mjs'));
+    const out = run(join(ws, 'handler.mjs'), ws, { IMGSYNC_CONFIG_FILE: 'imgsync.config.yaml', IMGSYNC_DRY_RUN: 'true' });
+    expect(out.status).toBe(0);
+    expect(jsonLines(out.stdout).find((l) => l.msg === 'summary')).toMatchObject({ changed: true, pushed: false });
   });
 
   it('exits 1 with the reason in a "failed" line', () => {

@@ -24,10 +24,11 @@
  * // a test invoke, as the Lambda console does it
  * await handler({}, { getRemainingTimeInMillis: () => 300_000 });
  */
+import { realpathSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UpdateResult } from '@imgsync/core';
 import type { SecretFetcher } from './git-token.js';
 import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
@@ -52,6 +53,16 @@ export interface HandlerOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
 
 /** A handler with its dependencies replaced; `handler` is `createHandler()`. */
 export function createHandler(options: HandlerOptions = {}): Handler {
@@ -86,7 +97,9 @@ async function removeStaleClones(tmpDir: string): Promise<void> {
 }
 
 // `node handler.mjs`: one run, exit code 0 (done) or 1 (failed; the log says why).
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// Compared by real path: a Kubernetes ConfigMap mounts the file through symlinks, and
+// Node's import.meta.url names the target.
+if (isMain()) {
   scheduledRun({ env: process.env, baseDir: process.cwd(), dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? '') }).then(
     () => undefined,
     (error: unknown) => {
