@@ -195,4 +195,15 @@ describe('imgsync update (git push mode, real registry and git server)', () => {
     expect(gitCli(work, 'status', '--porcelain').trim()).toBe('?? imgsync.config.yaml');
     expect(findToken(token, [work, sandbox.tmp, sandbox.home], [result.stdout, result.stderr])).toEqual([]);
   });
+
+  it('files patterns mean the same in a clone as on disk: "!dir" leaves that directory out, other files are not picked up', async () => {
+    const broken = 'images:\n  - name: [python\n';
+    const repo = repoWithConfig('patterns', { 'vendor/image-metadata.yml': broken, 'docs/notes.txt': 'not yaml: [\n' }, { files: ['**/*.yml', '!vendor'] });
+    const before = repo.head();
+    const result = await run(['update', '--json', '--config', repo.configPath]);
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { files: { path: string }[] }).files.map((f) => f.path)).toEqual([metadataPath]);
+    expect(gitCli(repo.bare, 'diff', '--name-only', before, 'main').trim()).toBe(metadataPath);
+  });
 });
