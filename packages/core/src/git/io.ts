@@ -1,5 +1,5 @@
 /**
- * Defaults for the injected side effects ({@link GitIo}) and the few file-system steps
+ * Defaults for the injected side effects ({@link GitIo}: Node's fs, isomorphic-git's fetch-based HTTP client) and the few file-system steps
  * git delivery needs beyond isomorphic-git: a fresh temp directory and its removal, both
  * through the injected `fs` so that an in-memory file system works too.
  */
@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import nodeFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodeHttp from 'isomorphic-git/http/node';
+// The fetch-based client: Node's global fetch (undici), no url.parse (deprecated in Node 24).
+import fetchHttp from 'isomorphic-git/http/web';
 import type { HttpClient, PromiseFsClient } from 'isomorphic-git';
 import type { GitIo } from './types.js';
 
@@ -21,7 +22,7 @@ export interface ResolvedIo {
 export function resolveIo(io: GitIo = {}): ResolvedIo {
   return {
     fs: io.fs ?? nodeFs,
-    http: io.http ?? nodeHttp,
+    http: io.http ?? fetchHttp,
     now: io.now ?? (() => new Date()),
     tmpDir: io.tmpDir ?? tmpdir(),
   };
