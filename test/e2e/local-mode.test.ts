@@ -3,7 +3,7 @@
  * atomic (a temp file beside the target, then one rename), keeps the file's permission
  * bits, and leaves no temp file behind.
  */
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, makeSandbox, repoRoot, runCli, type Sandbox } from './support/run-cli.js';
@@ -68,6 +68,24 @@ describe('imgsync update without git (local files)', () => {
     expect(readlinkSync(join(linked, 'image-metadata.yml'))).toBe('shared/image-metadata.yml');
     expect(readFileSync(join(linked, 'shared/image-metadata.yml'), 'utf8')).toContain('      - ["1.0-debian", "cc603589393a"]\n');
     expect(readdirSync(join(linked, 'shared'))).toEqual(['image-metadata.yml']);
+  });
+
+  it('a malformed file is reported with file:line:col and left byte for byte; the other file is still written (exit 2)', async () => {
+    const mixed = join(sandbox.dir, 'mixed');
+    mkdirSync(join(mixed, 'broken'), { recursive: true });
+    copyFileSync(join(exampleDir, 'registry-snapshot.json'), join(mixed, 'registry-snapshot.json'));
+    copyFileSync(join(exampleDir, 'image-metadata.yml'), join(mixed, 'image-metadata.yml'));
+    const broken = 'images:\n  - name: python\n    tags:\n      - ["3.6-ubuntu18.04", "ca7b9f52b6c2"\n';
+    writeFileSync(join(mixed, 'broken/image-metadata.yml'), broken);
+    const config = readFileSync(join(exampleDir, 'imgsync.config.yaml'), 'utf8').replace('files: ["image-metadata.yml"]', 'files: ["broken/image-metadata.yml", "image-metadata.yml"]');
+    writeFileSync(join(mixed, 'imgsync.config.yaml'), config);
+
+    const result = await runCli(['update'], { cwd: mixed, sandbox });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error broken\/image-metadata\.yml:\d+:\d+: /m);
+    expect(readFileSync(join(mixed, 'broken/image-metadata.yml'), 'utf8')).toBe(broken);
+    expect(readFileSync(join(mixed, 'image-metadata.yml'), 'utf8')).toContain('      - ["1.0-debian", "cc603589393a"]\n');
+    expect(readdirSync(join(mixed, 'broken'))).toEqual(['image-metadata.yml']);
   });
 
   it('without a config file in the working directory: exit 2 and a hint to run init', async () => {
