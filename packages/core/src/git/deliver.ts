@@ -199,11 +199,11 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
   if (!settings.github && !token) throw new GitError('pull-request', 'a token is needed to open a pull request');
   const github =
     settings.github ??
-    createGitHubClient({
+    (await createGitHubClient({
       token: token!,
       baseUrl: settings.apiBaseUrl ?? fromUrl?.apiBaseUrl ?? parseGitHubUrl(checkout.url).apiBaseUrl,
       fetch: settings.fetch,
-    });
+    }));
   const pullRequest = await upsertPullRequest({
     github,
     owner,

@@ -2,13 +2,13 @@
  * The GitHub REST client: Octokit with the retry plugin (server errors, with backoff) and
  * the throttling plugin (primary and secondary rate limits, honouring `Retry-After`).
  * Silent: core never prints, so Octokit's default console logger is replaced.
+ *
+ * Octokit is loaded on first use: only the pull-request mode needs it, and loading it
+ * up front would cost every run (and every Lambda cold start) its start-up time.
  */
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { GitError } from '../errors.js';
 
-const RetryingOctokit = Octokit.plugin(retry, throttling);
 /** An Octokit REST client (the plugins add behaviour, not methods). */
 export type GitHubClient = Octokit;
 
@@ -26,9 +26,15 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 
 /**
  * @example
- * const github = createGitHubClient({ token, baseUrl: 'https://ghe.example.com/api/v3' });
+ * const github = await createGitHubClient({ token, baseUrl: 'https://ghe.example.com/api/v3' });
  */
-export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
+  const [{ Octokit: Rest }, { retry }, { throttling }] = await Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]);
+  const RetryingOctokit = Rest.plugin(retry, throttling);
   const retries = options.rateLimitRetries ?? 2;
   return new RetryingOctokit({
     auth: options.token,

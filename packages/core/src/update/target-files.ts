@@ -8,12 +8,13 @@
  * its patterns, so `["**\/*.yml", "!vendor/**"]` would match every file of the commit.
  * `globList` therefore splits the patterns as fast-glob does.
  */
-import fg from 'fast-glob';
 import picomatch from 'picomatch';
 
 const IGNORED = ['**/node_modules/**', '**/.git/**'];
 
 export async function globLocal(patterns: readonly string[], cwd: string): Promise<string[]> {
+  // loaded on first use: runs on a git clone (the Lambda's case) match with picomatch only
+  const { default: fg } = await import('fast-glob');
   const found = await fg([...patterns], { cwd, onlyFiles: true, dot: false, ignore: IGNORED });
   return [...new Set(found)].sort();
 }
