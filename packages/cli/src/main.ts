@@ -102,13 +102,19 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
     out.clearProgress();
-    if (error instanceof UsageError) {
-      out.error(error.message);
-      return EXIT_INPUT;
+    const code = error instanceof UsageError ? EXIT_INPUT : exitCodeOf(error);
+    const message =
+      error instanceof UsageError || error instanceof ImgsyncError
+        ? error.message
+        : `unexpected: ${error instanceof Error ? error.message : String(error)}`;
+    out.error(message);
+    if (!(error instanceof UsageError) && error instanceof Error && error.stack) out.verbose(error.stack);
+    // with --json, stdout still carries one JSON document, so scripts can parse the failure
+    if (io.argv.includes('--json')) {
+      const kind = error instanceof ImgsyncError ? error.code : error instanceof UsageError ? 'USAGE' : 'UNEXPECTED';
+      out.out(JSON.stringify({ error: { code: kind, message, exitCode: code } }, null, 2));
     }
-    out.error(error instanceof ImgsyncError ? error.message : `unexpected: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof Error && error.stack) out.verbose(error.stack);
-    return exitCodeOf(error);
+    return code;
   }
 }
 

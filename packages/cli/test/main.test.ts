@@ -112,3 +112,39 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
     expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '' }, tty: true })).stdout).toMatch(colored);
   });
 });
+
+describe('imgsync (engine rules seen through the CLI)', () => {
+  it('with --json, a failure still prints one JSON document on stdout', async () => {
+    const run = await runMain(['check', '--json', '--config', join(dir, 'missing.yaml')], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'CONFIG', message: expect.stringContaining('missing.yaml'), exitCode: 2 } });
+  });
+
+  it('--no-push with git.url is a config error rather than a silent no-op on local files', async () => {
+    const config = join(dir, 'remote.config.yaml');
+    writeFileSync(config, 'targets:\n  - files: ["images.yml"]\n    format: backendai\n    repository: lablup/kernel-{name}\ngit:\n  url: https://git.example.invalid/x.git\n');
+    const run = await runMain(['update', '--no-push', '--config', config], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/git\.url is set/);
+  });
+
+  it('applies two targets that match the same file one after the other, in one result', async () => {
+    const work = mkdtempSync(join(dir, 'two-'));
+    const exampleDir = join(repoRoot, 'examples/backend.ai');
+    writeFileSync(join(work, 'image-metadata.yml'), readFileSync(join(exampleDir, 'image-metadata.yml')));
+    writeFileSync(join(work, 'registry-snapshot.json'), readFileSync(join(exampleDir, 'registry-snapshot.json')));
+    // the first target only adds python's new tag, the second only julia's: both must land
+    const target = (include: string) =>
+      `  - files: ["image-metadata.yml"]\n    format: backendai\n    registry: file:registry-snapshot.json\n    repository: lablup/kernel-{name}\n    tags: { include: '${include}' }\n`;
+    writeFileSync(join(work, 'imgsync.config.yaml'), `targets:\n${target('^3\\.7-')}${target('^1\\.0-debian')}`);
+    const run = await runMain(['update', '--json'], { cwd: work, env });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { files: { path: string; changes: { kind: string; tag: string }[] }[] };
+    expect(result.files).toHaveLength(1);
+    const added = result.files[0]!.changes.filter((c) => c.kind === 'added').map((c) => c.tag);
+    expect(added).toEqual(['3.7-ubuntu18.04', '1.0-debian']);
+    const text = readFileSync(join(work, 'image-metadata.yml'), 'utf8');
+    expect(text).toContain('      - ["3.7-ubuntu18.04", "5cf5f9572833"]\n');
+    expect(text).toContain('      - ["1.0-debian", "cc603589393a"]\n');
+  });
+});

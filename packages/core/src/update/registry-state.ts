@@ -81,13 +81,16 @@ export class RegistryStates {
       const key = stateKey(want, target);
       if (!this.#states.has(key) && !pending.has(key)) pending.set(key, want);
     }
+    // All repositories at once: each client's own concurrency limit bounds the requests.
     let done = 0;
-    for (const [key, want] of pending) {
-      this.#checkBudget();
-      const source = await this.source(want.registry ?? target.registry, target);
-      this.#states.set(key, await this.#resolveRepository(source, want.repository, target, digest));
-      this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: want.repository });
-    }
+    await Promise.all(
+      [...pending].map(async ([key, want]) => {
+        this.#checkBudget();
+        const source = await this.source(want.registry ?? target.registry, target);
+        this.#states.set(key, await this.#resolveRepository(source, want.repository, target, digest));
+        this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: want.repository });
+      }),
+    );
   }
 
   async #resolveRepository(source: RegistrySource, repository: string, target: TargetConfig, digest: DigestForm): Promise<RepositoryState | undefined> {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
 import { defaultDigestForm } from '../config/validate-target.js';
 import type { TargetConfig } from '../config/types.js';
-import { ImgsyncError } from '../errors.js';
+import { ConfigError, ImgsyncError } from '../errors.js';
 import { detectFormat, formatAdapter } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
@@ -48,6 +48,12 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   const fs: UpdateFileSystem = options.fs ?? nodeFs;
   const dryRun = options.dryRun ?? false;
   const useGit = options.push ?? config.git !== undefined;
+  if (!useGit && config.git?.url) {
+    throw new ConfigError(
+      `git.url is set, so the target files live in that repository, not beside the config; without pushing there is nothing to edit locally (use a dry run to see the changes)`,
+      { path: config.path },
+    );
+  }
   const states = new RegistryStates(options);
   const result: UpdateResult = { changed: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
 
@@ -86,14 +92,32 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     }
 
     // 2. Apply, on the contents the delivery reads (recomputed after a lost push race).
+    // A file matched by several targets gets each target's edits on top of the previous
+    // ones, and one result (diff against the file as read).
     const applyAll = async (readNow: ReadFile): Promise<FileResult[]> => {
-      const files: FileResult[] = [];
+      const files = new Map<string, FileResult>();
       let done = 0;
       for (const { target, path } of planned) {
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
-        files.push(await applyFile(path, target, readNow, states));
+        const prev = files.get(path);
+        const read: ReadFile = async (p) => (p === path && prev?.text !== undefined ? prev.text : readNow(p));
+        const result = await applyFile(path, target, read, states);
+        if (!prev) {
+          files.set(path, result);
+          continue;
+        }
+        const original = (await readNow(path)) ?? '';
+        const text = result.text ?? prev.text ?? original;
+        files.set(path, {
+          ...prev,
+          changes: [...prev.changes, ...result.changes],
+          text,
+          changed: text !== original,
+          diff: unifiedDiff(path, original, text),
+          ...((result.error ?? prev.error) && { error: result.error ?? prev.error }),
+        });
       }
-      return files;
+      return [...files.values()];
     };
 
     if (!useGit || dryRun) {
