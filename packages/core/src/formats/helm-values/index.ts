@@ -5,7 +5,7 @@
  * written (into an existing `digest: ""` or a new `digest:` key) when the target pins.
  */
 import type { YamlFile } from '../../yaml/index.js';
-import { guardedEdit } from '../guarded-edit.js';
+import { applyPairedEdits, type FieldEdit } from '../paired-edit.js';
 import { uniqueWants } from '../image-want.js';
 import { planReference } from '../tag-bump.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
@@ -39,27 +39,15 @@ export const helmValuesFormat: FormatAdapter = {
       }
       const plan = planReference({ tag: block.tag, digest: block.digest }, repoState, target);
       for (const problem of plan.problems) changes.push({ ...base, message: `${block.image}:${block.tag}: ${problem}; left alone` });
-      const doc = file.documents[block.document]!;
-      const edits: [string, string | undefined, string | undefined][] = [
-        ['tag', block.tag, plan.tag],
-        ['digest', block.digest, plan.digest],
-      ];
-      const done: Change[] = [];
-      for (const [key, old, value] of edits) {
-        if (value === undefined || value === old) continue;
-        const path = [...block.path, key];
-        const outcome = guardedEdit(() => doc.setIn(path, value));
-        if (!outcome.ok) {
-          // a tag and its digest move together: undo the tag when its digest cannot follow
-          for (const undone of done) doc.setIn(undone.path, undone.old ?? '');
-          done.length = 0;
-          changes.push({ ...base, path, message: outcome.message });
-          break;
-        }
-        const kind = key === 'digest' && !block.hasDigest ? 'added' : old === undefined ? 'filled' : 'updated';
-        done.push(kind === 'added' ? { ...base, path, kind, new: value } : { ...base, path, kind, old: old ?? '', new: value });
-      }
-      changes.push(...done);
+      const field = (key: string, old: string | undefined, value: string | undefined): FieldEdit => ({
+        path: [...block.path, key],
+        old,
+        value,
+        kind: key === 'digest' && !block.hasDigest ? 'added' : old === undefined ? 'filled' : 'updated',
+      });
+      changes.push(
+        ...applyPairedEdits(file.documents[block.document]!, base, [field('tag', block.tag, plan.tag), field('digest', block.digest, plan.digest)]),
+      );
     }
     return changes;
   },

@@ -14,7 +14,7 @@
  * pins. An entry without `newTag` has no tag to follow and is left alone.
  */
 import type { YamlFile } from '../../yaml/index.js';
-import { guardedEdit } from '../guarded-edit.js';
+import { applyPairedEdits, type FieldEdit } from '../paired-edit.js';
 import { uniqueWants, wantOfRepository } from '../image-want.js';
 import { planReference } from '../tag-bump.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
@@ -78,24 +78,13 @@ export const kustomizeFormat: FormatAdapter = {
       }
       const plan = planReference({ tag: image.newTag, digest: image.digest }, repoState, target);
       for (const problem of plan.problems) changes.push({ ...base, message: `${image.image}:${image.newTag}: ${problem}; left alone` });
-      const done: Change[] = [];
-      const edits: [string, string | undefined, string | undefined][] = [
-        ['newTag', image.newTag, plan.tag],
-        ['digest', image.digest, plan.digest],
-      ];
-      for (const [key, old, value] of edits) {
-        if (value === undefined || value === old) continue;
-        const valuePath = [...path, key];
-        const outcome = guardedEdit(() => file.setIn(valuePath, value));
-        if (!outcome.ok) {
-          for (const undone of done) file.setIn(undone.path, undone.old ?? '');
-          done.length = 0;
-          changes.push({ ...base, path: valuePath, message: outcome.message });
-          break;
-        }
-        done.push(old === undefined ? { ...base, path: valuePath, kind: 'added', new: value } : { ...base, path: valuePath, kind: 'updated', old, new: value });
-      }
-      changes.push(...done);
+      const field = (key: string, old: string | undefined, value: string | undefined): FieldEdit => ({
+        path: [...path, key],
+        old,
+        value,
+        kind: old === undefined ? 'added' : 'updated',
+      });
+      changes.push(...applyPairedEdits(file, base, [field('newTag', image.newTag, plan.tag), field('digest', image.digest, plan.digest)]));
     }
     return changes;
   },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { parseYaml } from '../../../src/yaml/index.js';
 import { helmValuesFormat } from '../../../src/formats/index.js';
 import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithManifest, targetOptions } from '../helpers.js';
