@@ -14,6 +14,16 @@ const registry = {
 };
 
 describe('kustomize', () => {
+  it('moves a tag and its digest together: when the digest is refused, the tag goes back', () => {
+    const old = `sha256:${'1'.repeat(64)}`;
+    // the digest is anchored and aliased, so the editor refuses to change it on its own
+    const text = `images:\n  - name: postgres\n    newTag: "16.1"\n    digest: &pinned ${old}\nlabels:\n  pinned: *pinned\n`;
+    const file = parseYaml(text, { path: 'kustomization.yaml' });
+    const changes = kustomizeFormat.apply(file, registryState(registry), targetOptions());
+    expect(file.toString()).toBe(text);
+    expect(changes).toEqual([expect.objectContaining({ kind: 'reported', path: ['images', 0, 'digest'], message: expect.stringMatching(/anchored as &pinned/) })]);
+  });
+
   it('detects kustomizations, with or without images', () => {
     expect(kustomizeFormat.detect(parseYaml(fixture(IMAGES)))).toBe(true);
     expect(kustomizeFormat.detect(parseYaml(fixture(PODINFO_FRONTEND)))).toBe(true);
