@@ -123,7 +123,8 @@ async function writeResults(runs: Run[]): Promise<void> {
     `The ideal counts the ${LATENCY_MS} ms only. The rest is the registry's own work on the same 2 cores as the proxy and`,
     `the client: at concurrency 1 each request costs ${perRequestMs.toFixed(1)} ms beyond the added latency, and without any`,
     `proxy or latency the same ${direct.stats.requests} requests take ${Math.round(direct.wallMs)} ms at concurrency ${CONCURRENCY} (last row), so`,
-    'the registry, not the client, is what keeps the concurrent runs above 1.3x here. A no-change run (warm cache) makes',
+    `the registry, not the client, is most of what is left above 1.0x (worse when other work shares the cores: an earlier run`,
+    `on a loaded machine measured 1.34x cold). A no-change run (warm cache) makes`,
     'zero manifest GETs: one tag list per repository and one HEAD per tag.',
     '',
   ].join('\n');
