@@ -3,48 +3,33 @@
  * and opens (then updates) the pull request through a stand-in for the GitHub REST API
  * (the real API cannot run here; the stand-in follows GitHub's documented shapes).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../packages/core/test/helpers/git/github-api-stand-in.js';
-import { startGitServer, type GitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
 import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
 import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
-import { configText, expectedMetadata, imageId12, metadataPath, originalMetadata, pushBackendAiImages, type PushedWorld } from './support/backendai-world.js';
-import { ensureBuilt, makeSandbox, runCli, type Sandbox } from './support/run-cli.js';
+import { configText, expectedMetadata, imageId12, metadataPath, originalMetadata } from './support/backendai-world.js';
+import { runCli } from './support/run-cli.js';
+import { useE2eWorld } from './support/e2e-world.js';
 
 const token = 'ghp_E2eStandInToken0123456789abcdefABCD';
-let registry: RunningRegistry;
-let git: GitServer;
 let github: GitHubStandIn;
-let gitRoot: string;
-let sandbox: Sandbox;
-let pushed: PushedWorld;
-
-beforeAll(async () => {
-  ensureBuilt();
-  gitRoot = mkdtempSync(join(tmpdir(), 'imgsync-e2e-git-'));
-  sandbox = makeSandbox();
-  [registry, git, github] = await Promise.all([startRegistry(), startGitServer({ root: gitRoot, token }), startGitHubStandIn({ token, prefix: '/api/v3' })]);
-  pushed = await pushBackendAiImages({ url: registry.url });
-});
-
-afterAll(async () => {
-  await Promise.all([registry?.stop(), git?.stop(), github?.stop()]);
-  rmSync(gitRoot, { recursive: true, force: true });
-  sandbox?.remove();
+const world = useE2eWorld(token, {
+  start: async () => {
+    github = await startGitHubStandIn({ token, prefix: '/api/v3' });
+  },
+  stop: async () => github?.stop(),
 });
 
 describe('imgsync update in pull-request mode (GitHub REST API stand-in)', () => {
   it('opens one pull request from imgsync/main, leaves main alone, and updates the same pull request on the next run', async () => {
-    const bare = createBareRepo(join(gitRoot, 'lablup'), 'backend.ai-manager', { [metadataPath]: originalMetadata });
+    const bare = createBareRepo(join(world.gitRoot, 'lablup'), 'backend.ai-manager', { [metadataPath]: originalMetadata });
     const main = gitCli(bare, 'rev-parse', 'main').trim();
-    const configPath = join(sandbox.dir, 'imgsync.config.yaml');
-    writeFileSync(configPath, configText({ registry: registry.url, gitUrl: git.url('lablup/backend.ai-manager'), mode: 'pull-request', githubApiUrl: github.baseUrl }));
-    const run = () => runCli(['update', '--config', configPath], { cwd: sandbox.dir, sandbox, env: { IMGSYNC_GIT_TOKEN: token } });
+    const configPath = join(world.sandbox.dir, 'imgsync.config.yaml');
+    writeFileSync(configPath, configText({ registry: world.registry.url, gitUrl: world.git.url('lablup/backend.ai-manager'), mode: 'pull-request', githubApiUrl: github.baseUrl }));
+    const run = () => runCli(['update', '--config', configPath], { cwd: world.sandbox.dir, sandbox: world.sandbox, env: { IMGSYNC_GIT_TOKEN: token } });
 
     const first = await run();
     expect(first.stderr).not.toMatch(/^error/m);
@@ -52,13 +37,13 @@ describe('imgsync update in pull-request mode (GitHub REST API stand-in)', () =>
     expect(first.stdout).toMatch(/pull request #1 created: http:\/\/127\.0\.0\.1:\d+\/lablup\/backend\.ai-manager\/pull\/1/);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(main);
     expect(gitCli(bare, 'rev-parse', 'imgsync/main~1').trim()).toBe(main);
-    expect(showFile(bare, 'imgsync/main', metadataPath)).toBe(expectedMetadata(pushed));
+    expect(showFile(bare, 'imgsync/main', metadataPath)).toBe(expectedMetadata(world.pushed));
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0]).toMatchObject({ owner: 'lablup', repo: 'backend.ai-manager', head: 'imgsync/main', base: 'main', state: 'open' });
     expect(github.pulls[0]!.body).toContain(`3.7-ubuntu18.04`);
 
     // the registry moves on: a new python tag appears
-    const python38 = imageId12((await pushImage({ url: registry.url }, 'lablup/kernel-python', '3.8-ubuntu18.04', { seed: 'e2e-py38' })).configDigest);
+    const python38 = imageId12((await pushImage({ url: world.registry.url }, 'lablup/kernel-python', '3.8-ubuntu18.04', { seed: 'e2e-py38' })).configDigest);
     const second = await run();
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/pull request #1 updated/);
@@ -67,6 +52,6 @@ describe('imgsync update in pull-request mode (GitHub REST API stand-in)', () =>
     expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(main);
     expect(showFile(bare, 'imgsync/main', metadataPath)).toContain(`      - ["3.8-ubuntu18.04", "${python38}"]\n`);
-    expect(findToken(token, [sandbox.tmp, sandbox.home], [first.stdout, first.stderr, second.stdout, second.stderr])).toEqual([]);
+    expect(findToken(token, [world.sandbox.tmp, world.sandbox.home], [first.stdout, first.stderr, second.stdout, second.stderr])).toEqual([]);
   });
 });
