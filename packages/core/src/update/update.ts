@@ -33,6 +33,8 @@ import { unifiedDiff } from './unified-diff.js';
 interface PlannedFile {
   target: TargetConfig;
   path: string;
+  /** The parse made while planning, handed to the first apply when the text is the same. */
+  parsed?: { text: string; prepared: Prepared };
 }
 
 /**
@@ -81,12 +83,13 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const paths = await list(target.files);
       if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
       for (const path of paths) {
-        const prepared = await prepare(path, target, read);
+        const text = await read(path);
+        const prepared = prepare(path, target, text);
         if ('error' in prepared) {
           recordError(result, path, prepared.error);
           continue;
         }
-        planned.push({ target, path });
+        planned.push({ target, path, parsed: { text: text ?? '', prepared } });
         await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
       }
     }
@@ -97,23 +100,28 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     const applyAll = async (readNow: ReadFile): Promise<FileResult[]> => {
       const files = new Map<string, FileResult>();
       let done = 0;
-      for (const { target, path } of planned) {
+      for (const plan of planned) {
+        const { target, path } = plan;
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
         const prev = files.get(path);
-        const read: ReadFile = async (p) => (p === path && prev?.text !== undefined ? prev.text : readNow(p));
-        const result = await applyFile(path, target, read, states);
+        const current = prev?.text ?? (await readNow(path));
+        // the planning parse serves the first apply on the same text; after that, parse anew
+        const parsed = plan.parsed;
+        delete plan.parsed;
+        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current);
+        const result = applyFile(path, prepared, states, target);
         if (!prev) {
           files.set(path, result);
           continue;
         }
         const original = (await readNow(path)) ?? '';
-        const text = result.text ?? prev.text ?? original;
+        const merged = result.text ?? prev.text ?? original;
         files.set(path, {
           ...prev,
           changes: [...prev.changes, ...result.changes],
-          text,
-          changed: text !== original,
-          diff: unifiedDiff(path, original, text),
+          text: merged,
+          changed: merged !== original,
+          diff: unifiedDiff(path, original, merged),
           ...((result.error ?? prev.error) && { error: result.error ?? prev.error }),
         });
       }
@@ -185,10 +193,9 @@ interface Prepared {
   options: TargetOptions;
 }
 
-async function prepare(path: string, target: TargetConfig, read: ReadFile): Promise<Prepared | { error: ImgsyncError | Error }> {
+function prepare(path: string, target: TargetConfig, text: string | undefined): Prepared | { error: ImgsyncError | Error } {
+  if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
   try {
-    const text = await read(path);
-    if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
     const file = parseYaml(text, { path });
     const adapter = target.format === 'auto' ? detectFormat(file) : formatAdapter(target.format);
     return { file, adapter, options: targetOptions(target, adapter) };
@@ -198,8 +205,7 @@ async function prepare(path: string, target: TargetConfig, read: ReadFile): Prom
   }
 }
 
-async function applyFile(path: string, target: TargetConfig, read: ReadFile, states: RegistryStates): Promise<FileResult & { text?: string }> {
-  const prepared = await prepare(path, target, read);
+function applyFile(path: string, prepared: Prepared | { error: Error }, states: RegistryStates, target: TargetConfig): FileResult {
   if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
   const { file, adapter, options } = prepared;
   const before = file.toString();
