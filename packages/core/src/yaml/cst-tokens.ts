@@ -13,7 +13,6 @@ export type Token = CST.Token;
 export type SourceToken = CST.SourceToken;
 export type CollectionItem = CST.CollectionItem;
 export type Collection = CST.BlockMap | CST.BlockSequence | CST.FlowCollection;
-export type FlowScalarToken = CST.FlowScalar;
 
 export function isCollection(token: Token | null | undefined): token is Collection {
   return !!token && (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection');
@@ -107,11 +106,6 @@ export function ownSource(token: SourceToken | Token): string {
 
 export function sourceToken(type: SourceToken['type'], source: string, indent = 0): SourceToken {
   return { type, offset: -1, indent, source };
-}
-
-/** A deep copy of a token tree, so that a sibling can serve as a template. */
-export function cloneToken<T>(token: T): T {
-  return structuredClone(token);
 }
 
 /** The newline a file uses: `\r\n` when its first line break is one, else `\n`. */

@@ -5,7 +5,7 @@
  * scalar, which changes only this entry.
  */
 import { CST } from 'yaml';
-import { type CollectionItem, type Collection, type Token, isScalarToken, isSequence, sourceToken } from './cst-tokens.js';
+import { type CollectionItem, type Collection, type Token, isSequence, sourceToken } from './cst-tokens.js';
 import { type ScalarValue, renderScalar, styleOfTokenType, tokenTypeOfStyle } from './render-scalar.js';
 
 /** Sets the scalar `token` to `value`; returns false when the text would not change. */
@@ -51,5 +51,3 @@ export function fillEmptyValue(collection: Collection, item: CollectionItem, val
   const token: Token = { type: tokenTypeOfStyle(style), offset: -1, indent: collection.indent, source, end: rest };
   item.value = token;
 }
-
-export { isScalarToken };
