@@ -5,7 +5,9 @@
 //   - python 3.7-ubuntu18.04 and julia 1.0-debian were published (new tags to append);
 //   - python-caffe 2.0-py36 and ngc-pytorch 18.12.1-py3 were built (placeholders to fill);
 //   - octave 3.8-debian is gone from the registry (reported, not deleted);
-//   - a tag with an invalid name and one with a malformed digest (dropped with warnings).
+//   - a tag with an invalid name and one with a malformed digest (dropped with warnings);
+//   - lablup/kernel-ruby was published, a repository the file has no entry for (a
+//     new-repository report), beside lablup/backend.ai-manager, which is not a kernel.
 // Run: node examples/backend.ai/make-snapshot.mjs (deterministic; ids are sha256 of names).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +51,15 @@ for (const image of data.images) {
   }
   repositories[`lablup/kernel-${image.name}`] = { tags };
 }
-const snapshot = { version: 1, registry: 'docker.io', recordedAt: '2019-02-01T12:00:00.000Z', repositories };
+for (const [repository, tagNames] of Object.entries({ 'lablup/kernel-ruby': ['2.5-alpine', '2.6-alpine'], 'lablup/backend.ai-manager': ['19.03'] })) {
+  const tags = {};
+  for (const tag of tagNames) {
+    const imageId = digestFor(`${repository}:${tag}@new`);
+    tags[tag] = { manifestDigest: digestFor(`${repository}:${tag}@manifest`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json', imageId, pushedAt: '2019-02-01T10:00:00.000Z' };
+  }
+  repositories[repository] = { tags };
+}
+// the whole lablup namespace is recorded: a repository missing from it is gone
+const snapshot = { version: 1, registry: 'docker.io', recordedAt: '2019-02-01T12:00:00.000Z', namespaces: ['lablup'], repositories };
 writeFileSync(join(here, 'registry-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
 console.log(`wrote ${Object.keys(repositories).length} repositories`);

@@ -48,7 +48,10 @@ describe("the README's main job on the bundled Backend.AI example", () => {
       '+      - ["1.0-debian", "cc603589393a"]',
     ]);
     expect(result.stdout).toMatch(/report\s+lablup\/kernel-octave:3\.8-debian is no longer in the registry/);
-    expect(result.stdout).toContain('dry run: 5 changes in 1 file, 1 report; nothing written');
+    // a repository of the namespace that the file has no entry for is named (discover: report)
+    expect(result.stdout).toMatch(/report\s+new repository lablup\/kernel-ruby \(tags 2\.5-alpine, 2\.6-alpine\) has no entry ruby/);
+    expect(result.stdout).not.toContain('backend.ai-manager');
+    expect(result.stdout).toContain('dry run: 5 changes in 1 file, 1 new repository, 1 report; nothing written');
     // the snapshot's deliberately invalid entries are dropped with a warning, never written
     expect(result.stderr).toMatch(/^warning .*skipped invalid tag/m);
     expect(result.stderr).not.toMatch(/^error/m);
@@ -59,7 +62,7 @@ describe("the README's main job on the bundled Backend.AI example", () => {
     const before = exampleState();
     const result = await run(['check', '--config', 'examples/backend.ai/imgsync.config.yaml']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('drift: 5 changes in 1 file, 1 report');
+    expect(result.stdout).toContain('drift: 5 changes in 1 file, 1 new repository, 1 report');
     expect(exampleState()).toEqual(before);
   });
 

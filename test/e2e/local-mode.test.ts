@@ -33,7 +33,7 @@ describe('imgsync update without git (local files)', () => {
     const result = await run(['update']); // imgsync.config.yaml found in the working directory
     expect(result.stderr).not.toMatch(/^error/m);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wrote 5 changes in 1 file');
+    expect(result.stdout).toContain('wrote 5 changes in 1 file, 1 new repository, 1 report');
 
     const edited = readFileSync(metadata, 'utf8');
     expect(edited).toBe(
@@ -50,9 +50,11 @@ describe('imgsync update without git (local files)', () => {
 
     const again = await run(['update']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('up to date');
+    // nothing left to write, but the new repository is still named (discover: report)
+    expect(again.stdout).toContain('no file changed; 1 new repository reported');
     expect(readFileSync(metadata, 'utf8')).toBe(edited);
-    expect((await run(['check'])).code).toBe(0);
+    // check still exits 1: the file is behind the registry until someone adds the entry
+    expect((await run(['check'])).code).toBe(1);
   });
 
   it('writes through a symlinked target file: the link stays a link and the file it points to is updated', async () => {

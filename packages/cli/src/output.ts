@@ -108,6 +108,8 @@ const KIND_COLORS = { updated: 'cyan', added: 'green', filled: 'green', repointe
 
 export function describeChange(ch: Change, c: ChalkInstance): string {
   const label = c[KIND_COLORS[ch.kind]](ch.kind.padEnd(9));
+  // a whole new entry: its message names the repository, the entry and its tags
+  if (ch.code === 'new-repository' && ch.message) return `${label}${ch.message}`;
   const tag = ch.tag ? `:${ch.tag}` : '';
   const values = ch.old && ch.new ? ` ${c.dim(ch.old)} → ${ch.new}` : ch.new ? ` ${ch.new}` : ch.old ? ` ${c.dim(ch.old)}` : '';
   return `${label}${ch.image}${tag}${values}`;

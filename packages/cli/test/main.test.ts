@@ -71,7 +71,8 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
   it('check exits 1 on drift; --quiet prints nothing but keeps the exit code', async () => {
     const loud = await runMain(['check', '--config', example], { cwd: dir, env });
     expect(loud.code).toBe(1);
-    expect(loud.stdout).toContain('drift: 5 changes in 1 file, 1 report');
+    expect(loud.stdout).toContain('drift: 5 changes in 1 file, 1 new repository, 1 report');
+    expect(loud.stdout).toContain('new repository lablup/kernel-ruby');
     const quiet = await runMain(['check', '--quiet', '--config', example], { cwd: dir, env });
     expect(quiet).toEqual({ code: 1, stdout: '', stderr: '' });
   });
@@ -79,9 +80,11 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
   it('--json still prints the result under --quiet, and nothing else goes to stdout', async () => {
     const run = await runMain(['update', '--dry-run', '--json', '--quiet', '--config', example], { cwd: dir, env });
     expect(run.code).toBe(0);
-    const parsed = JSON.parse(run.stdout) as { dryRun: boolean; changes: unknown[] };
+    const parsed = JSON.parse(run.stdout) as { dryRun: boolean; drift: boolean; changes: { code?: string; image: string }[] };
     expect(parsed.dryRun).toBe(true);
-    expect(parsed.changes).toHaveLength(6);
+    expect(parsed.drift).toBe(true);
+    expect(parsed.changes).toHaveLength(7);
+    expect(parsed.changes.filter((c) => c.code === 'new-repository').map((c) => c.image)).toEqual(['lablup/kernel-ruby']);
   });
 
   it('shows a progress line on a terminal and clears it; prints none when piped', async () => {

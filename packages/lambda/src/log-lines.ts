@@ -28,6 +28,8 @@ export interface Summary {
   changes: number;
   /** Vanished tags, dangling aliases: reported, nothing edited. */
   reports: number;
+  /** Repositories of a discovered namespace that the files had no entry for (reported or added). */
+  newRepositories: number;
   files: number;
   errors: number;
   warnings: number;
@@ -46,6 +48,7 @@ export function summarize(result: UpdateResult, durationMs: number): Summary {
     changed: result.changed,
     changes: result.changes.length - reports,
     reports,
+    newRepositories: result.changes.filter((c) => c.code === 'new-repository').length,
     files: result.files.filter((f) => f.changed).length,
     errors: result.errors.length,
     warnings: result.warnings.length,

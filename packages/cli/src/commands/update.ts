@@ -44,7 +44,7 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   }
   if (result.partial) return EXIT_REMOTE;
   if (result.errors.length) return EXIT_INPUT;
-  if (mode === 'check' && result.changed) return EXIT_DRIFT;
+  if (mode === 'check' && result.drift) return EXIT_DRIFT;
   return EXIT_OK;
 }
 
@@ -58,19 +58,22 @@ function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'che
   for (const error of result.errors) out.error(error.message);
 
   const real = result.changes.filter((ch) => ch.kind !== 'reported').length;
-  const reports = result.changes.length - real;
+  const found = result.changes.filter((ch) => ch.kind === 'reported' && ch.code === 'new-repository').length;
+  const reports = result.changes.length - real - found;
   const files = result.files.filter((f) => f.changed).length;
-  const tally = `${real} change${real === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${reports ? `, ${reports} report${reports === 1 ? '' : 's'}` : ''}`;
+  const tally =
+    `${real} change${real === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
+    `${found ? `, ${found} new repositor${found === 1 ? 'y' : 'ies'}` : ''}${reports ? `, ${reports} report${reports === 1 ? '' : 's'}` : ''}`;
   if (mode === 'check') {
-    out.info(result.changed ? c.yellow(`drift: ${tally}`) : c.green(`up to date${reports ? ` (${reports} report${reports === 1 ? '' : 's'})` : ''}`));
+    out.info(result.drift ? c.yellow(`drift: ${tally}`) : c.green(`up to date${reports ? ` (${reports} report${reports === 1 ? '' : 's'})` : ''}`));
     return;
   }
   if (dryRun) {
-    out.info(result.changed ? `dry run: ${tally}; nothing written` : c.green('up to date'));
+    out.info(result.drift ? `dry run: ${tally}; nothing written` : c.green('up to date'));
     return;
   }
   const d = result.delivery;
-  if (!result.changed) out.info(c.green('up to date'));
+  if (!result.changed) out.info(result.drift ? c.yellow(`no file changed; ${found} new repositor${found === 1 ? 'y' : 'ies'} reported`) : c.green('up to date'));
   else if (!d || d.mode === 'files') out.info(`wrote ${tally}`);
   else if (d.pullRequest) out.info(`${tally}: pull request #${d.pullRequest.number} ${d.pullRequest.action}: ${d.pullRequest.url}`);
   else if (d.pushed) out.info(`${tally}: pushed ${d.commit?.slice(0, 12)} to ${d.branch}`);

@@ -6,12 +6,13 @@
  */
 import type { DigestForm } from '../policy/digest-form.js';
 import type { TagSort } from '../policy/tag-policy.js';
-import type { GitMode, PruneMode, TargetFormat } from './types.js';
+import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it (root, or a `$defs` entry). */
 export const CONFIG_KEYS = {
   root: ['$schema', 'targets', 'registries', 'git'],
-  target: ['files', 'format', 'registry', 'repository', 'tags', 'digest', 'platform', 'prune', 'pin', 'policies'],
+  target: ['files', 'format', 'registry', 'repository', 'tags', 'digest', 'platform', 'prune', 'pin', 'policies', 'discover'],
+  discover: ['mode', 'exclude', 'entry'],
   tagPolicy: ['include', 'exclude', 'semver', 'sort', 'latest'],
   latest: ['pattern'],
   markerPolicy: ['repository', 'tags'],
@@ -30,6 +31,7 @@ const formats: Record<TargetFormat, true> = {
   auto: true,
 };
 const pruneModes: Record<PruneMode, true> = { report: true, comment: true, remove: true };
+const discoverModes: Record<DiscoverMode, true> = { off: true, report: true, add: true };
 const gitModes: Record<GitMode, true> = { push: true, 'pull-request': true };
 const digestForms: Record<DigestForm, true> = { 'image-id-12': true, 'image-id': true, manifest: true };
 const tagSorts: Record<TagSort, true> = { version: true, semver: true, numeric: true, alphabetical: true, pushed: true };
@@ -39,12 +41,16 @@ export const CONFIG_ENUMS = {
   format: Object.keys(formats) as TargetFormat[],
   prune: Object.keys(pruneModes) as PruneMode[],
   mode: Object.keys(gitModes) as GitMode[],
+  discover: Object.keys(discoverModes) as DiscoverMode[],
   digest: Object.keys(digestForms) as DigestForm[],
   sort: Object.keys(tagSorts) as TagSort[],
 } as const;
 
 /** Formats whose references can be pinned with `@sha256:…`. */
 export const PINNABLE_FORMATS: readonly TargetFormat[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
+
+/** Formats where an entry stands for a repository, so that a namespace can be discovered. */
+export const DISCOVER_FORMATS: readonly TargetFormat[] = ['backendai'];
 
 /** Formats whose targets may name `policies`. */
 export const POLICY_FORMATS: readonly TargetFormat[] = ['markers', 'auto'];

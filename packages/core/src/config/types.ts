@@ -17,6 +17,24 @@ export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomi
 /** What happens to an entry whose tag vanished from the registry. */
 export type PruneMode = 'report' | 'comment' | 'remove';
 
+/** Namespace discovery: `off`, `report` new repositories, or `add` an entry for each. */
+export type DiscoverMode = 'off' | 'report' | 'add';
+
+/**
+ * A target's namespace discovery (`discover:`), for a repository template with `{name}`
+ * in its last path component (`lablup/kernel-{name}`).
+ */
+export interface DiscoverConfig {
+  mode: Exclude<DiscoverMode, 'off'>;
+  /** The namespace listed: the template's path before its last component (`lablup`). */
+  namespace: string;
+  /** Globs over the `{name}` part never to report or add (`*-tester`). */
+  exclude: string[];
+  /** YAML text of a new entry's extra keys (`slots: {<<: *default}`), `{name}` substituted. */
+  entry: string | undefined;
+  where: ConfigLocation;
+}
+
 /** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. */
 export type GitMode = 'push' | 'pull-request';
 
@@ -73,6 +91,11 @@ export interface TargetConfig extends TagPolicyConfig {
   prune: PruneMode;
   /** Pin references with `@sha256:…` (image-refs, helm-values, kustomize, markers). Default false. */
   pin: boolean;
+  /**
+   * Namespace discovery; `undefined` when off. Default `report` for `backendai` targets whose
+   * repository template allows it, off otherwise.
+   */
+  discover: DiscoverConfig | undefined;
   /** Named policies for `markers` (and `auto`); empty otherwise. */
   policies: Record<string, MarkerPolicy>;
   /** Where the target starts in the config file. */

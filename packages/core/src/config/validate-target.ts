@@ -11,6 +11,7 @@ import { CONFIG_ENUMS, CONFIG_KEYS, PINNABLE_FORMATS, POLICY_FORMATS } from './c
 import type { ConfigReader, RawMapping } from './config-reader.js';
 import type { ConfigKeyPath } from './source-locations.js';
 import type { MarkerPolicy, TargetConfig, TargetFormat } from './types.js';
+import { readDiscover } from './validate-discover.js';
 import { validateTagPolicy } from './validate-tags.js';
 
 export interface TargetContext {
@@ -55,6 +56,7 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
   }
 
   const policies = readPolicies(reader, at, raw, format);
+  const discover = readDiscover(reader, [...at, 'discover'], raw.discover, format, repository);
   return {
     index,
     files,
@@ -68,6 +70,7 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
     platform,
     prune,
     pin,
+    discover,
     policies,
     where: reader.where(at),
   };

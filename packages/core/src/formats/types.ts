@@ -52,6 +52,8 @@ export interface TargetOptions {
   bumpTags?: boolean;
   /** markers: the policies the markers name. */
   policies?: Readonly<Record<string, MarkerPolicy>>;
+  /** Namespace discovery, when on: `add` writes new entries (with `entry`'s extra keys). */
+  discover?: { mode: 'report' | 'add'; entry?: string };
   /**
    * Backend.AI `image-aliases.yml` only: the target's `image-metadata.yml`. An alias target
    * is then also found when the metadata has a live entry for it (its own `latest` alias
@@ -79,6 +81,13 @@ export interface RepositoryState {
   tags: ReadonlyMap<string, TagState>;
 }
 
+/**
+ * What a `reported` (or `added`) change is about, where it is about more than one tag:
+ * a repository of the namespace that the file has no entry for, or an entry whose
+ * repository the registry does not have.
+ */
+export type ChangeCode = 'new-repository' | 'missing-repository';
+
 export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed' | 'commented' | 'reported';
 
 /**
@@ -99,10 +108,39 @@ export interface Change {
   new?: string;
   /** Why, for `reported` changes (and notes on others). */
   message?: string;
+  /** Set for changes about a whole repository: a new one found, or one that vanished. */
+  code?: ChangeCode;
 }
 
 /** Looks up the registry state of a want; `undefined` when the registry gave none. */
 export type StateLookup = (want: ImageWant) => RepositoryState | undefined;
+
+/** A repository found in the namespace that the file has no entry for. */
+export interface NewRepository {
+  /** The `{name}` part, the entry's name (`c-tester`). */
+  name: string;
+  /** The repository as the user knows it (`lablup/kernel-c-tester`). */
+  image: string;
+  state: RepositoryState;
+}
+
+/**
+ * What an adapter whose entries stand for repositories (one entry per `{name}`) offers
+ * namespace discovery.
+ */
+export interface EntryDiscovery {
+  /**
+   * The names the file has entries for: live ones, and commented-out ones (a human's
+   * decision to retire the entry, never undone). `undefined` for a file of this format
+   * that holds no such entries (Backend.AI's `image-aliases.yml`).
+   */
+  entryNames(file: YamlFile): { live: string[]; commented: string[] } | undefined;
+  /**
+   * Writes an entry for `repository` in the file's own style and returns the change(s);
+   * a `reported` change when it cannot (no tag to write, an alias that would not resolve).
+   */
+  addEntry(file: YamlFile, repository: NewRepository, target: TargetOptions): Change[];
+}
 
 export interface FormatAdapter {
   name: FormatName;
@@ -112,4 +150,6 @@ export interface FormatAdapter {
   wants(file: YamlFile, target: TargetOptions): ImageWant[];
   /** Edits `file` in place; `reported` changes edit nothing. */
   apply(file: YamlFile, state: StateLookup, target: TargetOptions): Change[];
+  /** Present where one entry stands for one repository, so a namespace can be discovered. */
+  discovery?: EntryDiscovery;
 }

@@ -96,7 +96,17 @@ export function buildBody(changes: readonly ChangeSummary[]): string {
  * @example
  * buildCommitMessage(changes) // 'chore(images): update python 3.6-ubuntu\n\n- update python 3.6-ubuntu: a -> b\n'
  */
-export function buildCommitMessage(changes: readonly ChangeSummary[], options: CommitMessageOptions = {}): string {
+export function buildCommitMessage(changes: readonly ChangeSummary[], options: CommitMessageOptions = {}, notes: readonly string[] = []): string {
   const body = buildBody(changes);
-  return `${buildSubject(changes, options)}\n${body ? `\n${body}\n` : ''}`;
+  return `${buildSubject(changes, options)}\n${body ? `\n${body}\n` : ''}${notesSection(notes)}`;
+}
+
+/**
+ * Things noticed and left to a human, after the changes: `\nAlso noticed (not changed):\n- …\n`;
+ * empty without notes.
+ *
+ * @example notesSection(['new repository lablup/kernel-ruby has no entry ruby'])
+ */
+export function notesSection(notes: readonly string[]): string {
+  return notes.length ? `\nAlso noticed (not changed):\n${notes.map((note) => `- ${note}`).join('\n')}\n` : '';
 }

@@ -16,7 +16,7 @@ import { GitError } from '../errors.js';
 import { secretsOf } from './auth.js';
 import { type Checkout } from './checkout.js';
 import { cloneShallow } from './clone.js';
-import { buildBody, buildCommitMessage, buildSubject, type CommitMessageOptions } from './commit-message.js';
+import { buildBody, buildCommitMessage, buildSubject, notesSection, type CommitMessageOptions } from './commit-message.js';
 import { commitFiles } from './commit.js';
 import { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
 import { resolveIo } from './io.js';
@@ -132,7 +132,7 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
       gitdir: checkout.gitdir,
       parent: checkout.head,
       files: edited.files,
-      message: buildCommitMessage(edited.changes, options.message),
+      message: buildCommitMessage(edited.changes, options.message, edited.notes),
       author: options.author,
       committer: options.committer,
       now: now(),
@@ -172,7 +172,7 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
   const head = settings.branch ?? `imgsync/${settings.name ?? base}`;
   if (head === base) throw new GitError('pull-request', `the pull-request branch cannot be the base branch ${base}`);
   const edited = await options.edit(checkout.read);
-  const message = buildCommitMessage(edited.changes, options.message);
+  const message = buildCommitMessage(edited.changes, options.message, edited.notes);
   const made = await commitFiles({
     fs: checkout.fs,
     gitdir: checkout.gitdir,
@@ -211,7 +211,7 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
     head,
     base,
     title: settings.title ?? buildSubject(edited.changes, options.message),
-    body: pullRequestBody(edited.changes),
+    body: pullRequestBody(edited.changes, edited.notes),
     secrets: [...checkout.secrets, ...secretsOf({ token })],
   });
   return {
@@ -225,8 +225,8 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
   };
 }
 
-function pullRequestBody(changes: readonly ChangeSummary[]): string {
-  return `imgsync found these image changes:\n\n${buildBody(changes)}\n\nThis branch is rebuilt from the base branch on every run; edits pushed to it are overwritten.\n`;
+function pullRequestBody(changes: readonly ChangeSummary[], notes: readonly string[] = []): string {
+  return `imgsync found these image changes:\n\n${buildBody(changes)}\n${notesSection(notes)}\nThis branch is rebuilt from the base branch on every run; edits pushed to it are overwritten.\n`;
 }
 
 /**

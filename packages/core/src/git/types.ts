@@ -41,6 +41,11 @@ export type EditFunction = (read: ReadFile) => Promise<EditResult>;
 export interface EditResult {
   files: FileContent[];
   changes: ChangeSummary[];
+  /**
+   * What the run noticed but did not change (a new repository to add by hand), written
+   * under the changes in the commit message and the pull-request body.
+   */
+  notes?: string[];
 }
 
 export interface GitAuthor {

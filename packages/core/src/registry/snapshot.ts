@@ -10,6 +10,7 @@
  *   "version": 1,
  *   "registry": "docker.io",
  *   "recordedAt": "2024-05-01T12:00:00.000Z",
+ *   "namespaces": ["lablup"],
  *   "repositories": {
  *     "lablup/python": {
  *       "tags": {
@@ -29,6 +30,8 @@
  * }
  * ```
  *
+ * `namespaces` lists the namespaces recorded in full, whose listing is then complete (a
+ * repository missing from it is gone); without it, a namespace lists what the snapshot holds.
  * `imageId` at tag level is the image id of a single-platform image, or of the platform
  * chosen when recording (linux/amd64 by default); `platforms` is empty for a
  * single-platform image; `pushedAt` is present where the registry told it. A snapshot is
@@ -61,6 +64,8 @@ export interface RegistrySnapshot {
   version: 1;
   registry: string;
   recordedAt?: string;
+  /** Namespaces recorded in full (`imgsync snapshot --namespace`): their listing is complete. */
+  namespaces?: string[];
   repositories: Record<string, { tags: Record<string, SnapshotTag> }>;
 }
 
@@ -165,7 +170,9 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
     async listRepositories(namespace) {
       const prefix = namespace ? `${namespace.replace(/^\/+|\/+$/g, '')}/` : '';
       const names = [...repositories.keys()].filter((name) => name.startsWith(prefix)).sort();
-      return { namespace: prefix.replace(/\/$/, ''), repositories: names, warnings: loadWarnings.filter((w) => w.code === 'invalid-repository') };
+      const ns = prefix.replace(/\/$/, '');
+      const complete = Array.isArray(snapshot.namespaces) && snapshot.namespaces.includes(ns);
+      return { namespace: ns, repositories: names, complete, warnings: loadWarnings.filter((w) => w.code === 'invalid-repository') };
     },
 
     async listTags(repository) {
@@ -270,7 +277,13 @@ export async function recordSnapshot(
     repositories[listed.repository] = { tags };
   }
   return {
-    snapshot: { version: 1, registry: source.registry, recordedAt: (options.now?.() ?? new Date()).toISOString(), repositories },
+    snapshot: {
+      version: 1,
+      registry: source.registry,
+      recordedAt: (options.now?.() ?? new Date()).toISOString(),
+      ...(options.namespaces?.length && { namespaces: [...options.namespaces].sort() }),
+      repositories,
+    },
     warnings,
   };
 }

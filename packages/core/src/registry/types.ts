@@ -61,6 +61,11 @@ export interface RepositoryList {
   namespace: string;
   /** Full repository names (`namespace/name`), sorted. */
   repositories: string[];
+  /**
+   * False when the list may miss repositories the registry has: a snapshot that did not
+   * record this namespace in full. Absent (true) for a live registry.
+   */
+  complete?: boolean;
   warnings: RegistryWarning[];
 }
 

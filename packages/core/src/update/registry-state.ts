@@ -29,6 +29,9 @@ export class RegistryStates {
   readonly #ready = new Map<string, RegistrySource>();
   readonly #clients: RegistryClient[] = [];
   readonly #states = new Map<string, RepositoryState | undefined>();
+  readonly #tagNames = new Map<string, string[] | undefined>();
+  readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
+  readonly #listed = new Map<string, NamespaceListing>();
   readonly warnings: string[] = [];
 
   constructor(options: UpdateOptions) {
@@ -132,6 +135,63 @@ export class RegistryStates {
     return { repository, tags: states };
   }
 
+  /**
+   * The repositories of `namespace` on `registry` (or the target's snapshot), listed once
+   * per run however many targets ask: Docker Hub's API, the OCI `_catalog`, or the
+   * snapshot's recorded list.
+   */
+  async listNamespace(registry: string, namespace: string, target: TargetConfig): Promise<NamespaceListing> {
+    const key = namespaceKey(registry, namespace, target);
+    let listing = this.#namespaces.get(key);
+    if (!listing) {
+      this.#checkBudget();
+      listing = this.source(registry, target).then(async (source) => {
+        const listed = await source.listRepositories(namespace);
+        for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
+        const done = { repositories: listed.repositories, complete: listed.complete !== false };
+        this.#listed.set(key, done);
+        return done;
+      });
+      this.#namespaces.set(key, listing);
+    }
+    return listing;
+  }
+
+  /** A namespace listed by {@link listNamespace}, for the synchronous apply step. */
+  namespaceListing(registry: string, namespace: string, target: TargetConfig): NamespaceListing | undefined {
+    return this.#listed.get(namespaceKey(registry, namespace, target));
+  }
+
+  /**
+   * Lists the tag names of `wants` without resolving them (no manifest requests): enough to
+   * tell whether a repository has a tag the policy accepts. A repository the registry does
+   * not have gets no names.
+   */
+  async listTagNames(wants: readonly ImageWant[], target: TargetConfig): Promise<void> {
+    await Promise.all(
+      wants.map(async (want) => {
+        const key = stateKey(want, target);
+        if (this.#tagNames.has(key) || this.#states.has(key)) return;
+        this.#checkBudget();
+        const source = await this.source(want.registry ?? target.registry, target);
+        try {
+          const listed = await source.listTags(want.repository);
+          this.#tagNames.set(key, listed.tags.map((t) => t.tag));
+        } catch (error) {
+          if (!(error instanceof RegistryError && error.status === 404)) throw error;
+          this.#tagNames.set(key, undefined);
+        }
+      }),
+    );
+  }
+
+  /** Tag names of a want: from its resolved state, or from {@link listTagNames}. */
+  tagNames(want: ImageWant, target: TargetConfig): string[] | undefined {
+    const key = stateKey(want, target);
+    const state = this.#states.get(key);
+    return state ? [...state.tags.keys()] : this.#tagNames.get(key);
+  }
+
   #checkBudget(): void {
     const remaining = this.#options.remainingMs?.();
     if (remaining !== undefined && remaining < (this.#options.minRemainingMs ?? 10_000)) {
@@ -151,6 +211,16 @@ export class RegistryStates {
   async flush(): Promise<void> {
     await Promise.all(this.#clients.map((c) => c.flushCache().catch(() => {})));
   }
+}
+
+/** A namespace's repositories; `complete` is false for a snapshot that did not record it in full. */
+export interface NamespaceListing {
+  repositories: string[];
+  complete: boolean;
+}
+
+function namespaceKey(registry: string, namespace: string, target: TargetConfig): string {
+  return `${target.snapshotPath ? `file:${target.snapshotPath}` : registry}|${namespace}`;
 }
 
 function stateKey(want: ImageWant, target: TargetConfig): string {

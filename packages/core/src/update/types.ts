@@ -81,6 +81,11 @@ export interface FileResult {
 export interface UpdateResult {
   /** True when some file changed (or would change, in a dry run). */
   changed: boolean;
+  /**
+   * True when the files are behind the registries: some file changed (or would), or
+   * discovery found a repository the files have no entry for. What `check` exits 1 on.
+   */
+  drift: boolean;
   dryRun: boolean;
   files: FileResult[];
   /** All changes of all files, including `reported` ones (vanished tags, dangling aliases). */

@@ -25,6 +25,7 @@ import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { discoverRepositories, planDiscovery } from './discovery.js';
 import { BudgetExhausted, RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
 import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
@@ -57,7 +58,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     );
   }
   const states = new RegistryStates(options);
-  const result: UpdateResult = { changed: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
+  const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
 
   let checkout: Checkout | undefined;
   try {
@@ -91,6 +92,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         }
         planned.push({ target, path, parsed: { text: text ?? '', prepared } });
         await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
+        await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
       }
     }
 
@@ -154,7 +156,9 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         edit: async (readNow) => {
           last = await applyAll(readNow);
           const files: FileContent[] = last.filter((f) => f.changed && !f.error).map((f) => ({ path: f.path, content: f.text! }));
-          return { files, changes: last.flatMap((f) => f.changes).flatMap(toSummary) };
+          const all = last.flatMap((f) => f.changes);
+          const notes = all.filter((c) => c.kind === 'reported' && c.code && c.message).map((c) => c.message!);
+          return { files, changes: all.flatMap(toSummary), ...(notes.length && { notes }) };
         },
       });
       result.files = last;
@@ -172,12 +176,14 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     }
     result.changes = result.files.flatMap((f) => f.changes);
     result.changed = result.files.some((f) => f.changed);
+    result.drift = result.changed || result.changes.some((c) => c.code === 'new-repository');
   } catch (error) {
     if (!(error instanceof BudgetExhausted)) throw error;
     result.partial = { reason: error.message };
     result.files = [];
     result.changes = [];
     result.changed = false;
+    result.drift = false;
   } finally {
     await checkout?.close().catch(() => {});
     await states.flush();
@@ -211,6 +217,7 @@ function applyFile(path: string, prepared: Prepared | { error: Error }, states: 
   const before = file.toString();
   try {
     const changes = adapter.apply(file, states.lookup(target), options);
+    changes.push(...discoverRepositories(states, file, adapter, target, options));
     const after = file.toString();
     // The edited text must still be the YAML it claims to be; never write one that is not.
     if (after !== before) parseYaml(after, { path });
@@ -230,6 +237,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
     prune: target.prune,
     pin: target.pin,
     ...(target.tags.latest && { latest: {} }),
+    ...(target.discover && { discover: { mode: target.discover.mode, ...(target.discover.entry && { entry: target.discover.entry }) } }),
     policies: Object.fromEntries(
       Object.entries(target.policies).map(([name, p]) => [name, { repository: p.repository ?? '', tagPolicy: p.tagPolicy }]),
     ),
@@ -248,5 +256,6 @@ function recordError(result: UpdateResult, file: string, error: { code?: string;
 function toSummary(change: Change): ChangeSummary[] {
   if (change.kind === 'reported') return [];
   const kind = change.kind === 'commented' ? 'removed' : change.kind;
+  if (change.code === 'new-repository') return [{ file: change.file, image: change.image, tag: '(new repository)', kind }];
   return [{ file: change.file, image: change.image, tag: change.tag ?? '', kind, ...(change.old && { old: change.old }), ...(change.new && { new: change.new }) }];
 }

@@ -270,6 +270,21 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
   return item;
 }
 
+/**
+ * The CST of a new block item given as YAML text written at column 0 (`- name: x\n  tags: []`
+ * for a sequence, `key: value` for a mapping), moved to the collection's indentation. The
+ * text's own layout (quotes, flow pairs, comments, aliases) is kept as written.
+ */
+export function itemFromText(text: string, collection: Collection, newline: string): CollectionItem {
+  if (collection.type === 'flow-collection') throw new Error('internal: itemFromText takes block collections');
+  const seq = isSequence(collection);
+  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+  const body = indentText(lines.join('\n'), collection.indent, newline) + newline;
+  const item = parseItem(body, seq);
+  item.start = [sourceToken('space', ' '.repeat(collection.indent), collection.indent), ...item.start.filter((t) => t.type !== 'space' || seq)];
+  return item;
+}
+
 /** A flow collection written as JSON, which is valid YAML flow syntax. */
 function flowJsonToken(value: NewValue): Token {
   const [doc] = new Parser().parse(`${JSON.stringify(value)}`);

@@ -7,7 +7,7 @@ import { type Collection, isCollection, isScalarToken, isSequence, realItemIndex
 import { deleteItem } from './delete-item.js';
 import { type KeyPath, type MissingKey, type ResolvedPath, type SharingFacts, anchorsWithin, collectSharing, navigate } from './navigate.js';
 import { type ScalarValue } from './render-scalar.js';
-import { type NewValue, appendTrailing, isScalarValue, renderItem } from './render-item.js';
+import { type NewValue, appendTrailing, isScalarValue, itemFromText, renderItem } from './render-item.js';
 import { fillEmptyValue, setScalarToken } from './set-scalar.js';
 
 export interface EditOptions {
@@ -125,6 +125,24 @@ export class YamlDocument {
     this.#add(node, entry, opts.index);
   }
 
+  /**
+   * Adds an entry written as YAML text to the block collection at `keyPath`, for entries
+   * whose layout the caller builds itself (aliases to the file's anchors, flow pairs,
+   * comments): `text` is the entry as it would be written at column 0 (`- name: x` then
+   * `  tags: ...` for a sequence; `key: value` for a mapping) and is moved to the
+   * collection's indentation. Placed like {@link addIn}. The caller checks the result.
+   */
+  addTextIn(keyPath: KeyPath, text: string, opts: AddOptions = {}): void {
+    const found = this.#navigate(keyPath, opts);
+    if ('key' in found) throw this.#error(keyPath, 'no such key');
+    const node = found.node;
+    if (!isCollection(node) || node.type === 'flow-collection') {
+      throw this.#error(keyPath, node ? `it is a ${describe(node)}, not a block collection` : 'it is empty, not a collection');
+    }
+    const item = itemFromText(text, node, this.#host.newline);
+    this.#add(node, item, opts.index);
+  }
+
   /** Removes the entry at `keyPath` with its own line(s); comments around it stay. */
   deleteIn(keyPath: KeyPath, opts: EditOptions = {}): void {
     if (keyPath.length === 0) throw this.#error(keyPath, 'cannot delete the document root');
@@ -174,7 +192,7 @@ export class YamlDocument {
     return CST.stringify(this.cst);
   }
 
-  #add(collection: Collection, entry: NewValue, index: number | undefined): void {
+  #add(collection: Collection, entry: NewValue | CST.CollectionItem, index: number | undefined): void {
     const real = realItemIndexes(collection);
     if (index !== undefined && (!Number.isInteger(index) || index < 0 || index > real.length))
       throw new YamlEditError(this.#host.path, [index], `insert index out of range 0..${real.length}`);
@@ -182,7 +200,7 @@ export class YamlDocument {
     const templateIdx = at > 0 ? real[at - 1] : real[0];
     const template = templateIdx === undefined ? undefined : collection.items[templateIdx];
     const siblings = real.map((i) => collection.items[i]!);
-    const item = renderItem(entry, { collection, template, siblings, newline: this.#host.newline });
+    const item = isPrebuilt(entry) ? entry : renderItem(entry, { collection, template, siblings, newline: this.#host.newline });
     const block = collection.type !== 'flow-collection';
     let pos: number;
     if (at === 0 && real.length > 0) {
@@ -237,6 +255,10 @@ export class YamlDocument {
   #error(keyPath: KeyPath, reason: string): YamlEditError {
     return new YamlEditError(this.#host.path, keyPath, reason);
   }
+}
+
+function isPrebuilt(entry: NewValue | CST.CollectionItem): entry is CST.CollectionItem {
+  return typeof entry === 'object' && entry !== null && !Array.isArray(entry) && Array.isArray((entry as { start?: unknown }).start);
 }
 
 function dropFinalNewline(item: CST.CollectionItem): void {

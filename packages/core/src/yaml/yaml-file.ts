@@ -135,6 +135,10 @@ export class YamlFile {
     this.#first().addIn(keyPath, entry, opts);
   }
 
+  addTextIn(keyPath: KeyPath, text: string, opts?: AddOptions): void {
+    this.#first().addTextIn(keyPath, text, opts);
+  }
+
   deleteIn(keyPath: KeyPath, opts?: EditOptions): void {
     this.#first().deleteIn(keyPath, opts);
   }

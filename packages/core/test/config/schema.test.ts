@@ -43,6 +43,7 @@ describe('imgsync.schema.json', () => {
       digest: props('target').digest!.enum,
       sort: props('tagPolicy').sort!.enum,
       mode: props('git').mode!.enum,
+      discover: props('discover').mode!.enum,
     }).toEqual({ ...CONFIG_ENUMS });
   });
 

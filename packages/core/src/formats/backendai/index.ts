@@ -18,6 +18,7 @@ import { uniqueWants } from '../image-want.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
 import { commentedEntries } from './commented-entries.js';
 import { checkImageAliases, imageAliasWants, isImageAliasesFile } from './image-aliases.js';
+import { addImageEntry, imageNames } from './new-entry.js';
 import { imageRepository } from './repository-template.js';
 import { readTagEntries } from './tag-entries.js';
 import { updateImage } from './update-image.js';
@@ -79,7 +80,14 @@ export const backendAiFormat: FormatAdapter = {
       }
       const repoState = state(repo.want);
       if (!repoState) {
-        changes.push({ file: file.path, path, image: repo.image, kind: 'reported', message: `no registry data for ${repo.image}; its entries are left alone` });
+        changes.push({
+          file: file.path,
+          path,
+          image: repo.image,
+          kind: 'reported',
+          code: 'missing-repository',
+          message: `no registry data for ${repo.image}: the registry has no such repository; the entry ${image.name} is left alone`,
+        });
         continue;
       }
       const { entries, skipped } = readTagEntries(image.tags);
@@ -91,5 +99,10 @@ export const backendAiFormat: FormatAdapter = {
       );
     }
     return changes;
+  },
+
+  discovery: {
+    entryNames: (file) => (isImageMetadataFile(file) ? imageNames(file) : undefined),
+    addEntry: addImageEntry,
   },
 };

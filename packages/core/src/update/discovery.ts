@@ -1,0 +1,106 @@
+/**
+ * Namespace discovery, the engine's part: list the namespace of a target's repository
+ * template once, keep the repositories of the template's shape that the file has no entry
+ * for (live or commented out) and that `exclude` does not name, ask the registry for their
+ * tags, and hand each one with a tag the policy accepts to the format adapter — which
+ * reports it (`new-repository`) or writes an entry for it.
+ *
+ * The registry module owns listing, the adapter owns what an entry looks like; this file
+ * only wires them. Cost: one paginated listing per namespace per run, plus a tag list per
+ * new repository (and, for `add`, the manifest requests of its tags, cached like any other).
+ */
+import picomatch from 'picomatch';
+import type { TargetConfig } from '../config/types.js';
+import { wantOfConfiguredRepository } from '../formats/image-want.js';
+import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
+import { nameOfRepository, parseNameTemplate, type NameTemplate } from '../image-ref/name-template.js';
+import type { YamlFile } from '../yaml/index.js';
+import type { RegistryStates } from './registry-state.js';
+
+interface Candidate {
+  name: string;
+  /** The repository as the template writes it (`lablup/kernel-c-tester`). */
+  image: string;
+  want: ImageWant;
+}
+
+interface Namespace {
+  template: NameTemplate;
+  registry: string;
+}
+
+function namespaceOf(target: TargetConfig): Namespace | undefined {
+  const template = parseNameTemplate(target.repository);
+  if ('error' in template) return undefined;
+  const sample = wantOfConfiguredRepository(target.repository.replace('{name}', 'x'));
+  return { template, registry: sample?.want.registry ?? target.registry };
+}
+
+/** Repositories of the namespace that the file has no entry for, minus `exclude`. */
+function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
+  const discover = target.discover;
+  const names = adapter.discovery?.entryNames(file);
+  const ns = namespaceOf(target);
+  if (!discover || !names || !ns) return undefined;
+  const listing = states.namespaceListing(ns.registry, discover.namespace, target);
+  if (!listing) return undefined;
+  const known = new Set([...names.live, ...names.commented]);
+  const excluded = discover.exclude.length ? picomatch(discover.exclude) : () => false;
+  const out: Candidate[] = [];
+  for (const repository of listing.repositories) {
+    const name = nameOfRepository(ns.template, repository);
+    if (name === undefined || known.has(name) || excluded(name)) continue;
+    const image = target.repository.replace('{name}', name);
+    const parsed = wantOfConfiguredRepository(image);
+    if (parsed) out.push({ name, image, want: parsed.want });
+  }
+  return out;
+}
+
+/**
+ * Planning: lists the namespace and the new repositories' tags (resolving them for `add`),
+ * so that {@link discoverRepositories} can run synchronously. Does nothing for a target
+ * without discovery or a file that holds no entries (Backend.AI's `image-aliases.yml`).
+ */
+export async function planDiscovery(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Promise<void> {
+  const ns = namespaceOf(target);
+  if (!target.discover || !ns || !adapter.discovery?.entryNames(file)) return;
+  await states.listNamespace(ns.registry, target.discover.namespace, target);
+  const found = candidates(states, file, adapter, target) ?? [];
+  if (target.discover.mode === 'add') await states.resolve(found.map((c) => c.want), target, options.digest);
+  else await states.listTagNames(found.map((c) => c.want), target);
+}
+
+/**
+ * Apply: one `new-repository` change per repository found (reported, or added by the
+ * adapter with `discover: add`). Repositories without a tag the policy accepts are left
+ * out: there is nothing to track in them yet.
+ */
+export function discoverRepositories(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Change[] {
+  const found = candidates(states, file, adapter, target);
+  if (!found || !adapter.discovery || !target.discover) return [];
+  const changes: Change[] = [];
+  for (const candidate of found) {
+    const tags = states.tagNames(candidate.want, target);
+    const accepted = options.tagPolicy.filter((tags ?? []).map((name) => ({ name })));
+    if (!accepted.length) continue;
+    const state = states.lookup(target)(candidate.want);
+    if (target.discover.mode === 'add' && state) {
+      changes.push(...adapter.discovery.addEntry(file, { name: candidate.name, image: candidate.image, state }, options));
+      continue;
+    }
+    const shown = accepted.slice(-3).map((t) => t.name);
+    const more = accepted.length > shown.length ? ` and ${accepted.length - shown.length} more` : '';
+    changes.push({
+      file: file.path,
+      path: ['images'],
+      image: candidate.image,
+      kind: 'reported',
+      code: 'new-repository',
+      message:
+        `new repository ${candidate.image} (tags ${shown.join(', ')}${more}) has no entry ${candidate.name}; ` +
+        (target.discover.mode === 'add' ? 'its tags could not be resolved' : 'discover: add would add one'),
+    });
+  }
+  return changes;
+}
