@@ -83,10 +83,11 @@ export interface RepositoryState {
 
 /**
  * What a `reported` (or `added`) change is about, where it is about more than one tag:
- * a repository of the namespace that the file has no entry for, or an entry whose
- * repository the registry does not have.
+ * a repository of the namespace that the file has no entry for, an entry whose repository
+ * the registry does not have, or a commented-out entry whose repository has tags pushed
+ * since (the entry stays commented out: a human retired it).
  */
-export type ChangeCode = 'new-repository' | 'missing-repository';
+export type ChangeCode = 'new-repository' | 'missing-repository' | 'commented-repository';
 
 export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed' | 'commented' | 'reported';
 
@@ -132,9 +133,10 @@ export interface EntryDiscovery {
   /**
    * The names the file has entries for: live ones, and commented-out ones (a human's
    * decision to retire the entry, never undone). `undefined` for a file of this format
-   * that holds no such entries (Backend.AI's `image-aliases.yml`).
+   * that holds no such entries (Backend.AI's `image-aliases.yml`). A commented-out entry
+   * comes with the tags its lines name, so that tags pushed since can be pointed out.
    */
-  entryNames(file: YamlFile): { live: string[]; commented: string[] } | undefined;
+  entryNames(file: YamlFile): { live: string[]; commented: { name: string; tags: string[] }[] } | undefined;
   /**
    * Writes an entry for `repository` in the file's own style and returns the change(s);
    * a `reported` change when it cannot (no tag to write, an alias that would not resolve).

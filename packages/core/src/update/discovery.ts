@@ -22,6 +22,8 @@ interface Candidate {
   /** The repository as the template writes it (`lablup/kernel-c-tester`). */
   image: string;
   want: ImageWant;
+  /** Set when the file has a commented-out entry for the name: the tags its lines name. */
+  commentedTags?: string[];
 }
 
 interface Namespace {
@@ -36,7 +38,10 @@ function namespaceOf(target: TargetConfig): Namespace | undefined {
   return { template, registry: sample?.want.registry ?? target.registry };
 }
 
-/** Repositories of the namespace that the file has no entry for, minus `exclude`. */
+/**
+ * Repositories of the namespace that the file has no live entry for, minus `exclude`; those
+ * with a commented-out entry carry the tags it names (they are never added, see below).
+ */
 function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
   const discover = target.discover;
   const names = adapter.discovery?.entryNames(file);
@@ -44,15 +49,18 @@ function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapt
   if (!discover || !names || !ns) return undefined;
   const listing = states.namespaceListing(ns.registry, discover.namespace, target);
   if (!listing) return undefined;
-  const known = new Set([...names.live, ...names.commented]);
+  const live = new Set(names.live);
+  const commented = new Map(names.commented.map((entry) => [entry.name, entry.tags]));
   const excluded = discover.exclude.length ? picomatch(discover.exclude) : () => false;
   const out: Candidate[] = [];
   for (const repository of listing.repositories) {
     const name = nameOfRepository(ns.template, repository);
-    if (name === undefined || known.has(name) || excluded(name)) continue;
+    if (name === undefined || live.has(name) || excluded(name)) continue;
     const image = target.repository.replace('{name}', name);
     const parsed = wantOfConfiguredRepository(image);
-    if (parsed) out.push({ name, image, want: parsed.want });
+    if (!parsed) continue;
+    const commentedTags = commented.get(name);
+    out.push(commentedTags ? { name, image, want: parsed.want, commentedTags } : { name, image, want: parsed.want });
   }
   return out;
 }
@@ -67,14 +75,18 @@ export async function planDiscovery(states: RegistryStates, file: YamlFile, adap
   if (!target.discover || !ns || !adapter.discovery?.entryNames(file)) return;
   await states.listNamespace(ns.registry, target.discover.namespace, target);
   const found = candidates(states, file, adapter, target) ?? [];
-  if (target.discover.mode === 'add') await states.resolve(found.map((c) => c.want), target, options.digest);
-  else await states.listTagNames(found.map((c) => c.want), target);
+  const fresh = found.filter((c) => !c.commentedTags);
+  if (target.discover.mode === 'add') await states.resolve(fresh.map((c) => c.want), target, options.digest);
+  else await states.listTagNames(fresh.map((c) => c.want), target);
+  await states.listTagNames(found.filter((c) => c.commentedTags).map((c) => c.want), target);
 }
 
 /**
  * Apply: one `new-repository` change per repository found (reported, or added by the
  * adapter with `discover: add`). Repositories without a tag the policy accepts are left
- * out: there is nothing to track in them yet.
+ * out: there is nothing to track in them yet. A repository whose entry is commented out is
+ * never added; when it has tags the commented-out lines do not name, one
+ * `commented-repository` line says so.
  */
 export function discoverRepositories(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Change[] {
   const found = candidates(states, file, adapter, target);
@@ -84,6 +96,22 @@ export function discoverRepositories(states: RegistryStates, file: YamlFile, ada
     const tags = states.tagNames(candidate.want, target);
     const accepted = options.tagPolicy.filter((tags ?? []).map((name) => ({ name })));
     if (!accepted.length) continue;
+    if (candidate.commentedTags) {
+      // A commented-out entry is a human's decision: never re-added. Tags it does not
+      // name were pushed after it was written, which is worth a line (not drift).
+      const named = new Set(candidate.commentedTags);
+      const since = accepted.filter((t) => !named.has(t.name)).map((t) => t.name);
+      if (!since.length) continue;
+      changes.push({
+        file: file.path,
+        path: ['images'],
+        image: candidate.image,
+        kind: 'reported',
+        code: 'commented-repository',
+        message: `${candidate.image} has tags the commented-out entry ${candidate.name} does not name (${since.slice(-3).join(', ')}${since.length > 3 ? ` and ${since.length - 3} more` : ''}); the entry stays commented out`,
+      });
+      continue;
+    }
     const state = states.lookup(target)(candidate.want);
     if (target.discover.mode === 'add' && state) {
       changes.push(...adapter.discovery.addEntry(file, { name: candidate.name, image: candidate.image, state }, options));

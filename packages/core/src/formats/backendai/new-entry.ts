@@ -20,15 +20,33 @@ import { registryTags } from '../registry-tags.js';
 import type { Change, NewRepository, TargetOptions } from '../types.js';
 
 /** `#- name: octave`, `#   - name: "octave"`: an image entry a human commented out. */
-const COMMENTED_NAME = /^[ \t]*#[ \t#]*-?[ \t]*name[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
+const COMMENTED_NAME = /^[ \t]*#[ \t#]*-[ \t]*name[ \t]*:[ \t]*["']?([^"'\s#]+)/;
+/** `#    - ["4.2", ""]` inside a commented-out entry: the first string of a flow pair. */
+const COMMENTED_PAIR = /^[ \t]*#.*?\[[ \t]*["']?([^"',\]\s]+)["']?[ \t]*,/;
 
-/** Live and commented-out image names of an `image-metadata.yml`. */
-export function imageNames(file: YamlFile): { live: string[]; commented: string[] } {
+/**
+ * Live and commented-out image names of an `image-metadata.yml`; a commented-out entry
+ * comes with the tags its commented-out lines name. One pass over the lines.
+ */
+export function imageNames(file: YamlFile): { live: string[]; commented: { name: string; tags: string[] }[] } {
   const images = file.getIn(['images']);
   const live = Array.isArray(images)
     ? images.map((image) => (image as { name?: unknown } | null)?.name).filter((name): name is string => typeof name === 'string')
     : [];
-  const commented = [...file.toString().matchAll(COMMENTED_NAME)].map((match) => match[1]!);
+  const commented: { name: string; tags: string[] }[] = [];
+  let current: { name: string; tags: string[] } | undefined;
+  for (const line of file.toString().split('\n')) {
+    if (!/^[ \t]*#/.test(line)) {
+      current = undefined;
+      continue;
+    }
+    const name = COMMENTED_NAME.exec(line)?.[1];
+    if (name) commented.push((current = { name, tags: [] }));
+    else if (current) {
+      const tag = COMMENTED_PAIR.exec(line)?.[1];
+      if (tag) current.tags.push(tag);
+    }
+  }
   return { live, commented };
 }
 
