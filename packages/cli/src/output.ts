@@ -112,5 +112,7 @@ export function describeChange(ch: Change, c: ChalkInstance): string {
   if (ch.code === 'new-repository' && ch.message) return `${label}${ch.message}`;
   const tag = ch.tag ? `:${ch.tag}` : '';
   const values = ch.old && ch.new ? ` ${c.dim(ch.old)} → ${ch.new}` : ch.new ? ` ${ch.new}` : ch.old ? ` ${c.dim(ch.old)}` : '';
-  return `${label}${ch.image}${tag}${values}`;
+  // notes on a real change: an alias its removal left dangling, a commented-out twin
+  const note = ch.message ? c.dim(` (${ch.message})`) : '';
+  return `${label}${ch.image}${tag}${values}${note}`;
 }

@@ -19,6 +19,11 @@ export interface EditOptions {
   shared?: boolean;
 }
 
+export interface CommentOutOptions extends EditOptions {
+  /** What starts each comment line, default `# `; `#` copies a file that writes `#- [...]`. */
+  marker?: string;
+}
+
 export interface AddOptions extends EditOptions {
   /** Insert before the entry now at this index instead of appending. */
   index?: number;
@@ -161,7 +166,9 @@ export class YamlDocument {
    * indentation, keeping its text; the data no longer has the entry. For block
    * collections whose entry starts its own line.
    */
-  commentOutIn(keyPath: KeyPath, opts: EditOptions = {}): void {
+  commentOutIn(keyPath: KeyPath, opts: CommentOutOptions = {}): void {
+    const marker = opts.marker ?? '# ';
+    if (!/^#[ \t]*$/.test(marker)) throw this.#error(keyPath, `a comment marker is "#" and spaces, not ${JSON.stringify(marker)}`);
     if (keyPath.length === 0) throw this.#error(keyPath, 'cannot comment out the document root');
     const found = this.#navigate(keyPath, opts);
     if ('key' in found) throw this.#error(keyPath, 'no such key');
@@ -177,7 +184,7 @@ export class YamlDocument {
     const lines: CST.SourceToken[] = [];
     text.split(/\r?\n/).forEach((line, i) => {
       const body = i === 0 ? line : line.startsWith(pad) ? line.slice(pad.length) : line.trimStart();
-      lines.push(sourceToken('space', pad), sourceToken('comment', `# ${body}`), sourceToken('newline', this.#host.newline));
+      lines.push(sourceToken('space', pad), sourceToken('comment', `${marker}${body}`), sourceToken('newline', this.#host.newline));
     });
     try {
       deleteItem(this.cst, last.collection, last.itemIndex, lines);

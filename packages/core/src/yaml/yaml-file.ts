@@ -11,7 +11,7 @@
 import { CST, Composer, isScalar, type Document, LineCounter, Parser, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { YamlSyntaxError } from '../errors.js';
 import { detectNewline } from './cst-tokens.js';
-import { type AddOptions, type DocumentHost, type EditOptions, YamlDocument } from './yaml-document.js';
+import { type AddOptions, type CommentOutOptions, type DocumentHost, type EditOptions, YamlDocument } from './yaml-document.js';
 import type { KeyPath } from './navigate.js';
 import type { ScalarValue } from './render-scalar.js';
 import type { NewValue } from './render-item.js';
@@ -143,7 +143,7 @@ export class YamlFile {
     this.#first().deleteIn(keyPath, opts);
   }
 
-  commentOutIn(keyPath: KeyPath, opts?: EditOptions): void {
+  commentOutIn(keyPath: KeyPath, opts?: CommentOutOptions): void {
     this.#first().commentOutIn(keyPath, opts);
   }
 

@@ -93,7 +93,7 @@ export function updateImage(ctx: ImageContext): Change[] {
   }
   for (const entry of [...removals].sort((a, b) => b.index - a.index)) {
     const path = [...listPath, entry.index];
-    const outcome = guardedEdit(() => (target.prune === 'comment' ? file.commentOutIn(path) : file.deleteIn(path)));
+    const outcome = guardedEdit(() => (target.prune === 'comment' ? file.commentOutIn(path, { marker: commentMarker(file.toString()) }) : file.deleteIn(path)));
     if (!outcome.ok) {
       report(entry.tag, outcome.message, entry);
       continue;
@@ -150,7 +150,11 @@ export function updateImage(ctx: ImageContext): Change[] {
   for (const entry of entries) {
     if (entry.kind !== 'alias') continue;
     const problem = aliasProblem(entries, entry);
-    if (problem) report(entry.tag, `${image}: alias ${entry.tag} -> ${entry.value} ${problem}`, entry);
+    if (!problem) continue;
+    // an alias left dangling by this run's own removal is said on the removal's line
+    const removal = fixed.find((change) => change.tag === entry.target);
+    if (removal) removal.message = `alias ${entry.tag} -> ${entry.value} now ${problem}; set tags.latest to re-point it`;
+    else report(entry.tag, `${image}: alias ${entry.tag} -> ${entry.value} ${problem}`, entry);
   }
 
   for (const { change, entry, valueSlot } of pending) {
@@ -158,6 +162,19 @@ export function updateImage(ctx: ImageContext): Change[] {
     else if (change.path.length === 0) change.path = [...listPath];
   }
   return [...fixed, ...pending.map((p) => p.change)];
+}
+
+/**
+ * How this file writes a commented-out entry: `#- [...]` (Backend.AI's own style) or
+ * `# - [...]`, whichever its commented-out flow pairs use most; `# ` when it has none.
+ */
+function commentMarker(text: string): string {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/^[ \t]*(#[ \t]*)-[ \t]*\[/gm)) counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
+  let best = '# ';
+  let most = 0;
+  for (const [marker, count] of counts) if (count > most) [best, most] = [marker, count];
+  return best;
 }
 
 /** Why an alias does not lead to a live entry, or `undefined` when it does. */

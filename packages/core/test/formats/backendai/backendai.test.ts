@@ -257,10 +257,18 @@ describe('backendai: aliases', () => {
     expect(after).toContain('      - ["latest",   ":12-alpine"]\n');
   });
 
-  it('reports an alias whose target tag has no entry', () => {
+  it('an alias left dangling by prune: remove is said on the removal itself, not as a separate report', () => {
     const { changes } = run(REFERENCE, { [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } }, { prune: 'remove' });
-    expect(summary(changes)).toEqual(['removed lablup/kernel-lua:5.3-alpine d8ce75e16033', 'reported lablup/kernel-lua:latest']);
-    expect(changes[1]!.message).toMatch(/latest -> :5.3-alpine points to a tag that has no entry/);
+    expect(summary(changes)).toEqual(['removed lablup/kernel-lua:5.3-alpine d8ce75e16033']);
+    expect(changes[0]!.message).toBe('alias latest -> :5.3-alpine now points to a tag that has no entry; set tags.latest to re-point it');
+  });
+
+  it('reports an alias whose target has no entry when no removal of this run caused it', () => {
+    const text = fixture(REFERENCE).replace('      - ["5.3-alpine", "d8ce75e16033"]\n', '');
+    const file = parseYaml(text, { path: 'image-metadata.yml' });
+    const changes = backendAiFormat.apply(file, registryState({ [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } }), target({}));
+    const lua = changes.filter((c) => c.image === 'lablup/kernel-lua');
+    expect(lua).toEqual([expect.objectContaining({ kind: 'reported', tag: 'latest', message: expect.stringMatching(/latest -> :5.3-alpine points to a tag that has no entry/) })]);
   });
 });
 
@@ -280,10 +288,19 @@ describe('backendai: prune', () => {
     expect(before.replace('      - ["5.2-alpine", "c2f0636a5871"]\n', '')).toBe(after);
   });
 
-  it('comments the entry out with prune: comment, at its indentation and only its line', () => {
+  it("comments the entry out with prune: comment, at its indentation and only its line, in the file's own comment style", () => {
     const { before, after, changes } = run(REFERENCE, gone, { prune: 'comment' });
     expect(summary(changes)).toEqual(['commented lablup/kernel-lua:5.2-alpine c2f0636a5871']);
-    expect(before.replace('      - ["5.2-alpine", "c2f0636a5871"]\n', '      # - ["5.2-alpine", "c2f0636a5871"]\n')).toBe(after);
+    // the reference file comments entries out as `#- ["mro-3.3", ""]`, without a space
+    expect(before.replace('      - ["5.2-alpine", "c2f0636a5871"]\n', '      #- ["5.2-alpine", "c2f0636a5871"]\n')).toBe(after);
+  });
+
+  it('prune: remove of the tag latest points to re-points latest to the newest remaining tag when the policy has latest', () => {
+    const lua = { [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } };
+    const { changes, after } = run(REFERENCE, lua, { prune: 'remove', tagPolicy: createTagPolicy({ latest: { pattern: 'alpine$' } }), latest: {} });
+    expect(summary(changes)).toEqual(['removed lablup/kernel-lua:5.3-alpine d8ce75e16033', 'repointed lablup/kernel-lua:latest :5.3-alpine -> :5.2-alpine']);
+    expect(changes[0]!.message).toBeUndefined();
+    expect(after).toContain('      - ["latest",     ":5.2-alpine"]\n      - ["5.2-alpine", "c2f0636a5871"]\n');
   });
 
   it('never prunes placeholders, which are not built yet by definition', () => {
