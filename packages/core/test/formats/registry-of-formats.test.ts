@@ -10,7 +10,6 @@ describe('format: auto', () => {
     ['backendai/fixtures/lablup__backend.ai-manager__sample-configs__image-metadata@61344624.yml', 'backendai'],
     ['backendai/fixtures/lablup__backend.ai-manager__sample-configs__image-aliases@ff4c32e0.yml', 'backendai'],
     ['kustomize/fixtures/hand-written__kustomization-images.yaml', 'kustomize'],
-    ['kustomize/fixtures/stefanprodan__podinfo__deploy__bases__frontend__kustomization.yaml', 'kustomize'],
     ['markers/fixtures/hand-written__flux-setters.yaml', 'markers'],
     ['helm-values/fixtures/stefanprodan__podinfo__charts__podinfo__values.yaml', 'helm-values'],
     ['helm-values/fixtures/hand-written__bitnami-style-values.yaml', 'helm-values'],
