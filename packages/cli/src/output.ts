@@ -83,6 +83,10 @@ export class Output {
   changes(result: UpdateResult): void {
     const c = this.chalk;
     for (const file of result.files) {
+      if (file.skipped) {
+        this.info(c.dim(`${file.path}: skipped, ${file.skipped}`));
+        continue;
+      }
       const real = file.changes.filter((ch) => ch.kind !== 'reported');
       const reports = file.changes.filter((ch) => ch.kind === 'reported');
       if (!real.length && !reports.length) continue;

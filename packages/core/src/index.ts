@@ -19,6 +19,8 @@ export {
   kustomizeFormat,
   markersFormat,
   detectFormat,
+  findFormat,
+  noImagesReason,
   formatAdapter,
   formatAdapters,
   type Change,
