@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../../src/errors.js';
 import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { parseYaml } from '../../../src/yaml/index.js';
-import { markersFormat } from '../../../src/formats/index.js';
+import { markerPolicyStubs, markersFormat } from '../../../src/formats/index.js';
 import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithManifest, targetOptions } from '../helpers.js';
 
 const SETTERS = 'markers/fixtures/hand-written__flux-setters.yaml';
@@ -80,5 +80,37 @@ describe('markers', () => {
   it('ignores ordinary comments and malformed setters', () => {
     const file = parseYaml('a: 1.0 # {"$imagepolicy": broken}\nb: 2.0 # imgsync\nc: 3.0 # see https://example.com\n');
     expect(markersFormat.detect(file)).toBe(false);
+  });
+
+  describe('markerPolicyStubs (what imgsync init writes)', () => {
+    it('names each policy once, with the repository its markers show and the current tag', () => {
+      const stubs = markerPolicyStubs(parseYaml(fixture(SETTERS)));
+      expect(stubs).toEqual([
+        {
+          name: 'flux-system:podinfo',
+          repository: 'ghcr.io/stefanprodan/podinfo',
+          currentTag: '5.0.0',
+          tags: { include: '^\\d+\\.\\d+\\.\\d+$', semver: '>=5.0.0' },
+          markers: 3,
+          line: 13,
+        },
+        { name: 'flux-system:unknown', repository: 'ghcr.io/acme/sidecar', currentTag: '1.0.0', tags: expect.any(Object), markers: 1, line: 15 },
+        // a lone :tag marker with no repository beside it: the user must say which
+        { name: 'redis', repository: undefined, currentTag: '7.0', tags: { include: '^\\d+\\.\\d+$', semver: '>=7.0' }, markers: 1, line: 27 },
+      ]);
+    });
+
+    it('reads the repository of a :tag marker from Helm-style siblings, and keeps a suffix in the tag shape', () => {
+      const text = 'image:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.4-debian-12-r9 # {"$imagepolicy": "apps:redis:tag"}\n';
+      expect(markerPolicyStubs(parseYaml(text))).toEqual([
+        expect.objectContaining({ name: 'apps:redis', repository: 'docker.io/bitnami/redis', tags: { include: '^\\d+\\.\\d+\\.\\d+-debian-\\d+-r\\d+$', semver: '>=7.2.4' } }),
+      ]);
+    });
+
+    it('writes tag options that pick the next release, not a pre-release or another shape', () => {
+      const [podinfo] = markerPolicyStubs(parseYaml(fixture(SETTERS)));
+      const policy = createTagPolicy(podinfo!.tags!);
+      expect(policy.newest(['4.9.9', '5.0.0', '5.0.3', '5.1', '6.0.0-rc.1', 'latest'].map((name) => ({ name })))?.name).toBe('5.0.3');
+    });
   });
 });
