@@ -113,6 +113,28 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
   });
 });
 
+describe('imgsync update / check with nothing to look at', () => {
+  it('no file matches the globs: exit 2 saying so, never "up to date"', async () => {
+    const work = mkdtempSync(join(dir, 'nomatch-'));
+    writeFileSync(join(work, 'imgsync.config.yaml'), 'targets:\n  - files: ["deploy/**/*.yaml"]\n');
+    for (const command of [['check'], ['update', '--dry-run'], ['update']]) {
+      const run = await runMain(command, { cwd: work, env });
+      expect(run.code, command.join(' ')).toBe(2);
+      expect(run.stdout).not.toContain('up to date');
+      expect(run.stderr).toContain('warning targets[0]: no file matches deploy/**/*.yaml\n');
+      expect(run.stderr).toContain(`error nothing to ${command[0]}: no file matches the targets' files patterns`);
+    }
+  });
+
+  it('every matching file has nothing to follow: a note per file, and exit 2 (nothing checked)', async () => {
+    const work = mkdtempSync(join(dir, 'noimages-'));
+    writeFileSync(join(work, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n');
+    writeFileSync(join(work, 'imgsync.config.yaml'), 'targets:\n  - files: ["*.yaml", "!imgsync.config.yaml"]\n');
+    const run = await runMain(['check'], { cwd: work, env });
+    expect(run).toEqual({ code: 2, stdout: 'namespace.yaml: skipped, no image references\n', stderr: 'error nothing to check: none of the 1 matching file has images to follow\n' });
+  });
+});
+
 describe('imgsync (engine rules seen through the CLI)', () => {
   it('with --json, a failure still prints one JSON document on stdout', async () => {
     const run = await runMain(['check', '--json', '--config', join(dir, 'missing.yaml')], { cwd: dir, env });
