@@ -89,7 +89,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .description('detect the format of a YAML file and write a starter config')
     .argument('<file>', 'the image list to keep current')
     .option('-o, --output <file>', 'config file to write', 'imgsync.config.yaml')
-    .option('--registry <registry>', 'registry of the images', 'docker.io')
+    .option('--registry <registry>', 'registry to ask (default: docker.io for backendai; other formats ask the registry each reference names)')
     .option('--repository <template>', 'backendai: how an entry name maps to a repository (default lablup/kernel-{name})')
     .option('--force', 'replace an existing config file')
     .action(async (file: string, _opts, cmd: Command) => {
