@@ -8,6 +8,7 @@ import { ImgsyncError } from '@imgsync/core';
 import { initCommand } from './commands/init.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { updateCommand } from './commands/update.js';
+import { refuseConflictingFlags } from './conflicting-flags.js';
 import type { CliIo, CommandContext } from './context.js';
 import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
 import { Output } from './output.js';
@@ -97,6 +98,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     });
 
   try {
+    refuseConflictingFlags(io.argv.slice(2));
     await program.parseAsync([...io.argv]);
     return exitCode;
   } catch (error) {

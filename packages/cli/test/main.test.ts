@@ -42,6 +42,20 @@ describe('imgsync (argument handling)', () => {
     expect(unknown.stderr).toContain('imgsync --help');
   });
 
+  it.each([
+    [['update', '--push', '--no-push'], '--push and --no-push conflict: pass one of them'],
+    [['check', '--cache', 'x.json', '--no-cache'], '--cache and --no-cache conflict: pass one of them'],
+    [['update', '--cache=x.json', '--no-cache'], '--cache and --no-cache conflict: pass one of them'],
+    [['-q', 'check', '-v'], '-q and -v conflict: pass one of them'],
+    [['check', '-qv'], '-q and -v conflict: pass one of them'],
+    [['check', '--quiet', '--verbose'], '--quiet and --verbose conflict: pass one of them'],
+    [['update', '--dry-run', '--push'], '--dry-run and --push conflict: a dry run writes and pushes nothing'],
+    [['update', '-n', '--push'], '-n and --push conflict: a dry run writes and pushes nothing'],
+  ])('refuses conflicting flags %j as a usage error (exit 2) before reading any config', async (args, message) => {
+    const run = await runMain([...args, '--config', example], { cwd: dir, env });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `error ${message}\n` });
+  });
+
   it('snapshot without --namespace or --repository: exit 2 saying what is missing', async () => {
     const run = await runMain(['snapshot', '--registry', 'http://127.0.0.1:9'], { cwd: dir, env });
     expect(run.code).toBe(2);
