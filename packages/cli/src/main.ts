@@ -31,7 +31,7 @@ export async function main(io: CliIo): Promise<number> {
     .option('-c, --config <file>', 'config file (default: imgsync.config.yaml/.yml/.json in the current directory)')
     .option('-v, --verbose', 'more detail, and stack traces on errors')
     .option('-q, --quiet', 'only errors and requested output')
-    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
+    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them; TERM=dumb has none)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run imgsync --help for usage)')
@@ -126,5 +126,6 @@ function makeOutput(io: CliIo, opts: { color?: boolean; quiet?: boolean; verbose
     quiet: opts.quiet ?? false,
     verbose: opts.verbose ?? false,
     env: io.env,
+    detectedColorLevel: io.colorLevel,
   });
 }

@@ -114,16 +114,19 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
     expect(piped.stderr).not.toContain('\x1b[');
   });
 
-  it('colors follow a terminal, NO_COLOR, FORCE_COLOR and --no-color', async () => {
+  it("colors follow chalk's detection, NO_COLOR, FORCE_COLOR and --no-color", async () => {
     const args = ['update', '--dry-run', '--config', example];
     const colored = /\x1b\[3\dm/;
-    expect((await runMain(args, { cwd: dir, env, tty: true })).stdout).toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '1' }, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain([...args, '--no-color'], { cwd: dir, env, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '0' }, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '1' }, tty: false })).stdout).toMatch(colored);
+    const detected = { cwd: dir, tty: true, colorLevel: 1 } as const;
+    expect((await runMain(args, { ...detected, env })).stdout).toMatch(colored);
+    // a terminal chalk finds no colours on (TERM=dumb) gets none
+    expect((await runMain(args, { ...detected, env, colorLevel: 0 })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, NO_COLOR: '1' } })).stdout).not.toMatch(colored);
+    expect((await runMain([...args, '--no-color'], { ...detected, env })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, FORCE_COLOR: '0' } })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '1' }, tty: false, colorLevel: 0 })).stdout).toMatch(colored);
     // NO_COLOR="" does not disable (no-color.org: when present and not empty)
-    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '' }, tty: true })).stdout).toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, NO_COLOR: '' } })).stdout).toMatch(colored);
   });
 });
 
