@@ -1,12 +1,14 @@
 /**
  * `imgsync init` and `imgsync snapshot` through the built CLI: init detects the layout
- * and writes a config that `check` runs with against a real `docker-registry`; snapshot
+ * and writes a config that `check` runs with against a real `docker-registry` (Flux
+ * markers: against a snapshot recorded from it, as their references name ghcr.io); snapshot
  * records that registry into a file that a `registry: file:` config then uses offline.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir } from '../../packages/core/test/helpers/fixtures.js';
+import { corpusDir, repoRoot } from '../../packages/core/test/helpers/fixtures.js';
+import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
 import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
 import { expectedMetadata, originalMetadata, pushBackendAiImages, type PushedWorld } from './support/backendai-world.js';
 import { ensureBuilt, makeSandbox, runCli, type Sandbox } from './support/run-cli.js';
@@ -53,6 +55,38 @@ describe('imgsync init', () => {
     const again = await run(['init', 'deployment.yaml', '-o', 'k8s.imgsync.config.yaml']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; pass --force/);
+  });
+
+  it('Flux setter markers: init writes their policies, and check / update --dry-run / update run as written (registry recorded from docker-registry)', async () => {
+    // the markers name ghcr.io; a snapshot of the local registry answers for it, offline
+    await pushImage({ url: registry.url }, 'stefanprodan/podinfo', '5.0.0', { seed: 'podinfo-5.0.0' });
+    await pushImage({ url: registry.url }, 'stefanprodan/podinfo', '6.0.0-rc.1', { seed: 'podinfo-6.0.0-rc.1' });
+    await pushImage({ url: registry.url }, 'stefanprodan/podinfo', '5.0.3', { seed: 'podinfo-5.0.3' });
+    await pushImage({ url: registry.url }, 'acme/sidecar', '1.0.0', { seed: 'sidecar-1.0.0' });
+    const snap = await run(['snapshot', '--registry', registry.url, '--repository', 'stefanprodan/podinfo', '--repository', 'acme/sidecar', '-o', 'flux-snapshot.json']);
+    expect(snap.code).toBe(0);
+    mkdirSync(join(sandbox.dir, 'flux'), { recursive: true });
+    copyFileSync(join(repoRoot, 'packages/core/test/formats/markers/fixtures/hand-written__flux-setters.yaml'), join(sandbox.dir, 'flux/podinfo.yaml'));
+
+    const init = await run(['init', 'flux/podinfo.yaml', '--registry', 'file:flux-snapshot.json', '-o', 'flux.imgsync.config.yaml']);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('detected format: markers; 3 policies for its markers');
+    const config = readFileSync(join(sandbox.dir, 'flux.imgsync.config.yaml'), 'utf8');
+    expect(config).toContain('      "flux-system:podinfo":   # 3 markers, first at flux/podinfo.yaml:13\n        repository: "ghcr.io/stefanprodan/podinfo"\n');
+
+    const check = await run(['check', '--config', 'flux.imgsync.config.yaml']);
+    expect(check.stderr).not.toMatch(/^error/m);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('drift: 2 changes in 1 file');
+
+    const dry = await run(['update', '--dry-run', '--config', 'flux.imgsync.config.yaml']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('+          image: ghcr.io/stefanprodan/podinfo:5.0.3 # {"$imagepolicy": "flux-system:podinfo"}\n');
+    expect(dry.stdout).toContain('+      tag: 5.0.3 # {"$imagepolicy": "flux-system:podinfo:tag"}\n');
+
+    expect((await run(['update', '--config', 'flux.imgsync.config.yaml'])).code).toBe(0);
+    expect(readFileSync(join(sandbox.dir, 'flux/podinfo.yaml'), 'utf8')).toContain('image: ghcr.io/stefanprodan/podinfo:5.0.3 # {"$imagepolicy"');
+    expect((await run(['check', '--config', 'flux.imgsync.config.yaml'])).code).toBe(0);
   });
 
   it('a file that is not YAML gives exit 2 with file:line:col and writes no config', async () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { supportsColor } from 'chalk';
 import { main } from './main.js';
 
 process.exitCode = await main({
@@ -7,4 +8,6 @@ process.exitCode = await main({
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  // chalk's own detection for stdout (supports-color): a terminal, TERM (dumb has none), CI
+  colorLevel: supportsColor ? supportsColor.level : 0,
 });

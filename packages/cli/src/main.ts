@@ -8,6 +8,7 @@ import { ImgsyncError } from '@imgsync/core';
 import { initCommand } from './commands/init.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { updateCommand } from './commands/update.js';
+import { refuseConflictingFlags } from './conflicting-flags.js';
 import type { CliIo, CommandContext } from './context.js';
 import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
 import { Output } from './output.js';
@@ -30,7 +31,7 @@ export async function main(io: CliIo): Promise<number> {
     .option('-c, --config <file>', 'config file (default: imgsync.config.yaml/.yml/.json in the current directory)')
     .option('-v, --verbose', 'more detail, and stack traces on errors')
     .option('-q, --quiet', 'only errors and requested output')
-    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
+    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them; TERM=dumb has none)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run imgsync --help for usage)')
@@ -89,7 +90,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .description('detect the format of a YAML file and write a starter config')
     .argument('<file>', 'the image list to keep current')
     .option('-o, --output <file>', 'config file to write', 'imgsync.config.yaml')
-    .option('--registry <registry>', 'registry of the images', 'docker.io')
+    .option('--registry <registry>', 'registry to ask (default: docker.io for backendai; other formats ask the registry each reference names)')
     .option('--repository <template>', 'backendai: how an entry name maps to a repository (default lablup/kernel-{name})')
     .option('--force', 'replace an existing config file')
     .action(async (file: string, _opts, cmd: Command) => {
@@ -97,6 +98,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     });
 
   try {
+    refuseConflictingFlags(io.argv.slice(2));
     await program.parseAsync([...io.argv]);
     return exitCode;
   } catch (error) {
@@ -124,5 +126,6 @@ function makeOutput(io: CliIo, opts: { color?: boolean; quiet?: boolean; verbose
     quiet: opts.quiet ?? false,
     verbose: opts.verbose ?? false,
     env: io.env,
+    detectedColorLevel: io.colorLevel,
   });
 }

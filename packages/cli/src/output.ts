@@ -1,7 +1,8 @@
 /**
  * Everything the CLI prints: colored diffs, change lists, warnings, errors, a progress
- * line. Colors follow `--no-color`, `NO_COLOR` and `FORCE_COLOR`, and are off when the
- * stream is not a terminal. Tokens never reach here: core redacts its messages.
+ * line. Colors follow `--no-color`, `NO_COLOR`, `FORCE_COLOR` and chalk's detection of
+ * what stdout supports (none on a pipe or with `TERM=dumb`). Tokens never reach here:
+ * core redacts its messages.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Change, ProgressEvent, UpdateResult } from '@imgsync/core';
@@ -11,11 +12,15 @@ export interface OutputStreams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+export type ColorLevel = 0 | 1 | 2 | 3;
+
 export interface OutputOptions {
   color: boolean | undefined;
   quiet: boolean;
   verbose: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** What chalk's supports-color detected for stdout (see `CliIo.colorLevel`). */
+  detectedColorLevel?: ColorLevel | undefined;
 }
 
 export class Output {
@@ -27,7 +32,7 @@ export class Output {
   constructor(streams: OutputStreams, opts: OutputOptions) {
     this.#streams = streams;
     this.#opts = opts;
-    this.chalk = new Chalk({ level: colorLevel(opts, streams.stdout) });
+    this.chalk = new Chalk({ level: colorLevel(opts) });
   }
 
   out(text: string): void {
@@ -83,6 +88,10 @@ export class Output {
   changes(result: UpdateResult): void {
     const c = this.chalk;
     for (const file of result.files) {
+      if (file.skipped) {
+        this.info(c.dim(`${file.path}: skipped, ${file.skipped}`));
+        continue;
+      }
       const real = file.changes.filter((ch) => ch.kind !== 'reported');
       const reports = file.changes.filter((ch) => ch.kind === 'reported');
       if (!real.length && !reports.length) continue;
@@ -93,15 +102,20 @@ export class Output {
   }
 }
 
-function colorLevel(opts: OutputOptions, stream: { isTTY?: boolean }): 0 | 1 | 2 | 3 {
+/**
+ * `--no-color` and `NO_COLOR` (when not empty, no-color.org) turn colours off; otherwise
+ * `FORCE_COLOR` decides when set; otherwise chalk's own detection does (which knows that
+ * `TERM=dumb` or a pipe has none).
+ */
+function colorLevel(opts: OutputOptions): ColorLevel {
   if (opts.color === false || (opts.env.NO_COLOR !== undefined && opts.env.NO_COLOR !== '')) return 0;
   const forced = opts.env.FORCE_COLOR;
-  if (opts.color === true || (forced !== undefined && forced !== '0' && forced !== 'false')) {
-    const n = Number(forced);
-    return n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1;
-  }
   if (forced === '0' || forced === 'false') return 0;
-  return stream.isTTY ? 1 : 0;
+  if (forced !== undefined) {
+    const n = Number(forced);
+    return n >= 1 && n <= 3 ? (n as ColorLevel) : 1;
+  }
+  return opts.detectedColorLevel ?? 0;
 }
 
 const KIND_COLORS = { updated: 'cyan', added: 'green', filled: 'green', repointed: 'cyan', removed: 'red', commented: 'red', reported: 'yellow' } as const;

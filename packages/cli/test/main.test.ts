@@ -42,6 +42,20 @@ describe('imgsync (argument handling)', () => {
     expect(unknown.stderr).toContain('imgsync --help');
   });
 
+  it.each([
+    [['update', '--push', '--no-push'], '--push and --no-push conflict: pass one of them'],
+    [['check', '--cache', 'x.json', '--no-cache'], '--cache and --no-cache conflict: pass one of them'],
+    [['update', '--cache=x.json', '--no-cache'], '--cache and --no-cache conflict: pass one of them'],
+    [['-q', 'check', '-v'], '-q and -v conflict: pass one of them'],
+    [['check', '-qv'], '-q and -v conflict: pass one of them'],
+    [['check', '--quiet', '--verbose'], '--quiet and --verbose conflict: pass one of them'],
+    [['update', '--dry-run', '--push'], '--dry-run and --push conflict: a dry run writes and pushes nothing'],
+    [['update', '-n', '--push'], '-n and --push conflict: a dry run writes and pushes nothing'],
+  ])('refuses conflicting flags %j as a usage error (exit 2) before reading any config', async (args, message) => {
+    const run = await runMain([...args, '--config', example], { cwd: dir, env });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `error ${message}\n` });
+  });
+
   it('snapshot without --namespace or --repository: exit 2 saying what is missing', async () => {
     const run = await runMain(['snapshot', '--registry', 'http://127.0.0.1:9'], { cwd: dir, env });
     expect(run.code).toBe(2);
@@ -103,16 +117,41 @@ describe('imgsync update / check (on the bundled example, in-process)', () => {
     expect(piped.stderr).not.toContain('\x1b[');
   });
 
-  it('colors follow a terminal, NO_COLOR, FORCE_COLOR and --no-color', async () => {
+  it("colors follow chalk's detection, NO_COLOR, FORCE_COLOR and --no-color", async () => {
     const args = ['update', '--dry-run', '--config', example];
     const colored = /\x1b\[3\dm/;
-    expect((await runMain(args, { cwd: dir, env, tty: true })).stdout).toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '1' }, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain([...args, '--no-color'], { cwd: dir, env, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '0' }, tty: true })).stdout).not.toMatch(colored);
-    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '1' }, tty: false })).stdout).toMatch(colored);
+    const detected = { cwd: dir, tty: true, colorLevel: 1 } as const;
+    expect((await runMain(args, { ...detected, env })).stdout).toMatch(colored);
+    // a terminal chalk finds no colours on (TERM=dumb) gets none
+    expect((await runMain(args, { ...detected, env, colorLevel: 0 })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, NO_COLOR: '1' } })).stdout).not.toMatch(colored);
+    expect((await runMain([...args, '--no-color'], { ...detected, env })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, FORCE_COLOR: '0' } })).stdout).not.toMatch(colored);
+    expect((await runMain(args, { cwd: dir, env: { ...env, FORCE_COLOR: '1' }, tty: false, colorLevel: 0 })).stdout).toMatch(colored);
     // NO_COLOR="" does not disable (no-color.org: when present and not empty)
-    expect((await runMain(args, { cwd: dir, env: { ...env, NO_COLOR: '' }, tty: true })).stdout).toMatch(colored);
+    expect((await runMain(args, { ...detected, env: { ...env, NO_COLOR: '' } })).stdout).toMatch(colored);
+  });
+});
+
+describe('imgsync update / check with nothing to look at', () => {
+  it('no file matches the globs: exit 2 saying so, never "up to date"', async () => {
+    const work = mkdtempSync(join(dir, 'nomatch-'));
+    writeFileSync(join(work, 'imgsync.config.yaml'), 'targets:\n  - files: ["deploy/**/*.yaml"]\n');
+    for (const command of [['check'], ['update', '--dry-run'], ['update']]) {
+      const run = await runMain(command, { cwd: work, env });
+      expect(run.code, command.join(' ')).toBe(2);
+      expect(run.stdout).not.toContain('up to date');
+      expect(run.stderr).toContain('warning targets[0]: no file matches deploy/**/*.yaml\n');
+      expect(run.stderr).toContain(`error nothing to ${command[0]}: no file matches the targets' files patterns`);
+    }
+  });
+
+  it('every matching file has nothing to follow: a note per file, and exit 2 (nothing checked)', async () => {
+    const work = mkdtempSync(join(dir, 'noimages-'));
+    writeFileSync(join(work, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n');
+    writeFileSync(join(work, 'imgsync.config.yaml'), 'targets:\n  - files: ["*.yaml", "!imgsync.config.yaml"]\n');
+    const run = await runMain(['check'], { cwd: work, env });
+    expect(run).toEqual({ code: 2, stdout: 'namespace.yaml: skipped, no image references\n', stderr: 'error nothing to check: none of the 1 matching file has images to follow\n' });
   });
 });
 

@@ -108,9 +108,13 @@ export class GitError extends ImgsyncError {
 /** A format adapter that cannot read a file's layout. */
 export class FormatError extends ImgsyncError {
   readonly path: string;
-  constructor(path: string, message: string) {
-    super('FORMAT', `${path}: ${message}`);
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+  constructor(path: string, message: string, where: { line: number; col: number } | undefined = undefined) {
+    super('FORMAT', `${path}${where ? `:${where.line}:${where.col}` : ''}: ${message}`);
     this.path = path;
+    this.line = where?.line;
+    this.col = where?.col;
   }
 }
 

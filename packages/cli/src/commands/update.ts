@@ -44,8 +44,15 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   }
   if (result.partial) return EXIT_REMOTE;
   if (result.errors.length) return EXIT_INPUT;
+  // no file to look at is a config (or working directory) mistake, not "up to date"
+  if (!followedFiles(result)) return EXIT_INPUT;
   if (mode === 'check' && result.drift) return EXIT_DRIFT;
   return EXIT_OK;
+}
+
+/** Files a format followed (read and compared), those with errors included. */
+function followedFiles(result: UpdateResult): number {
+  return result.files.filter((file) => !file.skipped).length;
 }
 
 function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'check', dryRun: boolean): void {
@@ -57,6 +64,16 @@ function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'che
   out.changes(result);
   for (const error of result.errors) out.error(error.message);
 
+  if (result.partial) return;
+  if (!followedFiles(result)) {
+    const skipped = result.files.length;
+    out.error(
+      skipped
+        ? `nothing to ${mode}: none of the ${skipped} matching file${skipped === 1 ? '' : 's'} has images to follow`
+        : `nothing to ${mode}: no file matches the targets' files patterns (relative to the config file's directory)`,
+    );
+    return;
+  }
   const real = result.changes.filter((ch) => ch.kind !== 'reported').length;
   const found = result.changes.filter((ch) => ch.kind === 'reported' && ch.code === 'new-repository').length;
   const reports = result.changes.length - real - found;
@@ -64,6 +81,16 @@ function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'che
   const tally =
     `${real} change${real === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
     `${found ? `, ${found} new repositor${found === 1 ? 'y' : 'ies'}` : ''}${reports ? `, ${reports} report${reports === 1 ? '' : 's'}` : ''}`;
+  const failed = result.errors.length;
+  if (failed) {
+    // never "up to date" while some file could not be read or edited
+    const files = `${failed} file${failed === 1 ? '' : 's'}`;
+    const broken = `${files} with errors left untouched`;
+    if (mode === 'check') out.info(c.red(`${files} could not be checked${result.drift ? `; drift: ${tally}` : ''}`));
+    else if (dryRun) out.info(`dry run: ${tally}; ${broken}; nothing written`);
+    else out.info(`${result.changed ? `${deliveredLine(result, tally)}; ` : ''}${broken}`);
+    return;
+  }
   if (mode === 'check') {
     out.info(result.drift ? c.yellow(`drift: ${tally}`) : c.green(`up to date${reports ? ` (${reports} report${reports === 1 ? '' : 's'})` : ''}`));
     return;
@@ -72,11 +99,16 @@ function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'che
     out.info(result.drift ? `dry run: ${tally}; nothing written` : c.green('up to date'));
     return;
   }
+  if (result.changed) out.info(deliveredLine(result, tally));
+  else out.info(result.drift ? c.yellow(`no file changed; ${found} new repositor${found === 1 ? 'y' : 'ies'} reported`) : c.green('up to date'));
+}
+
+function deliveredLine(result: UpdateResult, tally: string): string {
   const d = result.delivery;
-  if (!result.changed) out.info(result.drift ? c.yellow(`no file changed; ${found} new repositor${found === 1 ? 'y' : 'ies'} reported`) : c.green('up to date'));
-  else if (!d || d.mode === 'files') out.info(`wrote ${tally}`);
-  else if (d.pullRequest) out.info(`${tally}: pull request #${d.pullRequest.number} ${d.pullRequest.action}: ${d.pullRequest.url}`);
-  else if (d.pushed) out.info(`${tally}: pushed ${d.commit?.slice(0, 12)} to ${d.branch}`);
+  if (!d || d.mode === 'files') return `wrote ${tally}`;
+  if (d.pullRequest) return `${tally}: pull request #${d.pullRequest.number} ${d.pullRequest.action}: ${d.pullRequest.url}`;
+  if (d.pushed) return `${tally}: pushed ${d.commit?.slice(0, 12)} to ${d.branch}`;
+  return `${tally}: not pushed`;
 }
 
 function defaultCachePath(env: Readonly<Record<string, string | undefined>>): string {

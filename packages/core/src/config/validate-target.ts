@@ -22,7 +22,8 @@ export interface TargetContext {
 }
 
 const NAME_PLACEHOLDER = /\{([^{}]*)\}/g;
-const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** `podinfo`, or Flux's `namespace:name` as its setter markers write it (`flux-system:podinfo`). */
+const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
 /**
  * The digest form a format writes when the config does not say: Backend.AI stores short
@@ -154,7 +155,7 @@ function readPolicies(reader: ConfigReader, at: ConfigKeyPath, raw: RawMapping, 
   for (const [name, value] of Object.entries(entries)) {
     const policyAt = [...policiesAt, name];
     if (!POLICY_NAME.test(name)) {
-      reader.fail(policyAt, `policy name ${JSON.stringify(name)} must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`, 'key');
+      reader.fail(policyAt, `policy name ${JSON.stringify(name)} must be NAME or NAMESPACE:NAME (as Flux markers write it), each part starting with a letter or digit and holding only letters, digits, ".", "_" and "-"`, 'key');
     }
     const policy = reader.mapping(policyAt, value ?? {}, CONFIG_KEYS.markerPolicy);
     const repository = present(policy.repository)

@@ -17,4 +17,5 @@ export { helmValuesFormat } from './helm-values/index.js';
 export { imageRefsFormat } from './image-refs/index.js';
 export { kustomizeFormat } from './kustomize/index.js';
 export { markersFormat } from './markers/index.js';
-export { detectFormat, formatAdapter, formatAdapters } from './registry-of-formats.js';
+export { markerPolicyStubs, type MarkerPolicyStub } from './markers/policy-stubs.js';
+export { detectFormat, findFormat, formatAdapter, formatAdapters, noImagesReason } from './registry-of-formats.js';

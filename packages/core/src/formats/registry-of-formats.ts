@@ -7,13 +7,16 @@
  * generic image references last.
  */
 import { FormatError } from '../errors.js';
+import { checkImageRef } from '../image-ref/parse.js';
 import type { YamlFile } from '../yaml/index.js';
 import { backendAiFormat } from './backendai/index.js';
 import { helmValuesFormat } from './helm-values/index.js';
+import { isImageKey } from './image-refs/find-references.js';
 import { imageRefsFormat } from './image-refs/index.js';
 import { kustomizeFormat } from './kustomize/index.js';
 import { markersFormat } from './markers/index.js';
 import type { FormatAdapter, FormatName } from './types.js';
+import { scalarSites } from './yaml-walk.js';
 
 const ADAPTERS: readonly FormatAdapter[] = [backendAiFormat, kustomizeFormat, markersFormat, helmValuesFormat, imageRefsFormat];
 
@@ -36,15 +39,45 @@ export function formatAdapter(name: FormatName): FormatAdapter {
 
 /**
  * The adapter for `format: auto`: the first whose `detect` accepts `file`. Throws
- * {@link FormatError} naming the file when none does.
+ * {@link FormatError} naming the file, and saying why, when none does.
  *
  * @example
  * detectFormat(parseYaml(text, { path: 'image-metadata.yml' })).name // 'backendai'
  */
 export function detectFormat(file: YamlFile): FormatAdapter {
-  const adapter = ADAPTERS.find((candidate) => candidate.detect(file));
-  if (!adapter) {
-    throw new FormatError(file.path, `no known image list layout found (tried ${ADAPTERS.map((a) => a.name).join(', ')}); set format in the configuration`);
-  }
+  const adapter = findFormat(file);
+  if (!adapter) throw new FormatError(file.path, `${noImagesReason(file)}; set format in the configuration if it has images in another layout`);
   return adapter;
+}
+
+/**
+ * The adapter for `format: auto`, or `undefined` for a file with nothing any adapter can
+ * follow (a Namespace, a HelmRepository, a compose file with only `build:`), which a run
+ * over a whole repository skips with {@link noImagesReason} as its note.
+ *
+ * @example
+ * findFormat(parseYaml('kind: Namespace\n')) // undefined
+ */
+export function findFormat(file: YamlFile): FormatAdapter | undefined {
+  return ADAPTERS.find((candidate) => candidate.detect(file));
+}
+
+/**
+ * Why {@link findFormat} found nothing to follow in `file`, in a few words: no image
+ * references at all, or only references without a tag or digest (`image: redislabs/redismod`
+ * runs whatever `latest` is; there is no version to move).
+ *
+ * @example
+ * noImagesReason(parseYaml('services:\n  redis:\n    image: redislabs/redismod\n'))
+ * // 'no image reference with a tag or digest to follow (untagged: redislabs/redismod)'
+ */
+export function noImagesReason(file: YamlFile): string {
+  const untagged = new Set<string>();
+  for (const site of scalarSites(file)) {
+    if (!isImageKey(site.key) || typeof site.node.value !== 'string') continue;
+    const check = checkImageRef(site.text);
+    if (check.ok && check.ref.tag === undefined && check.ref.digest === undefined) untagged.add(site.text);
+  }
+  if (untagged.size) return `no image reference with a tag or digest to follow (untagged: ${[...untagged].join(', ')})`;
+  return 'no image references';
 }

@@ -74,6 +74,11 @@ export interface FileResult {
   changes: Change[];
   /** A file that could not be read, parsed or edited: it is left untouched. */
   error?: { code: string; message: string };
+  /**
+   * Why `format: auto` left the file alone: it has nothing to follow (`no image
+   * references`). A note, not an error; the file is untouched.
+   */
+  skipped?: string;
   /** The new text, while the engine runs (removed from the returned result). */
   text?: string;
 }

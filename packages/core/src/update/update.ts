@@ -17,7 +17,7 @@ import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
 import { defaultDigestForm } from '../config/validate-target.js';
 import type { TargetConfig } from '../config/types.js';
 import { ConfigError, ImgsyncError } from '../errors.js';
-import { detectFormat, formatAdapter } from '../formats/registry-of-formats.js';
+import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
 import { deliver, openTarget } from '../git/deliver.js';
@@ -35,7 +35,7 @@ interface PlannedFile {
   target: TargetConfig;
   path: string;
   /** The parse made while planning, handed to the first apply when the text is the same. */
-  parsed?: { text: string; prepared: Prepared };
+  parsed?: { text: string; prepared: Prepared | Skipped };
 }
 
 /**
@@ -91,6 +91,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
           continue;
         }
         planned.push({ target, path, parsed: { text: text ?? '', prepared } });
+        if ('skipped' in prepared) continue;
         await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
         await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
       }
@@ -118,14 +119,17 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         }
         const original = (await readNow(path)) ?? '';
         const merged = result.text ?? prev.text ?? original;
-        files.set(path, {
+        const both: FileResult = {
           ...prev,
+          ...(!prev.format && result.format && { format: result.format }),
           changes: [...prev.changes, ...result.changes],
           text: merged,
           changed: merged !== original,
           diff: unifiedDiff(path, original, merged),
           ...((result.error ?? prev.error) && { error: result.error ?? prev.error }),
-        });
+        };
+        if (!result.skipped) delete both.skipped; // some target did follow the file
+        files.set(path, both);
       }
       return [...files.values()];
     };
@@ -199,11 +203,17 @@ interface Prepared {
   options: TargetOptions;
 }
 
-function prepare(path: string, target: TargetConfig, text: string | undefined): Prepared | { error: ImgsyncError | Error } {
+/** A file `format: auto` finds nothing to follow in: left alone, with a note, not an error. */
+interface Skipped {
+  skipped: string;
+}
+
+function prepare(path: string, target: TargetConfig, text: string | undefined): Prepared | Skipped | { error: ImgsyncError | Error } {
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
   try {
     const file = parseYaml(text, { path });
-    const adapter = target.format === 'auto' ? detectFormat(file) : formatAdapter(target.format);
+    const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
+    if (!adapter) return { skipped: noImagesReason(file) };
     return { file, adapter, options: targetOptions(target, adapter) };
   } catch (error) {
     if (error instanceof ImgsyncError) return { error };
@@ -211,8 +221,9 @@ function prepare(path: string, target: TargetConfig, text: string | undefined): 
   }
 }
 
-function applyFile(path: string, prepared: Prepared | { error: Error }, states: RegistryStates, target: TargetConfig): FileResult {
+function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }, states: RegistryStates, target: TargetConfig): FileResult {
   if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
+  if ('skipped' in prepared) return { path, changed: false, diff: '', changes: [], skipped: prepared.skipped };
   const { file, adapter, options } = prepared;
   const before = file.toString();
   try {

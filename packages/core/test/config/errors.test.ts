@@ -170,6 +170,11 @@ describe('parseConfig errors', () => {
       'imgsync.config.yaml:2:5: targets[0]: format markers needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name',
     ],
     [
+      'a policy name with more than a namespace and a name',
+      ['targets:', '  - files: podinfo.yaml', '    format: markers', '    policies:', '      "flux-system:podinfo:tag": { repository: x/app }'],
+      'imgsync.config.yaml:5:7: targets[0].policies["flux-system:podinfo:tag"]: policy name "flux-system:podinfo:tag" must be NAME or NAMESPACE:NAME (as Flux markers write it), each part starting with a letter or digit and holding only letters, digits, ".", "_" and "-"',
+    ],
+    [
       'a misspelt key inside a marker policy',
       ['targets:', '  - files: compose.yaml', '    format: markers', '    policies:', '      app: { repo: x/app }'],
       'imgsync.config.yaml:5:14: targets[0].policies.app.repo: unknown key; did you mean "repository"?',

@@ -92,7 +92,8 @@ describe('loadConfig', () => {
       prune: 'remove',
       digest: 'manifest',
     });
-    expect(Object.keys(markers!.policies)).toEqual(['podinfo', 'nightly']);
+    expect(Object.keys(markers!.policies)).toEqual(['podinfo', 'flux-system:podinfo', 'nightly']);
+    expect(markers!.policies['flux-system:podinfo']).toMatchObject({ name: 'flux-system:podinfo', repository: 'ghcr.io/stefanprodan/podinfo' });
     expect(markers!.policies.podinfo).toMatchObject({ name: 'podinfo', repository: 'stefanprodan/podinfo', where: { line: 11, col: 7 } });
     expect(markers!.policies.nightly!.repository).toBeUndefined();
     expect(markers!.policies.nightly!.tagPolicy.filter([{ name: 'nightly-20240102' }, { name: 'nightly-20231231' }, { name: 'v1' }]).map((t) => t.name)).toEqual([

@@ -69,6 +69,7 @@ describe('imgsync.schema.json', () => {
     ['a string for pin', 'targets:\n  - files: images.yml\n    pin: "yes"\n'],
     ['pin on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    pin: true\n'],
     ['markers without policies', 'targets:\n  - files: c.yaml\n    format: markers\n'],
+    ['a policy name with two colons', 'targets:\n  - files: c.yaml\n    format: markers\n    policies: { "a:b:tag": {} }\n'],
     ['policies on helm-values', 'targets:\n  - files: v.yaml\n    format: helm-values\n    policies: { a: {} }\n'],
     ['a concurrency of 0', `${target}registries:\n  docker.io: { concurrency: 0 }\n`],
     ['a misspelt git mode', `${target}git: { mode: pull_request }\n`],

@@ -20,9 +20,14 @@ export interface ReferenceSite {
 
 const IMAGE_KEY = /image$/i;
 
+/** Whether a mapping key says its value is an image (`image`, `initImage`, a workflow's `container`). */
+export function isImageKey(key: string | undefined): boolean {
+  return key !== undefined && (IMAGE_KEY.test(key) || key === 'container');
+}
+
 function referenceAt(site: ScalarSite): ImageRef | undefined {
   if (typeof site.node.value !== 'string') return undefined;
-  const byKey = site.key !== undefined && (IMAGE_KEY.test(site.key) || site.key === 'container');
+  const byKey = isImageKey(site.key);
   const check = checkImageRef(site.text, { strict: !byKey });
   if (!check.ok) return undefined;
   if (check.ref.tag === undefined && check.ref.digest === undefined) return undefined;

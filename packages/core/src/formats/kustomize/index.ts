@@ -57,8 +57,14 @@ function kustomizeImages(file: YamlFile): KustomizeImage[] {
 export const kustomizeFormat: FormatAdapter = {
   name: 'kustomize',
 
+  /**
+   * A kustomization with an `images:` entry, or any file whose `images:` entries carry a
+   * `newTag` or `digest`. A kustomization without `images:` (only `resources:`, `patches:`)
+   * has nothing for this format to follow, so it is not claimed.
+   */
   detect(file: YamlFile): boolean {
-    return isKustomization(file) || kustomizeImages(file).some((image) => image.newTag !== undefined || image.digest !== undefined);
+    const images = kustomizeImages(file);
+    return (isKustomization(file) && images.length > 0) || images.some((image) => image.newTag !== undefined || image.digest !== undefined);
   },
 
   wants(file: YamlFile): ImageWant[] {

@@ -4,7 +4,12 @@
  * is set from the named policy in the target's `policies`. Unlike the other formats, the
  * policy is explicit, so the newest accepted tag is written as Flux does, without the
  * same-shape rule of `../tag-bump.ts`.
+ *
+ * A marker naming a policy the target does not define is a configuration mistake, not
+ * something to report and skip: `apply` throws a {@link FormatError} at the marker's line
+ * and column, so the file is left untouched and `check` cannot say "up to date".
  */
+import { FormatError } from '../../errors.js';
 import { digestForm } from '../../policy/digest-form.js';
 import { formatImageRef, parseImageRef, withDigest, withTag } from '../../image-ref/parse.js';
 import type { YamlFile } from '../../yaml/index.js';
@@ -40,14 +45,15 @@ export const markersFormat: FormatAdapter = {
   apply(file: YamlFile, state: StateLookup, target: TargetOptions): Change[] {
     const changes: Change[] = [];
     const multi = file.documents.length > 1;
-    for (const marker of findMarkers(file)) {
+    const markers = findMarkers(file);
+    checkPoliciesDefined(file, markers, target);
+    for (const marker of markers) {
       const { site } = marker;
       const base: Change = { file: file.path, path: site.path, image: marker.policy, kind: 'reported' };
       if (multi) base.document = site.document;
       const found = policyWant(target, marker.policy);
       if (!found) {
-        const why = target.policies?.[marker.policy] ? 'whose repository is not a repository name' : 'which the configuration does not define';
-        changes.push({ ...base, message: `marker "${marker.comment}" names policy ${marker.policy}, ${why}; left alone` });
+        changes.push({ ...base, message: `marker "${marker.comment}" names policy ${marker.policy}, whose repository is not a repository name; left alone` });
         continue;
       }
       base.image = found.policy.repository;
@@ -78,6 +84,34 @@ export const markersFormat: FormatAdapter = {
     return changes;
   },
 };
+
+/** Throws at the first marker whose policy the target does not define, counting the others. */
+function checkPoliciesDefined(file: YamlFile, markers: readonly Marker[], target: TargetOptions): void {
+  const undefinedMarkers = markers.filter((marker) => !target.policies?.[marker.policy]);
+  const first = undefinedMarkers[0];
+  if (!first) return;
+  const defined = Object.keys(target.policies ?? {});
+  const names = [...new Set(undefinedMarkers.map((marker) => marker.policy))];
+  // `flux-system:podinfo` written as `podinfo` in the config is the likely mistake
+  const short = defined.find((name) => first.policy.endsWith(`:${name}`));
+  const hint = short
+    ? `; the configuration has "${short}": name it "${first.policy}", as the marker does`
+    : `; add ${names.map((name) => JSON.stringify(name)).join(', ')} to the target's policies (imgsync init FILE writes one per marker)`;
+  const others = undefinedMarkers.length > 1 ? ` (and ${undefinedMarkers.length - 1} more marker${undefinedMarkers.length > 2 ? 's' : ''} naming undefined policies)` : '';
+  throw new FormatError(
+    file.path,
+    `marker # ${first.comment} names policy ${first.policy}, which the configuration does not define${others}${hint}; ` +
+      `defined: ${defined.length ? defined.join(', ') : 'none'}; nothing in this file was changed`,
+    lineCol(file.toString(), first.site.node.range?.[0] ?? 0),
+  );
+}
+
+/** 1-based line and column of an offset. */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
 
 /** What the marked scalar should say for the policy's newest tag. */
 function markedValue(

@@ -24,9 +24,10 @@ describe('kustomize', () => {
     expect(changes).toEqual([expect.objectContaining({ kind: 'reported', path: ['images', 0, 'digest'], message: expect.stringMatching(/anchored as &pinned/) })]);
   });
 
-  it('detects kustomizations, with or without images', () => {
+  it('detects kustomizations with images, and not those without (nothing to follow)', () => {
     expect(kustomizeFormat.detect(parseYaml(fixture(IMAGES)))).toBe(true);
-    expect(kustomizeFormat.detect(parseYaml(fixture(PODINFO_FRONTEND)))).toBe(true);
+    expect(kustomizeFormat.detect(parseYaml(fixture(PODINFO_FRONTEND)))).toBe(false);
+    expect(kustomizeFormat.detect(parseYaml('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: nginx\n'))).toBe(true);
     expect(kustomizeFormat.detect(parseYaml('images:\n  - name: nginx\n    newTag: "1.25"\n'))).toBe(true);
     expect(kustomizeFormat.detect(parseYaml('apiVersion: v1\nkind: Pod\n'))).toBe(false);
   });
