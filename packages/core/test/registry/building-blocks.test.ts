@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, RegistryError } from '../../src/errors.js';
 import { credentialsFor, fileManifestCache, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
+import { isLoopbackHost } from '../../src/registry/registry-address.js';
 import { isValidDigest, isValidTag } from '../../src/registry/validate.js';
 import { backoffDelay, parseRateLimitValue, parseRetryAfter } from '../../src/registry/retry.js';
 import { parseChallenge } from '../../src/registry/token-auth.js';
@@ -90,6 +91,18 @@ describe('validation and addresses', () => {
     expect(parseRegistryAddress('ghcr.io')).toMatchObject({ baseUrl: 'https://ghcr.io', host: 'ghcr.io' });
     expect(parseRegistryAddress('http://127.0.0.1:5000/')).toMatchObject({ baseUrl: 'http://127.0.0.1:5000', host: '127.0.0.1:5000' });
     expect(() => parseRegistryAddress('https://user:pw@ghcr.io')).toThrow(ConfigError);
+  });
+
+  it('speaks plain http to a loopback host written without scheme, as docker does, and https elsewhere', () => {
+    for (const host of ['127.0.0.1:5000', '127.1.2.3', 'localhost:5000', 'LOCALHOST', '[::1]:5000']) {
+      expect(parseRegistryAddress(host), host).toMatchObject({ baseUrl: `http://${host.toLowerCase()}`, name: host });
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of ['128.0.0.1:5000', '127.0.0.1.example.com', 'localhost.example.com', '[::2]:5000', 'ghcr.io']) {
+      expect(parseRegistryAddress(host).baseUrl, host).toBe(`https://${host}`);
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+    expect(parseRegistryAddress('https://127.0.0.1:5000').baseUrl).toBe('https://127.0.0.1:5000');
   });
 });
 
