@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../errors.js';
+import type { CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
@@ -52,6 +53,8 @@ export interface RegistryClientOptions {
   dockerConfig?: DockerConfig;
   /** Path of a docker `config.json`, read on first use (a missing file means anonymous). */
   dockerConfigPath?: string;
+  /** Runs docker credential helpers the docker config names. Default: the real programs on PATH. */
+  credentialHelper?: CredentialHelperRunner;
   /** Requests in flight at once, for the whole client. Default 8. */
   concurrency?: number;
   /** Per attempt, including reading the body. Default 30 000. */
@@ -267,5 +270,5 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 async function resolveCredentials(options: RegistryClientOptions, address: RegistryAddress): Promise<RegistryCredentials | undefined> {
   if (options.credentials) return options.credentials;
   const config = options.dockerConfig ?? (options.dockerConfigPath ? await readDockerConfig(options.dockerConfigPath) : undefined);
-  return config ? credentialsFor(config, address.host) : undefined;
+  return config ? credentialsFor(config, address.host, ...(options.credentialHelper ? [options.credentialHelper] : [])) : undefined;
 }
