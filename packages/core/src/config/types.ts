@@ -118,6 +118,17 @@ export interface RegistrySettings {
   retries: number | undefined;
   /** Docker Hub listing API base (docker.io only); client default `https://hub.docker.com`. */
   hubApiUrl: string | undefined;
+  /**
+   * Where this registry's repositories are looked up instead (an http or https URL; its
+   * path, if any, prefixes the repository names). The entry then holds nothing else: the
+   * mirror's credentials and limits are those of the mirror's own entry.
+   */
+  mirror: string | undefined;
+  /**
+   * `true`: plain http to this host; `false`: https even for a loopback host. `undefined`:
+   * https, except loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), which get http.
+   */
+  insecure: boolean | undefined;
   where: ConfigLocation;
 }
 

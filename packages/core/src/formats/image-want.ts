@@ -1,44 +1,38 @@
 /**
- * Turning what a file names into an {@link ImageWant}, normalised so that `nginx`,
- * `library/nginx` and `docker.io/library/nginx` ask the registry once.
+ * Turning what a file names into an {@link ImageWant}: the registry it names, normalised
+ * (`docker.io/library/nginx`, `index.docker.io/nginx` and `docker.io/nginx` are one want),
+ * or none. A reference that names no registry (`nginx`, `bitnami/redis`,
+ * `lablup/kernel-python`) gives a want without one, for the repository as written: the
+ * engine asks the target's `registry` (docker.io unless the target says otherwise, and then
+ * `nginx` is `library/nginx` as Docker reads it).
  */
 import { type ImageRef, normalizedName, parseImageRef } from '../image-ref/parse.js';
 import type { ImageWant } from './types.js';
 
 /**
- * The want of a parsed reference: its normalised registry and repository path.
+ * The want of a parsed reference.
  *
  * @example
- * wantOf(parseImageRef('nginx:1.25')!) // { registry: 'docker.io', repository: 'library/nginx' }
+ * wantOf(parseImageRef('ghcr.io/stefanprodan/podinfo:6.14.1')!) // { registry: 'ghcr.io', repository: 'stefanprodan/podinfo' }
+ * wantOf(parseImageRef('docker.io/nginx:1.25')!)                // { registry: 'docker.io', repository: 'library/nginx' }
+ * wantOf(parseImageRef('nginx:1.25')!)                          // { repository: 'nginx' }: the target's registry
  */
 export function wantOf(ref: ImageRef): ImageWant {
-  return { registry: ref.domain, repository: ref.path };
+  return ref.registry === undefined ? { repository: ref.repository } : { registry: ref.domain, repository: ref.path };
 }
 
 /**
- * The want of a repository written without tag (`ghcr.io/x/y`, `lablup/kernel-python`);
- * `undefined` when it is not a repository name.
+ * The want of a repository written without tag (`ghcr.io/x/y`, `lablup/kernel-python`, a
+ * Backend.AI repository template filled in); `undefined` when it is not a repository name.
+ *
+ * @example
+ * wantOfRepository('lablup/kernel-python')?.want // { repository: 'lablup/kernel-python' }
+ * wantOfRepository('ghcr.io/x/y')?.want          // { registry: 'ghcr.io', repository: 'x/y' }
  */
 export function wantOfRepository(text: string): { want: ImageWant; ref: ImageRef } | undefined {
   const ref = parseImageRef(text);
   if (!ref || ref.tag !== undefined || ref.digest !== undefined) return undefined;
   return { want: wantOf(ref), ref };
-}
-
-/**
- * The want of a repository named by a Backend.AI repository template (configuration):
- * without a registry written in it, the want names none, and the engine
- * asks the target's `registry` (which may be a mirror or a local registry), as written —
- * no `library/` prefix, which only Docker Hub uses.
- *
- * @example
- * wantOfConfiguredRepository('lablup/kernel-python') // { want: { repository: 'lablup/kernel-python' }, … }
- * wantOfConfiguredRepository('ghcr.io/x/y')          // { want: { registry: 'ghcr.io', repository: 'x/y' }, … }
- */
-export function wantOfConfiguredRepository(text: string): { want: ImageWant; ref: ImageRef } | undefined {
-  const parsed = wantOfRepository(text);
-  if (!parsed || parsed.ref.registry) return parsed;
-  return { want: { repository: text }, ref: parsed.ref };
 }
 
 /** `registry/repository`, the identity of a want. */

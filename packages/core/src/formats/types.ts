@@ -63,9 +63,11 @@ export interface TargetOptions {
 }
 
 /**
- * A repository the adapter needs to know about. Always normalised the way Docker does
- * (`normalizedName` of `image-ref/parse.ts`): `registry` is `docker.io` for Docker Hub and
- * `repository` is `library/nginx` for the official `nginx`, so equal wants compare equal.
+ * A repository the adapter needs to know about (see `image-want.ts`). With `registry`, it
+ * is normalised the way Docker does (`normalizedName` of `image-ref/parse.ts`): `docker.io`
+ * for Docker Hub however written, and `library/nginx` for its official `nginx`. Without
+ * one, the file named no registry, and the engine asks the target's `registry` for
+ * `repository` as written.
  */
 export interface ImageWant {
   registry?: string;

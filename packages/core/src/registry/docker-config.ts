@@ -9,13 +9,24 @@
  * ```
  *
  * Keys are matched on their host, whatever the scheme or path around it (`https://ghcr.io`,
- * `ghcr.io/v1/`); Docker Hub is stored under `https://index.docker.io/v1/`. Credential
- * helpers run an external program, which core does not do yet: a registry that only has a
- * helper gets a clear "not supported yet" error instead of silently going anonymous.
- * A registry with no entry at all is accessed anonymously.
+ * `ghcr.io/v1/`); Docker Hub is stored under `https://index.docker.io/v1/`. Which source
+ * answers (docker's order, except that credentials written in the file are used even when
+ * a `credsStore` is set, and a host with no `auths` entry starts no process):
+ *
+ * 1. `credHelpers[host]`: that helper (`docker-credential-<name> get`, see
+ *    `credential-helper.ts`);
+ * 2. an `auths` entry with `auth`, `identitytoken` or `username` + `password`: those;
+ * 3. an `auths` entry without them (what `docker login` leaves when it stores the secret
+ *    elsewhere) and `credsStore`: that helper;
+ * 4. otherwise anonymous access. A helper that holds nothing for the host means anonymous
+ *    access too; a helper that is missing, fails or hangs is an error naming it.
+ *
+ * Helpers are asked with the key as written in the config (Docker Hub's
+ * `https://index.docker.io/v1/` for docker.io), as docker does.
  */
 import * as nodeFs from 'node:fs/promises';
-import { ConfigError, RegistryError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import type { RegistryCredentials } from './types.js';
 
 export interface DockerConfig {
@@ -50,6 +61,8 @@ export async function readDockerConfig(
   }
 }
 
+/** What docker calls Docker Hub in its config and asks helpers about. */
+const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
 const DOCKER_HUB_KEYS = ['index.docker.io', 'docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
 
 function hostOfKey(key: string): string {
@@ -59,21 +72,27 @@ function hostOfKey(key: string): string {
 
 /**
  * The credentials for `host` (`ghcr.io`, `127.0.0.1:5000`, or `docker.io` for Docker Hub),
- * or undefined for anonymous access.
+ * or undefined for anonymous access. `runHelper` runs credential helpers (default: the
+ * real programs on PATH, bounded in time and output).
  *
- * @example credentialsFor(config, 'ghcr.io') // { username: 'me', password: 'ghp_…' }
+ * @example await credentialsFor(config, 'ghcr.io') // { username: 'me', password: 'ghp_…' }
  */
-export function credentialsFor(config: DockerConfig, host: string): RegistryCredentials | undefined {
+export async function credentialsFor(
+  config: DockerConfig,
+  host: string,
+  runHelper: CredentialHelperRunner = credentialHelperRunner(),
+): Promise<RegistryCredentials | undefined> {
   const wanted = host.toLowerCase();
   const candidates = wanted === 'docker.io' ? DOCKER_HUB_KEYS : [wanted];
   const matches = (key: string) => candidates.includes(hostOfKey(key));
+  const serverUrl = (key: string) => (wanted === 'docker.io' ? DOCKER_HUB_SERVER_URL : key);
 
   const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key));
-  const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key))?.[1];
-  const inline = entry ? decodeEntry(entry, host) : undefined;
+  if (helper) return runHelper(helper[1], serverUrl(helper[0]), host);
+  const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key));
+  const inline = entry ? decodeEntry(entry[1], host) : undefined;
   if (inline) return inline;
-  if (helper) throw helperNotSupported(host, helper[1]);
-  if (entry && config.credsStore) throw helperNotSupported(host, config.credsStore);
+  if (entry && config.credsStore) return runHelper(config.credsStore, serverUrl(entry[0]), host);
   return undefined;
 }
 
@@ -94,12 +113,4 @@ function decodeEntry(
   }
   if (entry.username && entry.password) return { username: entry.username, password: entry.password };
   return undefined;
-}
-
-function helperNotSupported(host: string, helper: string): RegistryError {
-  return new RegistryError(
-    `credentials are kept by the credential helper docker-credential-${helper}, which imgsync does not support yet; ` +
-      'pass credentials directly or put an "auth" entry in the docker config',
-    { registry: host },
-  );
 }

@@ -16,9 +16,10 @@ export {
   type SnapshotTag,
 } from './snapshot.js';
 export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
+export { credentialHelperRunner, type CredentialHelperOptions, type CredentialHelperRunner } from './credential-helper.js';
 export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type ManifestCache } from './manifest-cache.js';
 export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
-export { normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
+export { isLoopbackHost, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
 export { isValidRepository } from './validate.js';
 export type { BackoffPolicy } from './retry.js';
 export {

@@ -3,8 +3,10 @@
  * `index.docker.io`, `registry-1.docker.io`, `hub.docker.com`) is Docker Hub: the
  * distribution API lives at `https://registry-1.docker.io` and the listing API at
  * `https://hub.docker.com`, and one-word repositories are official images under
- * `library/`. Any other name is a distribution API base: a bare host means https, an
- * explicit `http://` is kept (local registries).
+ * `library/`. Any other name is a distribution API base: an explicit `http://` or
+ * `https://` is kept; a bare host means https, except a loopback host (`localhost`,
+ * `127.0.0.0/8`, `[::1]`), which means plain http, as docker treats it (a registry on the
+ * machine itself is not worth a certificate, and nothing travels over a network).
  */
 import { ConfigError } from '../errors.js';
 
@@ -26,10 +28,11 @@ export const DOCKER_HUB_API_URL = 'https://hub.docker.com';
 /**
  * @example parseRegistryAddress('docker.io').baseUrl // 'https://registry-1.docker.io'
  * @example parseRegistryAddress('http://127.0.0.1:5000').host // '127.0.0.1:5000'
+ * @example parseRegistryAddress('localhost:5000').baseUrl // 'http://localhost:5000'
  */
 export function parseRegistryAddress(registry: string): RegistryAddress {
   const trimmed = registry.trim().replace(/\/+$/, '');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `${isLoopbackHost(trimmed) ? 'http' : 'https'}://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -51,6 +54,18 @@ export function parseRegistryAddress(registry: string): RegistryAddress {
     host: url.host,
     isDockerHub,
   };
+}
+
+/**
+ * Whether a host (`host[:port]`, no scheme) is this machine: `localhost`, `127.0.0.0/8` or
+ * `[::1]`. Such registries speak plain http unless told otherwise.
+ *
+ * @example isLoopbackHost('127.0.0.1:5000') // true
+ * @example isLoopbackHost('ghcr.io')        // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = (/^\[[^\]]*\]/.exec(host)?.[0] ?? host.split(/[:/]/)[0]!).toLowerCase();
+  return name === 'localhost' || name === '[::1]' || /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(name);
 }
 
 /**

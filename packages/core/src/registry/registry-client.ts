@@ -14,9 +14,18 @@
  * So a run in which no digest moved costs one HEAD per tag and zero manifest GETs. Before
  * any GET the last seen `RateLimit-Remaining` is checked against `pullReserve`: the client
  * stops with a clear error instead of spending the last pulls.
+ *
+ * With `mirror`, the registry's repositories are looked up at another registry (a
+ * pull-through cache, an air-gapped copy, a local test registry) under the same names
+ * (`library/redis` for Docker Hub's `redis`), after the mirror URL's path if it has one
+ * (`https://harbor.example.com/dockerhub` asks for `dockerhub/library/redis`, as Harbor's
+ * proxy projects and Nexus or Artifactory path-based proxies expect). Everything goes to
+ * the mirror: listing (never the Docker Hub API), manifests, and credentials, which are the
+ * mirror's own (`credentials`, or the mirror host's entry in the docker config).
  */
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../errors.js';
+import type { CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
@@ -46,12 +55,14 @@ export interface RegistryClientOptions {
   registry: string;
   /** Default: the global fetch. */
   fetch?: FetchLike;
-  /** Explicit credentials; win over any docker config. */
+  /** Explicit credentials (the mirror's, with `mirror`); win over any docker config. */
   credentials?: RegistryCredentials;
   /** A parsed docker `config.json` to take credentials from. */
   dockerConfig?: DockerConfig;
   /** Path of a docker `config.json`, read on first use (a missing file means anonymous). */
   dockerConfigPath?: string;
+  /** Runs docker credential helpers the docker config names. Default: the real programs on PATH. */
+  credentialHelper?: CredentialHelperRunner;
   /** Requests in flight at once, for the whole client. Default 8. */
   concurrency?: number;
   /** Per attempt, including reading the body. Default 30 000. */
@@ -68,6 +79,11 @@ export interface RegistryClientOptions {
    * mirror of docker.io, or a local registry standing in for it in tests.
    */
   distributionUrl?: string;
+  /**
+   * Look the registry's repositories up at this registry instead (`http://127.0.0.1:5000`,
+   * `https://harbor.example.com/dockerhub`); see the file comment.
+   */
+  mirror?: string;
   /** Digest -> manifest summary cache, or a JSON file path for {@link fileManifestCache}. Default: in memory. */
   cache?: ManifestCache | string;
   /** Which platforms of an index get their image id fetched: `all` (default) or only the `chosen` one. */
@@ -104,9 +120,12 @@ export interface RegistryClient extends RegistrySource {
  */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const named = parseRegistryAddress(options.registry);
-  const address: RegistryAddress = options.distributionUrl
-    ? { ...named, baseUrl: options.distributionUrl.replace(/\/+$/, '') }
-    : named;
+  const mirror = options.mirror ? parseMirror(options.mirror) : undefined;
+  const address: RegistryAddress = mirror
+    ? mirror.address
+    : options.distributionUrl
+      ? { ...named, baseUrl: options.distributionUrl.replace(/\/+$/, '') }
+      : named;
   const stats = emptyStats();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -132,14 +151,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const credentials = await resolveCredentials(options, address);
       const auth = new RegistryAuth({ registry: address.name, credentials, http, now });
       const oci = new OciDistributionClient(address, http, auth);
-      const hub = address.isDockerHub
+      const hub = address.isDockerHub && !mirror
         ? new DockerHubApi({ apiUrl: options.hubApiUrl ?? DOCKER_HUB_API_URL, http, credentials })
         : undefined;
       return { oci, hub };
     })());
 
   const repositoryName = (repository: string): string => {
-    const name = normalizeRepository(address, repository);
+    const name = (mirror?.prefix ?? '') + normalizeRepository(named, repository);
     if (!isValidRepository(name)) {
       throw new RegistryError(`invalid repository name ${JSON.stringify(repository)}`, { registry: address.name });
     }
@@ -174,13 +193,15 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   };
 
   const client: RegistryClient = {
-    registry: address.name,
+    registry: mirror ? `${named.name} (mirror ${options.mirror!.replace(/\/+$/, '')})` : address.name,
 
     async listRepositories(namespace: string): Promise<RepositoryList> {
       const { oci, hub } = await ready();
       const ns = namespace.replace(/^\/+|\/+$/g, '');
-      const listed = hub ? await hub.repositories(ns) : await oci.catalog(ns);
-      return { namespace: ns, repositories: [...new Set(listed.repositories)].sort(), warnings: listed.warnings };
+      const prefix = mirror?.prefix ?? '';
+      const listed = hub ? await hub.repositories(ns) : await oci.catalog(prefix + ns);
+      const names = listed.repositories.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length));
+      return { namespace: ns, repositories: [...new Set(names)].sort(), warnings: listed.warnings };
     },
 
     async listTags(repository: string): Promise<TagList> {
@@ -267,5 +288,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 async function resolveCredentials(options: RegistryClientOptions, address: RegistryAddress): Promise<RegistryCredentials | undefined> {
   if (options.credentials) return options.credentials;
   const config = options.dockerConfig ?? (options.dockerConfigPath ? await readDockerConfig(options.dockerConfigPath) : undefined);
-  return config ? credentialsFor(config, address.host) : undefined;
+  return config ? credentialsFor(config, address.host, ...(options.credentialHelper ? [options.credentialHelper] : [])) : undefined;
+}
+
+/** The mirror's own address (origin only) and the repository prefix its path gives (`dockerhub/`). */
+function parseMirror(mirror: string): { address: RegistryAddress; prefix: string } {
+  const parsed = parseRegistryAddress(mirror);
+  const url = new URL(parsed.baseUrl);
+  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  const name = `${parsed.name.startsWith('http://') ? 'http://' : ''}${url.host}`;
+  return { address: { name, baseUrl: url.origin, host: url.host, isDockerHub: false }, prefix: path ? `${path}/` : '' };
 }

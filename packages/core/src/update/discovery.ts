@@ -11,7 +11,7 @@
  */
 import picomatch from 'picomatch';
 import type { TargetConfig } from '../config/types.js';
-import { wantOfConfiguredRepository } from '../formats/image-want.js';
+import { wantOfRepository } from '../formats/image-want.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import { nameOfRepository, parseNameTemplate, type NameTemplate } from '../image-ref/name-template.js';
 import type { YamlFile } from '../yaml/index.js';
@@ -28,14 +28,15 @@ interface Candidate {
 
 interface Namespace {
   template: NameTemplate;
-  registry: string;
+  /** The registry the template names (`cr.backend.ai`); undefined: the target's. */
+  registry: string | undefined;
 }
 
 function namespaceOf(target: TargetConfig): Namespace | undefined {
   const template = parseNameTemplate(target.repository);
   if ('error' in template) return undefined;
-  const sample = wantOfConfiguredRepository(target.repository.replace('{name}', 'x'));
-  return { template, registry: sample?.want.registry ?? target.registry };
+  const sample = wantOfRepository(target.repository.replace('{name}', 'x'));
+  return { template, registry: sample?.want.registry };
 }
 
 /**
@@ -57,7 +58,7 @@ function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapt
     const name = nameOfRepository(ns.template, repository);
     if (name === undefined || live.has(name) || excluded(name)) continue;
     const image = target.repository.replace('{name}', name);
-    const parsed = wantOfConfiguredRepository(image);
+    const parsed = wantOfRepository(image);
     if (!parsed) continue;
     const commentedTags = commented.get(name);
     out.push(commentedTags ? { name, image, want: parsed.want, commentedTags } : { name, image, want: parsed.want });

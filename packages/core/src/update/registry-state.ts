@@ -4,6 +4,13 @@
  * tag resolved to its digests and image ids. The result is the synchronous lookup the
  * format adapters apply.
  *
+ * A want that names no registry (`redis`, `lablup/kernel-python`) is asked of the target's
+ * `registry` (default docker.io), under its name as written there (Docker Hub alone adds
+ * `library/`); a want that names one (`ghcr.io/…`, `127.0.0.1:5000/…`) is asked of that
+ * registry, with the `registries` settings for its host (see `registry-endpoint.ts`). A
+ * `file:` snapshot answers for the registry it recorded, and for wants naming none; a
+ * want naming another registry is left alone with a warning.
+ *
  * Requests are bounded: the client's own concurrency limit and retry budget, at most
  * `maxTagsPerRepository` tags resolved per repository, and the caller's time budget
  * (no new request starts with less than `minRemainingMs` left).
@@ -14,8 +21,10 @@ import { wantKey } from '../formats/image-want.js';
 import type { ImageWant, RepositoryState, StateLookup, TagState } from '../formats/types.js';
 import type { DigestForm } from '../policy/digest-form.js';
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
+import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
 import type { RegistrySource, RegistryStats } from '../registry/types.js';
+import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import type { UpdateOptions } from './types.js';
 
 export const maxTagsPerRepository = 1000;
@@ -27,6 +36,8 @@ export class RegistryStates {
   readonly #options: UpdateOptions;
   readonly #sources = new Map<string, Promise<RegistrySource>>();
   readonly #ready = new Map<string, RegistrySource>();
+  /** The registry each loaded snapshot recorded, by source key. */
+  readonly #recorded = new Map<string, RegistryAddress | undefined>();
   readonly #clients: RegistryClient[] = [];
   readonly #states = new Map<string, RepositoryState | undefined>();
   readonly #tagNames = new Map<string, string[] | undefined>();
@@ -38,12 +49,28 @@ export class RegistryStates {
     this.#options = options;
   }
 
-  /** The source for a target's registry (or for a want's own registry, like `ghcr.io/x/y`). */
-  source(registry: string, target: TargetConfig): Promise<RegistrySource> {
-    const key = target.snapshotPath ? `file:${target.snapshotPath}` : registry;
+  /**
+   * The source that answers for a want of `target`: its snapshot, or the client for the
+   * registry the want names (the target's registry when it names none), which may look
+   * its repositories up at a mirror.
+   */
+  source(want: ImageWant, target: TargetConfig): Promise<RegistrySource> {
+    if (target.snapshotPath) {
+      const key = snapshotKey(target);
+      return this.#cached(key, async () => {
+        const snapshot = await readSnapshotFile(target.snapshotPath!);
+        this.#recorded.set(key, addressOrUndefined(snapshot.registry));
+        return createSnapshotSource(snapshot);
+      });
+    }
+    const endpoint = registryEndpoint(want.registry ?? target.registry, this.#options.config.registries);
+    return this.#cached(endpoint.key, async () => this.#options.registrySource?.(endpoint.registry) ?? this.#client(endpoint));
+  }
+
+  #cached(key: string, create: () => Promise<RegistrySource>): Promise<RegistrySource> {
     let source = this.#sources.get(key);
     if (!source) {
-      source = this.#create(registry, target).then((created) => {
+      source = create().then((created) => {
         this.#ready.set(key, created);
         return created;
       });
@@ -52,15 +79,13 @@ export class RegistryStates {
     return source;
   }
 
-  async #create(registry: string, target: TargetConfig): Promise<RegistrySource> {
-    if (target.snapshotPath) return createSnapshotSource(await readSnapshotFile(target.snapshotPath));
-    const injected = this.#options.registrySource?.(registry);
-    if (injected) return injected;
-    const settings = this.#options.config.registries[registry];
+  #client(endpoint: RegistryEndpoint): RegistryClient {
+    const { settings } = endpoint;
     const client = createRegistryClient({
-      registry,
+      registry: endpoint.address,
+      ...(endpoint.mirror !== undefined && { mirror: endpoint.mirror }),
       fetch: this.#options.fetch,
-      credentials: this.#options.secrets?.registries?.[registry],
+      credentials: settings ? this.#options.secrets?.registries?.[settings.registry] : undefined,
       dockerConfigPath: this.#options.dockerConfigPath,
       cache: this.#options.manifestCache,
       ...(settings?.concurrency !== undefined && { concurrency: settings.concurrency }),
@@ -73,25 +98,50 @@ export class RegistryStates {
   }
 
   /**
+   * Where a want's state is kept: the source's key and the repository as named on it
+   * (`library/redis` on Docker Hub for `redis`). A snapshot answers only for the registry it
+   * recorded; `undefined` while the snapshot is not loaded yet.
+   */
+  #place(want: ImageWant, target: TargetConfig): { key: string; repository: string } | { unanswered: string } | undefined {
+    if (target.snapshotPath) {
+      const key = snapshotKey(target);
+      if (!this.#recorded.has(key)) return undefined;
+      const recorded = this.#recorded.get(key);
+      if (want.registry !== undefined && addressOrUndefined(want.registry)?.host !== recorded?.host) {
+        return { unanswered: `${wantKey(want)}: not in the snapshot ${target.registry}, which recorded ${recorded?.name ?? 'another registry'}; left alone` };
+      }
+      return { key, repository: recorded ? normalizeRepository(recorded, want.repository) : want.repository };
+    }
+    const endpoint = registryEndpoint(want.registry ?? target.registry, this.#options.config.registries);
+    return { key: endpoint.key, repository: normalizeRepository(parseRegistryAddress(endpoint.registry), want.repository) };
+  }
+
+  /**
    * Lists and resolves every want not seen yet. A repository the registry does not have
    * becomes a warning and an absent state (the adapter reports its entries); any other
    * registry failure is thrown.
    */
   async resolve(wants: readonly ImageWant[], target: TargetConfig, digest: DigestForm): Promise<void> {
     // progress counts this file's repositories not asked yet (the total used to grow with every step)
-    const pending = new Map<string, ImageWant>();
+    if (target.snapshotPath && wants.length) await this.source(wants[0]!, target);
+    const pending = new Map<string, { want: ImageWant; repository: string }>();
     for (const want of wants) {
-      const key = stateKey(want, target);
-      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, want);
+      const place = this.#place(want, target)!;
+      if ('unanswered' in place) {
+        if (!this.warnings.includes(place.unanswered)) this.warnings.push(place.unanswered);
+        continue;
+      }
+      const key = `${place.key}|${place.repository}`;
+      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository });
     }
     // All repositories at once: each client's own concurrency limit bounds the requests.
     let done = 0;
     await Promise.all(
-      [...pending].map(async ([key, want]) => {
+      [...pending].map(async ([key, { want, repository }]) => {
         this.#checkBudget();
-        const source = await this.source(want.registry ?? target.registry, target);
-        this.#states.set(key, await this.#resolveRepository(source, want.repository, target, digest));
-        this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: want.repository });
+        const source = await this.source(want, target);
+        this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
+        this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
       }),
     );
   }
@@ -136,17 +186,19 @@ export class RegistryStates {
   }
 
   /**
-   * The repositories of `namespace` on `registry` (or the target's snapshot), listed once
-   * per run however many targets ask: Docker Hub's API, the OCI `_catalog`, or the
-   * snapshot's recorded list.
+   * The repositories of `namespace` on `registry` (the target's registry when undefined, or
+   * the target's snapshot), listed once per run however many targets ask: Docker Hub's
+   * API, the OCI `_catalog`, or the snapshot's recorded list.
    */
-  async listNamespace(registry: string, namespace: string, target: TargetConfig): Promise<NamespaceListing> {
-    const key = namespaceKey(registry, namespace, target);
+  async listNamespace(registry: string | undefined, namespace: string, target: TargetConfig): Promise<NamespaceListing> {
+    const want: ImageWant = { ...(registry !== undefined && { registry }), repository: `${namespace}/x` };
+    const source = await this.source(want, target);
+    const key = this.#namespaceKey(want, namespace, target);
+    if (key === undefined) return { repositories: [], complete: false };
     let listing = this.#namespaces.get(key);
     if (!listing) {
       this.#checkBudget();
-      listing = this.source(registry, target).then(async (source) => {
-        const listed = await source.listRepositories(namespace);
+      listing = source.listRepositories(namespace).then((listed) => {
         for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
         const done = { repositories: listed.repositories, complete: listed.complete !== false };
         this.#listed.set(key, done);
@@ -158,8 +210,14 @@ export class RegistryStates {
   }
 
   /** A namespace listed by {@link listNamespace}, for the synchronous apply step. */
-  namespaceListing(registry: string, namespace: string, target: TargetConfig): NamespaceListing | undefined {
-    return this.#listed.get(namespaceKey(registry, namespace, target));
+  namespaceListing(registry: string | undefined, namespace: string, target: TargetConfig): NamespaceListing | undefined {
+    const key = this.#namespaceKey({ ...(registry !== undefined && { registry }), repository: `${namespace}/x` }, namespace, target);
+    return key === undefined ? undefined : this.#listed.get(key);
+  }
+
+  #namespaceKey(want: ImageWant, namespace: string, target: TargetConfig): string | undefined {
+    const place = this.#place(want, target);
+    return place && 'key' in place ? `${place.key}|namespace:${namespace}` : undefined;
   }
 
   /**
@@ -168,14 +226,17 @@ export class RegistryStates {
    * not have gets no names.
    */
   async listTagNames(wants: readonly ImageWant[], target: TargetConfig): Promise<void> {
+    if (target.snapshotPath && wants.length) await this.source(wants[0]!, target);
     await Promise.all(
       wants.map(async (want) => {
-        const key = stateKey(want, target);
+        const place = this.#place(want, target);
+        if (!place || !('key' in place)) return;
+        const key = `${place.key}|${place.repository}`;
         if (this.#tagNames.has(key) || this.#states.has(key)) return;
         this.#checkBudget();
-        const source = await this.source(want.registry ?? target.registry, target);
+        const source = await this.source(want, target);
         try {
-          const listed = await source.listTags(want.repository);
+          const listed = await source.listTags(place.repository);
           this.#tagNames.set(key, listed.tags.map((t) => t.tag));
         } catch (error) {
           if (!(error instanceof RegistryError && error.status === 404)) throw error;
@@ -187,7 +248,9 @@ export class RegistryStates {
 
   /** Tag names of a want: from its resolved state, or from {@link listTagNames}. */
   tagNames(want: ImageWant, target: TargetConfig): string[] | undefined {
-    const key = stateKey(want, target);
+    const place = this.#place(want, target);
+    if (!place || !('key' in place)) return undefined;
+    const key = `${place.key}|${place.repository}`;
     const state = this.#states.get(key);
     return state ? [...state.tags.keys()] : this.#tagNames.get(key);
   }
@@ -200,12 +263,15 @@ export class RegistryStates {
   }
 
   lookup(target: TargetConfig): StateLookup {
-    return (want) => this.#states.get(stateKey(want, target));
+    return (want) => {
+      const place = this.#place(want, target);
+      return place && 'key' in place ? this.#states.get(`${place.key}|${place.repository}`) : undefined;
+    };
   }
 
-  /** Request counters per registry source used so far. */
+  /** Request counters per registry source used so far, by registry name (or `file:` snapshot path). */
   stats(): Record<string, RegistryStats> {
-    return Object.fromEntries([...this.#ready].map(([name, source]) => [name, source.stats()]));
+    return Object.fromEntries([...this.#ready].map(([key, source]) => [key.startsWith('file:') ? key : source.registry, source.stats()]));
   }
 
   async flush(): Promise<void> {
@@ -219,10 +285,14 @@ export interface NamespaceListing {
   complete: boolean;
 }
 
-function namespaceKey(registry: string, namespace: string, target: TargetConfig): string {
-  return `${target.snapshotPath ? `file:${target.snapshotPath}` : registry}|${namespace}`;
+function snapshotKey(target: TargetConfig): string {
+  return `file:${target.snapshotPath}`;
 }
 
-function stateKey(want: ImageWant, target: TargetConfig): string {
-  return `${target.snapshotPath ? `file:${target.snapshotPath}` : want.registry ?? target.registry}|${wantKey({ repository: want.repository })}`;
+function addressOrUndefined(registry: string): RegistryAddress | undefined {
+  try {
+    return parseRegistryAddress(registry);
+  } catch {
+    return undefined;
+  }
 }

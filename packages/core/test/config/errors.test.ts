@@ -200,6 +200,52 @@ describe('parseConfig errors', () => {
       'imgsync.config.yaml:5:5: registries["ghcr.io"].hubApiUrl: applies only to docker.io (the Docker Hub listing API)',
     ],
     [
+      'two spellings of one loopback registry (plain http either way)',
+      ['targets:', '  - files: images.yml', 'registries:', '  127.0.0.1:5000: {}', '  http://127.0.0.1:5000: {}'],
+      'imgsync.config.yaml:5:3: registries["http://127.0.0.1:5000"]: names the same registry as "127.0.0.1:5000" (127.0.0.1:5000); keep one entry',
+    ],
+    [
+      'a setting beside mirror, which would not apply',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io:', '    mirror: http://127.0.0.1:5000', '    credentials: env:HUB_TOKEN'],
+      'imgsync.config.yaml:6:5: registries["docker.io"].credentials: does not apply beside mirror: every request for docker.io goes to the mirror, ' +
+        'and credentials and limits belong to the host that receives them; put it under registries["127.0.0.1:5000"] (the mirror\'s own entry)',
+    ],
+    [
+      'a mirror without scheme',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io: { mirror: "localhost:5000" }'],
+      'imgsync.config.yaml:4:24: registries["docker.io"].mirror: must be an http or https URL (got "localhost:5000")',
+    ],
+    [
+      'a mirror that is the registry itself',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  ghcr.io: { mirror: "https://ghcr.io/proxy" }'],
+      'imgsync.config.yaml:4:22: registries["ghcr.io"].mirror: names the registry itself; a mirror is another registry, such as http://127.0.0.1:5000',
+    ],
+    [
+      'a mirror path that is no repository prefix',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io: { mirror: "https://harbor.example.com/Docker Hub" }'],
+      'imgsync.config.yaml:4:24: registries["docker.io"].mirror: its path "Docker%20Hub" must be a repository prefix (lowercase letters, digits, . _ - and /), such as https://harbor.example.com/dockerhub',
+    ],
+    [
+      'mirrors that chain',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io: { mirror: "http://127.0.0.1:5000" }', '  127.0.0.1:5000: { mirror: "http://127.0.0.1:6000" }'],
+      'imgsync.config.yaml:4:24: registries["docker.io"].mirror: http://127.0.0.1:5000 has a mirror of its own (http://127.0.0.1:6000); mirrors do not chain, name the last one here',
+    ],
+    [
+      'insecure for Docker Hub',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io: { insecure: true }'],
+      'imgsync.config.yaml:4:16: registries["docker.io"].insecure: does not apply to docker.io, which speaks only https',
+    ],
+    [
+      'insecure beside a scheme in the key',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  https://registry.lan: { insecure: true }'],
+      'imgsync.config.yaml:4:27: registries["https://registry.lan"].insecure: does not apply: the key\'s https:// already decides; write the key as a host (registry.lan) to use insecure',
+    ],
+    [
+      'insecure as a string',
+      ['targets:', '  - files: compose.yaml', 'registries:', '  registry.lan: { insecure: "yes" }'],
+      'imgsync.config.yaml:4:29: registries["registry.lan"].insecure: must be true or false (got "yes")',
+    ],
+    [
       'a misspelt git mode',
       ['targets:', '  - files: images.yml', 'git:', '  mode: pull_request'],
       'imgsync.config.yaml:4:9: git.mode: must be one of push, pull-request (got "pull_request"); did you mean "pull-request"?',

@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     expect(config.git).toMatchObject({ url: undefined, mode: 'pull-request', token: 'env:GITHUB_TOKEN' });
   });
 
+  it('loads a mirror (the entry holds nothing else), the mirror\'s own settings, and insecure', async () => {
+    const config = await loadConfig({ path: join(validDir, 'mirror-and-insecure.yaml') });
+    expect(config.targets.map((t) => t.registry)).toEqual(['docker.io', 'registry.lan:5000']);
+    expect(config.registries['docker.io']).toMatchObject({ mirror: 'http://127.0.0.1:5000', credentials: undefined, insecure: undefined });
+    expect(config.registries['127.0.0.1:5000']).toMatchObject({ mirror: undefined, credentials: 'env:MIRROR_TOKEN', username: 'imgsync', timeoutMs: 5000 });
+    expect(config.registries['registry.lan:5000']).toMatchObject({ insecure: true, mirror: undefined });
+    expect(config.registries['ghcr.io']?.mirror).toBe('https://harbor.example.com/ghcr-proxy');
+  });
+
   it('loads marker policies and a registry snapshot path relative to the config file', async () => {
     const config = await loadConfig({ path: join(validDir, 'markers-offline.yaml') });
     const [markers, auto] = config.targets;

@@ -77,6 +77,9 @@ describe('imgsync.schema.json', () => {
     ['credentials in the git url', `${target}git: { url: "https://u:p@github.com/o/r.git" }\n`],
     ['an author without email', `${target}git: { author: { name: bot } }\n`],
     ['a snapshot as registries key', `${target}registries:\n  "file:snap.json": {}\n`],
+    ['a setting beside mirror', `${target}registries:\n  docker.io: { mirror: "http://127.0.0.1:5000", timeoutMs: 5000 }\n`],
+    ['a mirror without scheme', `${target}registries:\n  docker.io: { mirror: "127.0.0.1:5000" }\n`],
+    ['insecure as a string', `${target}registries:\n  registry.lan: { insecure: "true" }\n`],
     ['a platform without architecture', 'targets:\n  - files: images.yml\n    platform: linux\n'],
     ['an uppercase repository', 'targets:\n  - files: images.yml\n    repository: Lablup/x\n'],
   ])('rejects %s, as the loader does', (_name, text) => {

@@ -29,12 +29,16 @@ export function tagWithManifest(seed: string): TagState {
 
 /**
  * A state lookup over `registry/repository` keys (`docker.io/lablup/kernel-python`), with
- * every want it was asked about recorded in `asked`.
+ * every want it was asked about recorded in `asked`. A want naming no registry is asked of
+ * docker.io, as the engine does for a target without `registry` (so `redis` is
+ * `docker.io/library/redis`).
  */
 export function registryState(repositories: Record<string, Record<string, TagState>>): StateLookup & { asked: string[] } {
   const asked: string[] = [];
   const lookup = (want: ImageWant): RepositoryState | undefined => {
-    const key = `${want.registry ?? "docker.io"}/${want.repository}`; // the engine asks the target registry, docker.io here
+    const registry = want.registry ?? 'docker.io';
+    const official = registry === 'docker.io' && !want.repository.includes('/');
+    const key = `${registry}/${official ? 'library/' : ''}${want.repository}`;
     asked.push(key);
     const tags = repositories[key];
     return tags ? { repository: want.repository, tags: new Map(Object.entries(tags)) } : undefined;

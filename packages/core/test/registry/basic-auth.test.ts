@@ -54,11 +54,16 @@ describe('registry client with htpasswd Basic auth (real registry)', () => {
     await expect(client.listTags('team/app')).rejects.toThrow(/requires a username and password/);
   });
 
-  it('reports a credential helper as not supported yet instead of going anonymous', async () => {
+  it('names a credential helper that is not installed instead of going anonymous', async () => {
     const client = createRegistryClient({
       registry: registry.url,
-      dockerConfig: { auths: {}, credHelpers: { [registry.host]: 'pass' } },
+      dockerConfig: { auths: {}, credHelpers: { [registry.host]: 'imgsync-test-absent' } },
     });
-    await expect(client.listTags('team/app')).rejects.toThrow(/docker-credential-pass.*not support yet/);
+    const error = await client.listTags('team/app').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toBe(
+      `registry ${registry.host}: credential helper docker-credential-imgsync-test-absent is not installed (not found on PATH); ` +
+        'install it, or remove it from credHelpers / credsStore in the docker config',
+    );
   });
 });

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, RegistryError } from '../../src/errors.js';
-import { credentialsFor, fileManifestCache, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { credentialsFor, fileManifestCache, isLoopbackHost, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
 import { isValidDigest, isValidTag } from '../../src/registry/validate.js';
 import { backoffDelay, parseRateLimitValue, parseRetryAfter } from '../../src/registry/retry.js';
 import { parseChallenge } from '../../src/registry/token-auth.js';
@@ -19,24 +19,38 @@ afterAll(async () => {
 const auth = (user: string, pass: string) => Buffer.from(`${user}:${pass}`).toString('base64');
 
 describe('credentialsFor (docker config.json)', () => {
-  it('matches a registry whatever scheme or path the key was written with', () => {
+  it('matches a registry whatever scheme or path the key was written with', async () => {
     const config = { auths: { 'https://ghcr.io/v1/': { auth: auth('me', 'ghp_token') } } };
-    expect(credentialsFor(config, 'ghcr.io')).toEqual({ username: 'me', password: 'ghp_token' });
-    expect(credentialsFor(config, 'quay.io')).toBeUndefined();
+    expect(await credentialsFor(config, 'ghcr.io')).toEqual({ username: 'me', password: 'ghp_token' });
+    expect(await credentialsFor(config, 'quay.io')).toBeUndefined();
   });
 
-  it('finds Docker Hub under https://index.docker.io/v1/', () => {
+  it('finds Docker Hub under https://index.docker.io/v1/', async () => {
     const config = { auths: { 'https://index.docker.io/v1/': { auth: auth('hubber', 'p:a:ss') } } };
-    expect(credentialsFor(config, 'docker.io')).toEqual({ username: 'hubber', password: 'p:a:ss' });
+    expect(await credentialsFor(config, 'docker.io')).toEqual({ username: 'hubber', password: 'p:a:ss' });
   });
 
-  it('returns identity tokens as such', () => {
-    expect(credentialsFor({ auths: { 'reg.example.com': { identitytoken: 'tok' } } }, 'reg.example.com')).toEqual({ identityToken: 'tok' });
+  it('returns identity tokens as such', async () => {
+    expect(await credentialsFor({ auths: { 'reg.example.com': { identitytoken: 'tok' } } }, 'reg.example.com')).toEqual({ identityToken: 'tok' });
   });
 
-  it('says clearly that a credential store is not supported yet', () => {
-    expect(() => credentialsFor({ auths: { 'ghcr.io': {} }, credsStore: 'desktop' }, 'ghcr.io')).toThrow(RegistryError);
-    expect(() => credentialsFor({ credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io')).toThrow(/docker-credential-gh/);
+  it('asks credHelpers first, then the file, then credsStore for a host with an empty entry, with the key as docker writes it', async () => {
+    const asked: string[] = [];
+    const helper = async (name: string, serverUrl: string) => {
+      asked.push(`${name} ${serverUrl}`);
+      return { username: name, password: 'from-helper' };
+    };
+    const config = {
+      auths: { 'ghcr.io': { auth: auth('me', 'inline') }, 'quay.io': {}, 'https://index.docker.io/v1/': {} },
+      credHelpers: { 'ghcr.io': 'gh' },
+      credsStore: 'desktop',
+    };
+    expect(await credentialsFor(config, 'ghcr.io', helper)).toEqual({ username: 'gh', password: 'from-helper' });
+    expect(await credentialsFor(config, 'quay.io', helper)).toEqual({ username: 'desktop', password: 'from-helper' });
+    expect(await credentialsFor(config, 'docker.io', helper)).toEqual({ username: 'desktop', password: 'from-helper' });
+    expect(await credentialsFor(config, 'registry.example.com', helper)).toBeUndefined(); // no entry: no process started
+    expect(await credentialsFor({ ...config, credHelpers: {} }, 'ghcr.io', helper)).toEqual({ username: 'me', password: 'inline' });
+    expect(asked).toEqual(['gh ghcr.io', 'desktop quay.io', 'desktop https://index.docker.io/v1/']);
   });
 
   it('reads a missing file as an empty config and malformed JSON as a ConfigError', async () => {
@@ -90,6 +104,18 @@ describe('validation and addresses', () => {
     expect(parseRegistryAddress('ghcr.io')).toMatchObject({ baseUrl: 'https://ghcr.io', host: 'ghcr.io' });
     expect(parseRegistryAddress('http://127.0.0.1:5000/')).toMatchObject({ baseUrl: 'http://127.0.0.1:5000', host: '127.0.0.1:5000' });
     expect(() => parseRegistryAddress('https://user:pw@ghcr.io')).toThrow(ConfigError);
+  });
+
+  it('speaks plain http to a loopback host written without scheme, as docker does, and https elsewhere', () => {
+    for (const host of ['127.0.0.1:5000', '127.1.2.3', 'localhost:5000', 'LOCALHOST', '[::1]:5000']) {
+      expect(parseRegistryAddress(host), host).toMatchObject({ baseUrl: `http://${host.toLowerCase()}`, name: host });
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of ['128.0.0.1:5000', '127.0.0.1.example.com', 'localhost.example.com', '[::2]:5000', 'ghcr.io']) {
+      expect(parseRegistryAddress(host).baseUrl, host).toBe(`https://${host}`);
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+    expect(parseRegistryAddress('https://127.0.0.1:5000').baseUrl).toBe('https://127.0.0.1:5000');
   });
 });
 

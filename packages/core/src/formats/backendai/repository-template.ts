@@ -4,7 +4,7 @@
  * `cr.backend.ai/stable/{name}`.
  */
 import { ConfigError } from '../../errors.js';
-import { wantOfConfiguredRepository } from '../image-want.js';
+import { wantOfRepository } from '../image-want.js';
 import type { ImageWant } from '../types.js';
 
 /** The repository of one image entry: the want to ask about and the name shown to users. */
@@ -30,7 +30,7 @@ export function imageRepository(template: string | undefined, name: string): Ima
     );
   }
   const image = template.split('{name}').join(name);
-  const parsed = wantOfConfiguredRepository(image);
+  const parsed = wantOfRepository(image);
   if (!parsed) return { error: `image name ${JSON.stringify(name)} gives ${JSON.stringify(image)}, which is not a repository name` };
   return { want: parsed.want, image };
 }

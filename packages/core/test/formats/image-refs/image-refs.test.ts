@@ -73,7 +73,7 @@ describe('image-refs: compose file', () => {
 describe('image-refs: GitHub workflow', () => {
   it('finds service images and leaves shell variables and untagged names alone', () => {
     const file = parseYaml(fixture(WORKFLOW));
-    expect(imageRefsFormat.wants(file, targetOptions())).toEqual([{ registry: 'docker.io', repository: 'library/registry' }]);
+    expect(imageRefsFormat.wants(file, targetOptions())).toEqual([{ repository: 'registry' }]); // no registry named: the target's
     const { before, after, changes } = run(WORKFLOW, { 'docker.io/library/registry': { '2': tagWithManifest('r2'), '3': tagWithManifest('r3') } });
     expectOnlyChangedLines(before, after, changes);
     expect(summary(changes)).toEqual(['updated registry:2 registry:2 -> registry:3']);

@@ -36,7 +36,7 @@ describe('kustomize', () => {
     expect(kustomizeFormat.wants(parseYaml(fixture(IMAGES)), targetOptions())).toEqual([
       { registry: 'ghcr.io', repository: 'stefanprodan/podinfo' },
       { registry: 'registry.example.com', repository: 'mirror/redis' },
-      { registry: 'docker.io', repository: 'library/postgres' },
+      { repository: 'postgres' }, // no registry named: the target's
     ]);
   });
 

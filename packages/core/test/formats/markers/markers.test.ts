@@ -23,7 +23,7 @@ describe('markers', () => {
     const wants = markersFormat.wants(parseYaml(fixture(SETTERS)), targetOptions({ policies }));
     expect(wants).toEqual([
       { registry: 'ghcr.io', repository: 'stefanprodan/podinfo' },
-      { registry: 'docker.io', repository: 'library/redis' },
+      { repository: 'redis' }, // no registry named: the target's
     ]);
   });
 
