@@ -42,6 +42,7 @@ describe('imgsync.schema.json', () => {
       prune: props('target').prune!.enum,
       digest: props('target').digest!.enum,
       sort: props('tagPolicy').sort!.enum,
+      update: props('target').update!.enum,
       mode: props('git').mode!.enum,
     }).toEqual({ ...CONFIG_ENUMS });
   });
@@ -67,6 +68,11 @@ describe('imgsync.schema.json', () => {
     ['a literal git token', `${target}git: { token: s3cret }\n`],
     ['a string for pin', 'targets:\n  - files: images.yml\n    pin: "yes"\n'],
     ['pin on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    pin: true\n'],
+    ['update on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    update: major\n'],
+    ['ignore on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    ignore: [lablup/*]\n'],
+    ['a misspelt update level', 'targets:\n  - files: c.yaml\n    update: latest\n'],
+    ['an ignore rule with a space', 'targets:\n  - files: c.yaml\n    ignore: ["bitnami redis"]\n'],
+    ['an empty ignore list', 'targets:\n  - files: c.yaml\n    ignore: []\n'],
     ['markers without policies', 'targets:\n  - files: c.yaml\n    format: markers\n'],
     ['policies on helm-values', 'targets:\n  - files: v.yaml\n    format: helm-values\n    policies: { a: {} }\n'],
     ['a concurrency of 0', `${target}registries:\n  docker.io: { concurrency: 0 }\n`],
