@@ -3,7 +3,8 @@
  * `library/nginx` and `docker.io/library/nginx` ask the registry once.
  */
 import { type ImageRef, normalizedName, parseImageRef } from '../image-ref/parse.js';
-import type { ImageWant } from './types.js';
+import type { RepositoryName } from '../policy/ignore-rules.js';
+import type { ImageWant, TargetOptions } from './types.js';
 
 /**
  * The want of a parsed reference: its normalised registry and repository path.
@@ -54,3 +55,16 @@ export function uniqueWants(wants: Iterable<ImageWant>): ImageWant[] {
 }
 
 export { normalizedName };
+
+/**
+ * The name a want goes by for the target's `ignore:` rules. A want without a registry
+ * (a Backend.AI template) is named as on Docker Hub.
+ */
+export function repositoryName(want: ImageWant): RepositoryName {
+  return { domain: want.registry ?? 'docker.io', path: want.repository };
+}
+
+/** Whether the target's `ignore:` list names one of `wants` without a range (leave it alone). */
+export function ignoredRepository(target: Pick<TargetOptions, 'ignore'>, wants: readonly ImageWant[]): boolean {
+  return target.ignore?.ignoresRepository(wants.map(repositoryName)) ?? false;
+}
