@@ -120,11 +120,15 @@ function colorLevel(opts: OutputOptions): ColorLevel {
 
 const KIND_COLORS = { updated: 'cyan', added: 'green', filled: 'green', repointed: 'cyan', removed: 'red', commented: 'red', reported: 'yellow' } as const;
 
+/**
+ * `updated  elasticsearch 7.16.1 → 7.17.28` for a moved tag (the values are the tags),
+ * `updated  lablup/kernel-python:3.6-ubuntu ca7b9f52b6c2 → 1d2f3e4a5b6c` for a value of a tag.
+ */
 export function describeChange(ch: Change, c: ChalkInstance): string {
   const label = c[KIND_COLORS[ch.kind]](ch.kind.padEnd(9));
   // a whole new entry: its message names the repository, the entry and its tags
   if (ch.code === 'new-repository' && ch.message) return `${label}${ch.message}`;
-  const tag = ch.tag ? `:${ch.tag}` : '';
+  const tag = ch.tag && !(ch.field === 'tag' && ch.new) ? `:${ch.tag}` : '';
   const values = ch.old && ch.new ? ` ${c.dim(ch.old)} → ${ch.new}` : ch.new ? ` ${ch.new}` : ch.old ? ` ${c.dim(ch.old)}` : '';
   // notes on a real change: an alias its removal left dangling, a commented-out twin
   const note = ch.message ? c.dim(` (${ch.message})`) : '';

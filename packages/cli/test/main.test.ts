@@ -1,7 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushImage } from '../../core/test/helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '../../core/test/helpers/registry/registry-server.js';
 import { runMain } from './capture.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');
@@ -188,5 +191,79 @@ describe('imgsync (engine rules seen through the CLI)', () => {
     const text = readFileSync(join(work, 'image-metadata.yml'), 'utf8');
     expect(text).toContain('      - ["3.7-ubuntu18.04", "5cf5f9572833"]\n');
     expect(text).toContain('      - ["1.0-debian", "cc603589393a"]\n');
+  });
+});
+
+describe('imgsync update (how moved tags and reports print)', () => {
+  const corpus = join(repoRoot, 'fixtures/corpus');
+  // podinfo's values name ghcr.io and docker.io, and a snapshot answers only for the registry
+  // it recorded: both registries are mirrored to a real docker-registry on 127.0.0.1
+  let mirror: RunningRegistry;
+  beforeAll(async () => {
+    mirror = await startRegistry();
+    for (const tag of ['6.14.1', '6.15.0', '7.0.0']) await pushImage({ url: mirror.url }, 'stefanprodan/podinfo', tag, { seed: `podinfo ${tag}` });
+    for (const tag of ['8.8.0', '8.10.0']) await pushImage({ url: mirror.url }, 'library/redis', tag, { seed: `redis ${tag}` });
+  });
+  afterAll(async () => {
+    await mirror?.stop();
+  });
+  const digest = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+  const snapshot = (repositories: Record<string, string[]>) =>
+    JSON.stringify({
+      version: 1,
+      registry: 'docker.io',
+      repositories: Object.fromEntries(Object.entries(repositories).map(([repo, tags]) => [repo, { tags: Object.fromEntries(tags.map((t) => [t, { manifestDigest: digest(`${repo}:${t}`) }])) }])),
+    });
+
+  it('prints a moved tag as "image old → new" and a held-back major as a report; values keep their own digest key set', async () => {
+    const work = mkdtempSync(join(dir, 'labels-'));
+    copyFileSync(join(corpus, 'docker__awesome-compose__elasticsearch-logstash-kibana__compose.yaml'), join(work, 'compose.yaml'));
+    copyFileSync(join(corpus, 'stefanprodan__podinfo__charts__podinfo__values.yaml'), join(work, 'values.yaml'));
+    writeFileSync(
+      join(work, 'snap.json'),
+      snapshot({
+        'library/elasticsearch': ['7.16.1', '7.17.28', '8.1.0'],
+        'library/logstash': ['7.16.1', '7.16.3'],
+        'library/kibana': ['7.16.1'],
+      }),
+    );
+    writeFileSync(
+      join(work, 'imgsync.config.yaml'),
+      'targets:\n  - files: compose.yaml\n    format: image-refs\n    registry: file:snap.json\n  - files: values.yaml\n    format: helm-values\n    pin: true\n' +
+        `registries:\n  ghcr.io: { mirror: ${mirror.url} }\n  docker.io: { mirror: ${mirror.url} }\n`,
+    );
+    const run = await runMain(['update', '--dry-run', '--no-color'], { cwd: work, env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n').filter((line) => /^  (updated|report)/.test(line));
+    expect(lines).toEqual([
+      '  updated  elasticsearch 7.16.1 → 7.17.28',
+      '  updated  logstash 7.16.1 → 7.16.3',
+      '  report   elasticsearch: 8.1.0 available; update: major allows it',
+      '  updated  ghcr.io/stefanprodan/podinfo 6.14.1 → 6.15.0',
+      '  updated  docker.io/redis 8.8.0 → 8.10.0',
+      '  report   ghcr.io/stefanprodan/podinfo:6.15.0: not pinned: the image block has no digest key (add digest: "" if the chart reads one)',
+      '  report   ghcr.io/stefanprodan/podinfo: 7.0.0 available; update: major allows it',
+      '  report   docker.io/redis:8.10.0: not pinned: the image block has no digest key (add digest: "" if the chart reads one)',
+    ]);
+    expect(run.stdout).not.toMatch(/^\+.*digest/m);
+    expect(run.stdout).toContain('dry run: 4 changes in 2 files, 4 reports; nothing written');
+  });
+
+  it('update or ignore on a file that format: auto finds to be Backend.AI is a config error at the setting (exit 2)', async () => {
+    const work = mkdtempSync(join(dir, 'auto-'));
+    const exampleDir = join(repoRoot, 'examples/backend.ai');
+    copyFileSync(join(exampleDir, 'image-metadata.yml'), join(work, 'image-metadata.yml'));
+    copyFileSync(join(exampleDir, 'registry-snapshot.json'), join(work, 'registry-snapshot.json'));
+    const text = 'targets:\n  - files: image-metadata.yml\n    registry: file:registry-snapshot.json\n    repository: lablup/kernel-{name}\n    update: major\n';
+    writeFileSync(join(work, 'imgsync.config.yaml'), text);
+    const before = readFileSync(join(work, 'image-metadata.yml'), 'utf8');
+    const run = await runMain(['update'], { cwd: work, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error \S*imgsync\.config\.yaml:5:5: /);
+    expect(run.stderr).toContain(
+      'imgsync.config.yaml:5:5: targets[0].update: applies only to formats image-refs, helm-values, kustomize, markers; image-metadata.yml is backendai, whose entries follow every tag the registry has',
+    );
+    expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
   });
 });

@@ -6,12 +6,13 @@
  */
 import type { DigestForm } from '../policy/digest-form.js';
 import type { TagSort } from '../policy/tag-policy.js';
+import type { UpdateLevel } from '../policy/update-level.js';
 import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it (root, or a `$defs` entry). */
 export const CONFIG_KEYS = {
   root: ['$schema', 'targets', 'registries', 'git'],
-  target: ['files', 'format', 'registry', 'repository', 'tags', 'digest', 'platform', 'prune', 'pin', 'policies', 'discover'],
+  target: ['files', 'format', 'registry', 'repository', 'tags', 'update', 'ignore', 'digest', 'platform', 'prune', 'pin', 'policies', 'discover'],
   discover: ['mode', 'exclude', 'entry'],
   tagPolicy: ['include', 'exclude', 'semver', 'sort', 'latest'],
   latest: ['pattern'],
@@ -35,6 +36,7 @@ const discoverModes: Record<DiscoverMode, true> = { off: true, report: true, add
 const gitModes: Record<GitMode, true> = { push: true, 'pull-request': true };
 const digestForms: Record<DigestForm, true> = { 'image-id-12': true, 'image-id': true, manifest: true };
 const tagSorts: Record<TagSort, true> = { version: true, semver: true, numeric: true, alphabetical: true, pushed: true };
+const updateLevels: Record<UpdateLevel, true> = { major: true, minor: true, patch: true };
 
 /** Values of each enumeration, by the name the JSON Schema gives it. */
 export const CONFIG_ENUMS = {
@@ -44,6 +46,7 @@ export const CONFIG_ENUMS = {
   discover: Object.keys(discoverModes) as DiscoverMode[],
   digest: Object.keys(digestForms) as DigestForm[],
   sort: Object.keys(tagSorts) as TagSort[],
+  update: Object.keys(updateLevels) as UpdateLevel[],
 } as const;
 
 /** Formats whose references can be pinned with `@sha256:…`. */
@@ -51,6 +54,9 @@ export const PINNABLE_FORMATS: readonly TargetFormat[] = ['image-refs', 'helm-va
 
 /** Formats where an entry stands for a repository, so that a namespace can be discovered. */
 export const DISCOVER_FORMATS: readonly TargetFormat[] = ['backendai'];
+
+/** Formats whose tags move, so that `update` and `ignore` mean something (not backendai: it follows every tag). */
+export const TAG_MOVING_FORMATS: readonly TargetFormat[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
 
 /** Formats whose targets may name `policies`. */
 export const POLICY_FORMATS: readonly TargetFormat[] = ['markers', 'auto'];

@@ -9,7 +9,9 @@
  * `resolveSecretRef` at the edge, where `process.env` is allowed.
  */
 import type { DigestForm, Platform } from '../policy/digest-form.js';
+import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
+import type { UpdateLevel } from '../policy/update-level.js';
 
 /** How a target's files are laid out; `auto` lets the engine detect it per file. */
 export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers' | 'auto';
@@ -96,10 +98,21 @@ export interface TargetConfig extends TagPolicyConfig {
    * repository template allows it, off otherwise.
    */
   discover: DiscoverConfig | undefined;
+  /**
+   * How far a version tag may move (image-refs, helm-values, kustomize, markers);
+   * `undefined`: not set, so `major` with a `tags.semver` range, else `minor`.
+   */
+  update: UpdateLevel | undefined;
+  /** The `ignore:` rules as written (image-refs, helm-values, kustomize, markers). */
+  ignore: string[];
+  /** The same, compiled. */
+  ignoreRules: IgnoreRules;
   /** Named policies for `markers` (and `auto`); empty otherwise. */
   policies: Record<string, MarkerPolicy>;
   /** Where the target starts in the config file. */
   where: ConfigLocation;
+  /** Where each key the target sets was written (for errors found once a file's format is detected). */
+  keyWhere: Record<string, ConfigLocation>;
 }
 
 /** Per-registry settings; an unset number means the registry client's default. */

@@ -5,10 +5,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_PLATFORM, type DigestForm, parsePlatform } from '../policy/digest-form.js';
+import { createIgnoreRules, type IgnoreRule, parseIgnoreRule } from '../policy/ignore-rules.js';
 import { parseRegistryAddress } from '../registry/registry-address.js';
 import { isValidRepository } from '../registry/validate.js';
-import { CONFIG_ENUMS, CONFIG_KEYS, PINNABLE_FORMATS, POLICY_FORMATS } from './config-keys.js';
-import type { ConfigReader, RawMapping } from './config-reader.js';
+import { CONFIG_ENUMS, CONFIG_KEYS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './config-keys.js';
+import { type ConfigReader, isMapping, type RawMapping } from './config-reader.js';
 import type { ConfigKeyPath } from './source-locations.js';
 import type { MarkerPolicy, TargetConfig, TargetFormat } from './types.js';
 import { readDiscover } from './validate-discover.js';
@@ -24,6 +25,8 @@ export interface TargetContext {
 const NAME_PLACEHOLDER = /\{([^{}]*)\}/g;
 /** `podinfo`, or Flux's `namespace:name` as its setter markers write it (`flux-system:podinfo`). */
 const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** Policy names a marker comment cannot name: `# imgsync: ignore` freezes a value. */
+const RESERVED_POLICY_NAMES = ['ignore'];
 
 /**
  * The digest form a format writes when the config does not say: Backend.AI stores short
@@ -56,8 +59,17 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
     reader.fail([...at, 'pin'], `applies only to formats ${PINNABLE_FORMATS.join(', ')}; ${format} files hold no pinnable references`);
   }
 
+  const update = present(raw.update) ? reader.oneOf([...at, 'update'], raw.update, CONFIG_ENUMS.update) : undefined;
+  const ignoreRules = present(raw.ignore) ? readIgnore(reader, [...at, 'ignore'], raw.ignore) : [];
+  for (const key of ['update', 'ignore'] as const) {
+    if (present(raw[key]) && !TAG_MOVING_FORMATS.includes(format)) {
+      reader.fail([...at, key], `applies only to formats ${TAG_MOVING_FORMATS.join(', ')}; ${format} files follow every tag the registry has, none moves`, 'key');
+    }
+  }
+
   const policies = readPolicies(reader, at, raw, format);
   const discover = readDiscover(reader, [...at, 'discover'], raw.discover, format, repository);
+  const keyWhere = Object.fromEntries(Object.keys(raw).map((key) => [key, reader.where([...at, key], 'key')]));
   return {
     index,
     files,
@@ -72,9 +84,33 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
     prune,
     pin,
     discover,
+    update,
+    ignore: ignoreRules.map((rule) => rule.text),
+    ignoreRules: createIgnoreRules(ignoreRules),
     policies,
     where: reader.where(at),
+    keyWhere,
   };
+}
+
+/** `ignore:` — a list of `glob` or `glob:range` rules, each checked where it is written. */
+function readIgnore(reader: ConfigReader, at: ConfigKeyPath, value: unknown): IgnoreRule[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) reader.fail(at, 'must be a repository glob or a non-empty list of rules such as [bitnami/*, "redis:>=8"] (got an empty list)');
+  return list.map((item, index) => {
+    const itemAt = Array.isArray(value) ? [...at, index] : at;
+    if (isMapping(item) && Object.keys(item).length === 1) {
+      const [key, range] = Object.entries(item)[0]!;
+      reader.fail(itemAt, `must be a string such as "redis:>=8" (got a mapping: YAML read "${key}: ${String(range)}" as a key and a value; write it without a space after ":", or quote it)`);
+    }
+    const text = reader.string(itemAt, item, 'a repository glob such as bitnami/* or a rule such as redis:>=8');
+    try {
+      return parseIgnoreRule(text);
+    } catch (error) {
+      if (error instanceof ConfigError) reader.fail(itemAt, error.message);
+      throw error;
+    }
+  });
 }
 
 function present(value: unknown): boolean {
@@ -156,6 +192,9 @@ function readPolicies(reader: ConfigReader, at: ConfigKeyPath, raw: RawMapping, 
     const policyAt = [...policiesAt, name];
     if (!POLICY_NAME.test(name)) {
       reader.fail(policyAt, `policy name ${JSON.stringify(name)} must be NAME or NAMESPACE:NAME (as Flux markers write it), each part starting with a letter or digit and holding only letters, digits, ".", "_" and "-"`, 'key');
+    }
+    if (RESERVED_POLICY_NAMES.includes(name)) {
+      reader.fail(policyAt, `policy name ${JSON.stringify(name)} is reserved: "# imgsync: ${name}" freezes the value it follows; choose another name`, 'key');
     }
     const policy = reader.mapping(policyAt, value ?? {}, CONFIG_KEYS.markerPolicy);
     const repository = present(policy.repository)

@@ -7,7 +7,8 @@
  * `nginx` is `library/nginx` as Docker reads it).
  */
 import { type ImageRef, normalizedName, parseImageRef } from '../image-ref/parse.js';
-import type { ImageWant } from './types.js';
+import type { RepositoryName } from '../policy/ignore-rules.js';
+import type { ImageWant, TargetOptions } from './types.js';
 
 /**
  * The want of a parsed reference.
@@ -48,3 +49,23 @@ export function uniqueWants(wants: Iterable<ImageWant>): ImageWant[] {
 }
 
 export { normalizedName };
+
+/**
+ * The name a want goes by for the target's `ignore:` rules. A want without a registry
+ * (`kibana`, `bitnami/redis`, a Backend.AI template) is named as Docker reads it, on
+ * Docker Hub: `kibana` is `docker.io/library/kibana`, so that the rules written for Docker
+ * Hub names (`docker.io/library/kib*`, `library/*`, `kibana`) all take it.
+ *
+ * @example
+ * repositoryName({ repository: 'kibana' })                                // { domain: 'docker.io', path: 'library/kibana' }
+ * repositoryName({ registry: 'ghcr.io', repository: 'stefanprodan/podinfo' }) // { domain: 'ghcr.io', path: 'stefanprodan/podinfo' }
+ */
+export function repositoryName(want: ImageWant): RepositoryName {
+  if (want.registry !== undefined) return { domain: want.registry, path: want.repository };
+  return { domain: 'docker.io', path: want.repository.includes('/') ? want.repository : `library/${want.repository}` };
+}
+
+/** Whether the target's `ignore:` list names one of `wants` without a range (leave it alone). */
+export function ignoredRepository(target: Pick<TargetOptions, 'ignore'>, wants: readonly ImageWant[]): boolean {
+  return target.ignore?.ignoresRepository(wants.map(repositoryName)) ?? false;
+}

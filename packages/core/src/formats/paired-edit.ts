@@ -9,13 +9,25 @@ import type { Change, ChangeKind } from './types.js';
 
 export interface FieldEdit {
   path: KeyPath;
+  /** Which part of the reference the field holds. */
+  field: 'tag' | 'digest';
   old: string | undefined;
   /** undefined: leave the field as it is. */
   value: string | undefined;
   kind: Exclude<ChangeKind, 'reported'>;
 }
 
-export function applyPairedEdits(doc: { setIn(path: KeyPath, value: string): boolean }, base: Change, edits: readonly FieldEdit[]): Change[] {
+/**
+ * Makes `edits` on `doc`, all or none. `base` is the reference's change as the file had it
+ * (a refusal is reported with it); the changes made name `tagAfter`, the reference's tag
+ * once the edits are in.
+ */
+export function applyPairedEdits(
+  doc: { setIn(path: KeyPath, value: string): boolean },
+  base: Change,
+  edits: readonly FieldEdit[],
+  tagAfter: string | undefined,
+): Change[] {
   const done: Change[] = [];
   for (const edit of edits) {
     const value = edit.value;
@@ -25,11 +37,10 @@ export function applyPairedEdits(doc: { setIn(path: KeyPath, value: string): boo
       for (const undone of done) doc.setIn(undone.path, undone.old ?? '');
       return [{ ...base, path: [...edit.path], message: outcome.message }];
     }
-    done.push(
-      edit.kind === 'added'
-        ? { ...base, path: [...edit.path], kind: 'added', new: value }
-        : { ...base, path: [...edit.path], kind: edit.kind, old: edit.old ?? '', new: value },
-    );
+    const change: Change = { ...base, path: [...edit.path], kind: edit.kind, field: edit.field, new: value };
+    if (tagAfter !== undefined) change.tag = tagAfter;
+    if (edit.kind !== 'added') change.old = edit.old ?? '';
+    done.push(change);
   }
   return done;
 }

@@ -9,6 +9,8 @@
 import type { YamlFile } from '../yaml/index.js';
 import type { TagPolicy } from '../policy/tag-policy.js';
 import type { DigestForm, ResolvedTag } from '../policy/digest-form.js';
+import type { IgnoreRules } from '../policy/ignore-rules.js';
+import type { UpdateLevel } from '../policy/update-level.js';
 
 export type FormatName = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers';
 
@@ -50,6 +52,14 @@ export interface TargetOptions {
   pin?: boolean;
   /** image-refs, helm-values, kustomize: move tags per policy; default true. */
   bumpTags?: boolean;
+  /**
+   * image-refs, helm-values, kustomize, markers: how far a version tag may move (see
+   * `policy/update-level.ts`); absent: `major` when the tag policy has a `semver` range,
+   * else `minor`.
+   */
+  update?: UpdateLevel;
+  /** image-refs, helm-values, kustomize, markers: repositories and versions to leave alone. */
+  ignore?: IgnoreRules;
   /** markers: the policies the markers name. */
   policies?: Readonly<Record<string, MarkerPolicy>>;
   /** Namespace discovery, when on: `add` writes new entries (with `entry`'s extra keys). */
@@ -97,6 +107,9 @@ export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed
  * One thing an adapter did (or, for `reported`, saw and left alone). `path` is the key
  * path in the edited file (in document `document` of a multi-document stream), pointing at
  * the value written, or at the entry added or removed.
+ *
+ * `tag` is the tag the entry names after the change (for a moved tag, the new one; for a
+ * `reported` change, the tag the file holds). What `old` and `new` are depends on `field`.
  */
 export interface Change {
   file: string;
@@ -107,6 +120,15 @@ export interface Change {
   image: string;
   tag?: string;
   kind: ChangeKind;
+  /**
+   * What `old` and `new` are:
+   * - `tag`: the tag moved; they are the tags (`7.16.1` → `7.17.28`), with the digest
+   *   after `@` where the reference carries one (`6.15.0@sha256:…`);
+   * - `digest`: only the manifest digest of `tag` changed or was written;
+   * - absent: the value stored for `tag` (Backend.AI's image id or `:alias`), or a
+   *   marker's repository.
+   */
+  field?: 'tag' | 'digest';
   old?: string;
   new?: string;
   /** Why, for `reported` changes (and notes on others). */

@@ -21,11 +21,12 @@ export interface ScalarSite {
   text: string;
 }
 
-/** A mapping with its place. */
+/** A mapping with its place. `keyNode` is the key it is the value of, if any. */
 export interface MapSite {
   document: number;
   path: KeyPathOut;
   node: YAMLMap;
+  keyNode: Scalar | undefined;
 }
 
 /** The text of a scalar as the file writes it, or `undefined` for null. */
@@ -40,15 +41,16 @@ function* walk(
   document: number,
   path: KeyPathOut,
   key: string | undefined,
+  keyNode?: Scalar,
 ): Generator<ScalarSite | MapSite> {
   if (!node || isAlias(node)) return;
   if (isMap(node)) {
-    yield { document, path, node };
+    yield { document, path, node, keyNode };
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const name = String(pair.key.value);
       if (name === '<<') continue;
-      yield* walk(pair.value as Node | null, document, [...path, name], name);
+      yield* walk(pair.value as Node | null, document, [...path, name], name, pair.key);
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) yield* walk(node.items[i] as Node | null, document, [...path, i], undefined);

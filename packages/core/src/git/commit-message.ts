@@ -1,10 +1,13 @@
 /**
  * Commit and pull-request texts built from the change list.
  *
- * Subject: `chore(images): update python 3.6-ubuntu, add 3.7-ubuntu` — changes grouped by
- * kind in a fixed order, tags of the same image joined, cut with `and N more` so the
- * subject stays under {@link SUBJECT_LIMIT} characters. Body: one line per change, with
- * old and new values, grouped by file when several files changed.
+ * Subject: `chore(images): update elasticsearch to 7.17.28, update python 3.6-ubuntu, add 3.7-ubuntu`
+ * — a moved tag names its new version (`update IMAGE to TAG`), other changes the tag whose
+ * value changed (`update python 3.6-ubuntu`: its image id). A digest that moved along with
+ * its tag is not named again, and a digest written where there was none reads `pin`.
+ * Parts come in a fixed order, tags of the same image joined, cut with `and N more` so the
+ * subject stays under {@link SUBJECT_LIMIT} characters. Body: one line per change, with old
+ * and new values, grouped by file when several files changed.
  */
 import type { ChangeKind, ChangeSummary } from './types.js';
 
@@ -17,7 +20,25 @@ const VERBS: Record<ChangeKind, string> = {
   repointed: 'repoint',
   removed: 'remove',
 };
-const KIND_ORDER: ChangeKind[] = ['updated', 'added', 'filled', 'repointed', 'removed'];
+
+/** How a change reads in the subject; `move` is `update IMAGE to TAG`. */
+type SubjectGroup = 'move' | 'update' | 'add' | 'pin' | 'fill' | 'repoint' | 'remove';
+const GROUP_ORDER: SubjectGroup[] = ['move', 'update', 'add', 'pin', 'fill', 'repoint', 'remove'];
+
+/** The verb a change reads with, in the subject and the body. */
+function verbOf(change: ChangeSummary): string {
+  if (change.field === 'digest' && (change.kind === 'added' || change.kind === 'filled')) return 'pin';
+  return VERBS[change.kind];
+}
+
+/** The subject group of a change; `undefined` for a digest that moved with its tag (the move says it). */
+function groupOf(change: ChangeSummary, changes: readonly ChangeSummary[]): SubjectGroup | undefined {
+  if (change.field === 'tag' && change.kind === 'updated') return 'move';
+  const followsMove = (other: ChangeSummary) =>
+    other.field === 'tag' && other.kind === 'updated' && other.file === change.file && other.image === change.image && other.tag === change.tag;
+  if (change.field === 'digest' && changes.some(followsMove)) return undefined;
+  return verbOf(change) as SubjectGroup;
+}
 
 export interface CommitMessageOptions {
   /** Prefix of the subject line; default `chore(images): `. */
@@ -31,22 +52,29 @@ export interface CommitMessageOptions {
  * buildSubject([{ file: 'images.yml', image: 'python', tag: '3.6-ubuntu', kind: 'updated' },
  *               { file: 'images.yml', image: 'python', tag: '3.7-ubuntu', kind: 'added' }])
  * // 'chore(images): update python 3.6-ubuntu, add 3.7-ubuntu'
+ * buildSubject([{ file: 'compose.yaml', image: 'elasticsearch', tag: '7.17.28', kind: 'updated', field: 'tag', old: '7.16.1', new: '7.17.28' }])
+ * // 'chore(images): update elasticsearch to 7.17.28'
  */
 export function buildSubject(changes: readonly ChangeSummary[], options: CommitMessageOptions = {}): string {
   const prefix = options.subjectPrefix ?? 'chore(images): ';
   const parts: string[] = [];
   let lastImage: string | undefined;
-  for (const kind of KIND_ORDER) {
+  for (const group of GROUP_ORDER) {
     const byImage = new Map<string, string[]>();
     for (const change of changes) {
-      if (change.kind !== kind) continue;
+      if (groupOf(change, changes) !== group) continue;
       const tags = byImage.get(change.image) ?? [];
       if (!tags.includes(change.tag)) tags.push(change.tag);
       byImage.set(change.image, tags);
     }
     for (const [image, tags] of byImage) {
+      if (group === 'move') {
+        parts.push(`update ${image} to ${tags.join(' ')}`);
+        lastImage = undefined;
+        continue;
+      }
       // `update python 3.6-ubuntu, add 3.7-ubuntu`: the image is named once per run of parts.
-      parts.push(`${VERBS[kind]} ${image === lastImage ? '' : `${image} `}${tags.join(' ')}`);
+      parts.push(`${group} ${image === lastImage ? '' : `${image} `}${tags.join(' ')}`);
       lastImage = image;
     }
   }
@@ -68,17 +96,25 @@ export function buildSubject(changes: readonly ChangeSummary[], options: CommitM
   return options.subjectTemplate ? options.subjectTemplate.replaceAll('{summary}', summary) : prefix + summary;
 }
 
-/** One line for a change: `- update python 3.6-ubuntu: ca7b9f52b6c2 -> 1d2f3e4a5b6c`. */
+/**
+ * One line for a change: `- update python 3.6-ubuntu: ca7b9f52b6c2 -> 1d2f3e4a5b6c`, or for a
+ * moved tag `- update elasticsearch 7.16.1 -> 7.17.28`.
+ */
 export function describeChange(change: ChangeSummary): string {
+  // an empty old value (Helm's `digest: ""`) is no value
+  const old = change.old || undefined;
+  if (change.field === 'tag' && old !== undefined && change.new !== undefined) {
+    return `- ${verbOf(change)} ${change.image} ${old} -> ${change.new}`;
+  }
   const values =
-    change.old !== undefined && change.new !== undefined
-      ? `: ${change.old} -> ${change.new}`
+    old !== undefined && change.new !== undefined
+      ? `: ${old} -> ${change.new}`
       : change.new !== undefined
         ? `: ${change.new}`
-        : change.old !== undefined
-          ? ` (was ${change.old})`
+        : old !== undefined
+          ? ` (was ${old})`
           : '';
-  return `- ${VERBS[change.kind]} ${change.image} ${change.tag}${values}`;
+  return `- ${verbOf(change)} ${change.image} ${change.tag}${values}`;
 }
 
 /** The body: every change, one a line, under a `file:` heading when several files changed. */

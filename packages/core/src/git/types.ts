@@ -13,9 +13,12 @@ export interface ChangeSummary {
   file: string;
   /** Image name as the file writes it (`python`, `cr.backend.ai/stable/python`). */
   image: string;
+  /** The tag the entry names after the change (a moved tag's new one). */
   tag: string;
   kind: ChangeKind;
-  /** Previous value (digest, image id, `:alias`) where there was one. */
+  /** What `old` and `new` are: the tags themselves (`tag`), the digest of `tag`, or (absent) the value stored for `tag`. */
+  field?: 'tag' | 'digest';
+  /** Previous value (tag, digest, image id, `:alias`) where there was one. */
   old?: string;
   /** New value, where there is one. */
   new?: string;

@@ -76,6 +76,8 @@ export interface TagInfo {
 export interface TagPolicy {
   /** The effective sort order. */
   readonly sort: TagSort;
+  /** The `semver` range as written, when the policy has one. */
+  readonly semver: string | undefined;
   /** Whether imgsync tracks this tag. */
   accepts(tag: string): boolean;
   /** Order of two accepted tags, ascending (oldest first); total and deterministic. */
@@ -140,6 +142,7 @@ export function createTagPolicy(options: TagPolicyOptions = {}, where: ConfigLoc
 
   return {
     sort,
+    semver: range === undefined ? undefined : (options.semver as string),
     accepts,
     compare,
     filter,

@@ -13,6 +13,7 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
+import { TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
 import { defaultDigestForm } from '../config/validate-target.js';
 import type { TargetConfig } from '../config/types.js';
@@ -214,6 +215,7 @@ function prepare(path: string, target: TargetConfig, text: string | undefined): 
     const file = parseYaml(text, { path });
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
     if (!adapter) return { skipped: noImagesReason(file) };
+    checkDetectedFormat(path, target, adapter);
     return { file, adapter, options: targetOptions(target, adapter) };
   } catch (error) {
     if (error instanceof ImgsyncError) return { error };
@@ -247,12 +249,32 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
     platform: formatPlatform(target.platform),
     prune: target.prune,
     pin: target.pin,
+    ...(target.update && { update: target.update }),
+    ignore: target.ignoreRules,
     ...(target.tags.latest && { latest: {} }),
     ...(target.discover && { discover: { mode: target.discover.mode, ...(target.discover.entry && { entry: target.discover.entry }) } }),
     policies: Object.fromEntries(
       Object.entries(target.policies).map(([name, p]) => [name, { repository: p.repository ?? '', tagPolicy: p.tagPolicy }]),
     ),
   };
+}
+
+/**
+ * `format: auto` learns a file's format only now: a setting that format cannot apply is a
+ * configuration error for that file, at the setting, as it would be with the format
+ * written (see `validate-target.ts`).
+ */
+function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
+  if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
+  const set = { update: target.update !== undefined, ignore: target.ignore.length > 0 };
+  for (const key of ['update', 'ignore'] as const) {
+    if (!set[key]) continue;
+    const moving = TAG_MOVING_FORMATS.filter((format) => format !== 'auto').join(', ');
+    throw new ConfigError(
+      `targets[${target.index}].${key}: applies only to formats ${moving}; ${path} is ${adapter.name}, whose entries follow every tag the registry has`,
+      target.keyWhere[key] ?? target.where,
+    );
+  }
 }
 
 function errorFacts(error: Error): { code: string; message: string } {
@@ -268,5 +290,15 @@ function toSummary(change: Change): ChangeSummary[] {
   if (change.kind === 'reported') return [];
   const kind = change.kind === 'commented' ? 'removed' : change.kind;
   if (change.code === 'new-repository') return [{ file: change.file, image: change.image, tag: '(new repository)', kind }];
-  return [{ file: change.file, image: change.image, tag: change.tag ?? '', kind, ...(change.old && { old: change.old }), ...(change.new && { new: change.new }) }];
+  return [
+    {
+      file: change.file,
+      image: change.image,
+      tag: change.tag ?? '',
+      kind,
+      ...(change.field && { field: change.field }),
+      ...(change.old && { old: change.old }),
+      ...(change.new && { new: change.new }),
+    },
+  ];
 }

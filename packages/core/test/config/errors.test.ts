@@ -160,6 +160,41 @@ describe('parseConfig errors', () => {
       'imgsync.config.yaml:4:10: targets[0].pin: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files hold no pinnable references',
     ],
     [
+      'a misspelt update level',
+      ['targets:', '  - files: compose.yaml', '    update: majr'],
+      'imgsync.config.yaml:3:13: targets[0].update: must be one of major, minor, patch (got "majr"); did you mean "major"?',
+    ],
+    [
+      'update on a format whose tags do not move',
+      ['targets:', '  - files: images.yml', '    format: backendai', '    update: major'],
+      'imgsync.config.yaml:4:5: targets[0].update: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files follow every tag the registry has, none moves',
+    ],
+    [
+      'ignore on a format whose tags do not move',
+      ['targets:', '  - files: images.yml', '    format: backendai', '    ignore: [lablup/kernel-go]'],
+      'imgsync.config.yaml:4:5: targets[0].ignore: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files follow every tag the registry has, none moves',
+    ],
+    [
+      'an ignore rule with an invalid range, at the list item',
+      ['targets:', '  - files: compose.yaml', '    ignore:', '      - bitnami/*', '      - redis:>=banana'],
+      'imgsync.config.yaml:5:9: targets[0].ignore[1]: "redis:>=banana": invalid semver range ">=banana" after ":"; write one such as redis:>=8 or redis:8.x',
+    ],
+    [
+      'an ignore rule that YAML read as a mapping (a space after the colon)',
+      ['targets:', '  - files: compose.yaml', '    ignore:', '      - redis: ">=8"'],
+      'imgsync.config.yaml:4:9: targets[0].ignore[0]: must be a string such as "redis:>=8" (got a mapping: YAML read "redis: >=8" as a key and a value; write it without a space after ":", or quote it)',
+    ],
+    [
+      'an ignore rule that is no repository glob',
+      ['targets:', '  - files: compose.yaml', '    ignore: "Bitnami Redis"'],
+      'imgsync.config.yaml:3:13: targets[0].ignore: "Bitnami Redis" is not a repository glob such as bitnami/* or ghcr.io/acme/**, optionally followed by :RANGE such as redis:>=8',
+    ],
+    [
+      'a marker policy named ignore',
+      ['targets:', '  - files: compose.yaml', '    format: markers', '    policies:', '      ignore: { repository: redis }'],
+      'imgsync.config.yaml:5:7: targets[0].policies.ignore: policy name "ignore" is reserved: "# imgsync: ignore" freezes the value it follows; choose another name',
+    ],
+    [
       'policies on a format without markers',
       ['targets:', '  - files: values.yaml', '    format: helm-values', '    policies:', '      app: { repository: x/app }'],
       "imgsync.config.yaml:4:5: targets[0].policies: applies only to formats markers, auto (this target's format is helm-values)",

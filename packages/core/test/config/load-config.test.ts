@@ -209,7 +209,7 @@ describe('loadConfig', () => {
       }, null, 2);
       await writeFile(join(dir, 'imgsync.config.json'), json);
       const fromJson = await loadConfig({ path: join(dir, 'imgsync.config.json') });
-      const strip = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'where' || key === 'tagPolicy' || key === 'path' ? undefined : v)));
+      const strip = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'where' || key === 'keyWhere' || key === 'tagPolicy' || key === 'path' ? undefined : v)));
       expect(strip(fromJson)).toEqual(strip(data));
     });
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Change, ImageWant, RepositoryState, StateLookup, TagState, TargetOptions } from '../../src/formats/index.js';
 import { createTagPolicy } from '../../src/policy/tag-policy.js';
+import { parseYaml } from '../../src/yaml/index.js';
 
 export const formatsTestDir = dirname(fileURLToPath(import.meta.url));
 
@@ -93,14 +94,18 @@ export function lineDiff(before: string, after: string): { removed: { line: numb
 
 /**
  * The invariant of every apply: the diff touches only the changed entries' lines. Each
- * in-place change (updated, filled, repointed) replaces one line holding its old value
- * by one holding its new value; each `added` adds one line holding its tag and value; each
+ * in-place change (updated, filled, repointed, or an `added` digest written into a value
+ * that was already there, `x:1` -> `x:1@sha256:…`) replaces one line holding its old value
+ * by one holding its new value; each other `added` adds one line holding its value; each
  * `removed` removes one line; `reported` changes touch nothing.
  */
 export function expectOnlyChangedLines(before: string, after: string, changes: readonly Change[]): void {
   const { removed, added } = lineDiff(before, after);
-  const inPlace = changes.filter((c) => c.kind === 'updated' || c.kind === 'filled' || c.kind === 'repointed');
-  const adds = changes.filter((c) => c.kind === 'added');
+  const parsed = parseYaml(before);
+  // a digest written into a value that was there (`image: x:1` -> `x:1@sha256:…`), not a new line
+  const existed = (c: Change) => c.field === 'digest' && parsed.documents[c.document ?? 0]!.getIn(c.path) !== undefined;
+  const inPlace = changes.filter((c) => c.kind === 'updated' || c.kind === 'filled' || c.kind === 'repointed' || (c.kind === 'added' && existed(c)));
+  const adds = changes.filter((c) => c.kind === 'added' && !existed(c));
   const removals = changes.filter((c) => c.kind === 'removed');
   expect(added.length).toBe(inPlace.length + adds.length);
   expect(removed.length).toBe(inPlace.length + removals.length);
@@ -109,13 +114,27 @@ export function expectOnlyChangedLines(before: string, after: string, changes: r
     expect(addedText.some((line) => line.includes(change.new!)), `a new line holds ${change.new}`).toBe(true);
   }
   for (const change of inPlace) {
+    if (change.old === undefined) continue;
     expect(removed.some((line) => line.text.includes(change.old!)), `an old line held ${change.old}`).toBe(true);
   }
 }
 
-/** Changes without the file name, for compact assertions. */
+/**
+ * Changes without the file name, for compact assertions, labelled as the CLI prints them:
+ * `updated elasticsearch 7.16.1 -> 7.17.28` for a moved tag (its values are the tags),
+ * `filled bitnami/redis:7.2.5 -> sha256:…` for a value of a tag.
+ */
 export function summary(changes: readonly Change[]): string[] {
-  return changes.map((c) => `${c.kind} ${c.image}${c.tag ? `:${c.tag}` : ''}${c.old !== undefined ? ` ${c.old}` : ''}${c.old !== undefined && c.new !== undefined ? ' ->' : ''}${c.new !== undefined ? ` ${c.new}` : ''}`);
+  return changes.map((c) => {
+    const tag = c.tag && !(c.field === 'tag' && c.new !== undefined) ? `:${c.tag}` : '';
+    const values = `${c.old !== undefined ? ` ${c.old}` : ''}${c.old !== undefined && c.new !== undefined ? ' ->' : ''}${c.new !== undefined ? ` ${c.new}` : ''}`;
+    return `${c.kind} ${c.image}${tag}${values}`;
+  });
+}
+
+/** The messages of the `reported` changes. */
+export function reports(changes: readonly Change[]): string[] {
+  return changes.filter((c) => c.kind === 'reported').map((c) => c.message ?? '');
 }
 
 /** Target options with the engine's defaults, overridden by `options`. */

@@ -12,6 +12,33 @@ describe('buildSubject', () => {
     expect(buildSubject(changes)).toBe('chore(images): update python 3.6-ubuntu, add 3.7-ubuntu');
   });
 
+  it('names the new version of a moved tag, not the old one', () => {
+    const changes: ChangeSummary[] = [
+      { file: 'compose.yaml', image: 'elasticsearch', tag: '7.17.28', kind: 'updated', field: 'tag', old: '7.16.1', new: '7.17.28' },
+      { file: 'compose.yaml', image: 'logstash', tag: '7.16.3', kind: 'updated', field: 'tag', old: '7.16.1', new: '7.16.3' },
+    ];
+    expect(buildSubject(changes, { subjectPrefix: '' })).toBe('update elasticsearch to 7.17.28, update logstash to 7.16.3');
+    expect(buildSubject(changes)).toBe('chore(images): update elasticsearch to 7.17.28 and 1 more');
+  });
+
+  it('does not name a digest again when it moved with its tag; a digest written anew is a pin', () => {
+    const digest = (n: string) => `sha256:${n.repeat(64)}`;
+    const changes: ChangeSummary[] = [
+      { file: 'values.yaml', image: 'podinfo', tag: '6.15.0', kind: 'updated', field: 'tag', old: '6.14.1', new: '6.15.0' },
+      { file: 'values.yaml', image: 'podinfo', tag: '6.15.0', kind: 'updated', field: 'digest', old: digest('1'), new: digest('2') },
+      { file: 'values.yaml', image: 'redis', tag: '7.2.5', kind: 'filled', field: 'digest', old: '', new: digest('3') },
+      { file: 'values.yaml', image: 'python', tag: '3.6-ubuntu', kind: 'updated', old: 'ca7b9f52b6c2', new: '1d2f3e4a5b6c' },
+    ];
+    expect(buildSubject(changes, { subjectPrefix: '' })).toBe('update podinfo to 6.15.0, update python 3.6-ubuntu, pin redis 7.2.5');
+    expect(buildCommitMessage(changes).split('\n').slice(2)).toEqual([
+      '- update podinfo 6.14.1 -> 6.15.0',
+      `- update podinfo 6.15.0: ${digest('1')} -> ${digest('2')}`,
+      `- pin redis 7.2.5: ${digest('3')}`,
+      '- update python 3.6-ubuntu: ca7b9f52b6c2 -> 1d2f3e4a5b6c',
+      '',
+    ]);
+  });
+
   it('stays within 72 characters, counting what it left out', () => {
     const changes: ChangeSummary[] = Array.from({ length: 20 }, (_, i) => ({ file, image: `image-${i}`, tag: `1.${i}`, kind: 'updated' }));
     const subject = buildSubject(changes);

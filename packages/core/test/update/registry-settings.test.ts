@@ -51,7 +51,7 @@ function project(configText: string, files: Record<string, string>) {
 }
 
 const changed = (result: UpdateResult) =>
-  result.changes.map((c) => (c.kind === 'reported' ? `reported ${c.image}: ${c.message}` : `${c.kind} ${c.old} -> ${c.new}`));
+  result.changes.map((c) => (c.kind === 'reported' ? `reported ${c.image}: ${c.message}` : `${c.kind} ${c.image} ${c.old} -> ${c.new}`));
 
 beforeAll(async () => {
   [local, guarded] = await Promise.all([startRegistry(), startRegistry({ htpasswd: { cache: PASSWORD } })]);
@@ -80,7 +80,7 @@ describe('registries.<host>.mirror', () => {
     const seen: string[] = [];
     const result = await runUpdate({ config, fetch: localFetch(seen) });
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(readFileSync(ELK_GOLDEN, 'utf8'));
-    expect(changed(result)).toEqual(['updated elasticsearch:7.16.1 -> elasticsearch:7.17.20', 'updated logstash:7.16.1 -> logstash:7.16.3']);
+    expect(changed(result)).toEqual(['updated elasticsearch 7.16.1 -> 7.17.20', 'updated logstash 7.16.1 -> 7.16.3']);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((line) => !line.includes(`${local.url}/v2/library/`))).toEqual([]);
     expect(Object.keys(result.stats.registries)).toEqual([`docker.io (mirror ${local.url})`]);
@@ -96,7 +96,7 @@ describe('registries.<host>.mirror', () => {
     const { dir, config } = project(text, { 'compose.yaml': 'services:\n  cache:\n    image: redis:7.2.4\n' });
     const secrets = await resolveSecrets(config, { CACHE_TOKEN: PASSWORD });
     const result = await runUpdate({ config, fetch: localFetch(), secrets });
-    expect(changed(result)).toEqual(['updated redis:7.2.4 -> redis:7.2.5']);
+    expect(changed(result)).toEqual(['updated redis 7.2.4 -> 7.2.5']);
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe('services:\n  cache:\n    image: redis:7.2.5\n');
 
     const withoutMirrorEntry = project(`targets:\n  - files: compose.yaml\n    format: image-refs\nregistries:\n  docker.io: { mirror: ${guarded.url} }\n`, {
@@ -124,7 +124,7 @@ describe('plain http for loopback hosts, and insecure', () => {
     });
     const seen: string[] = [];
     const result = await runUpdate({ config, fetch: localFetch(seen), dryRun: true });
-    expect(changed(result)).toEqual([`updated ${local.host}/library/redis:7.2.4 -> ${local.host}/library/redis:7.2.5`]);
+    expect(changed(result)).toEqual([`updated ${local.host}/library/redis 7.2.4 -> 7.2.5`]);
     expect(seen.every((line) => line.includes(`http://${local.host}/v2/`))).toBe(true);
   });
 
@@ -145,7 +145,7 @@ describe('plain http for loopback hosts, and insecure', () => {
     });
     const seen: string[] = [];
     const result = await runUpdate({ config, fetch: localFetch(seen, { [lan]: local.host }), dryRun: true });
-    expect(changed(result)).toEqual([`updated ${lan}/library/redis:7.2.4 -> ${lan}/library/redis:7.2.5`]);
+    expect(changed(result)).toEqual([`updated ${lan}/library/redis 7.2.4 -> 7.2.5`]);
     expect(seen.every((line) => line.includes(`http://${lan}/v2/`))).toBe(true);
   });
 
@@ -191,7 +191,7 @@ describe("the target's registry: where references that name no registry are look
     });
     const seen: string[] = [];
     const result = await runUpdate({ config, fetch: localFetch(seen), dryRun: true });
-    expect(changed(result)).toEqual([`updated ${local.host}/library/redis:7.2.4 -> ${local.host}/library/redis:7.2.5`]);
+    expect(changed(result)).toEqual([`updated ${local.host}/library/redis 7.2.4 -> 7.2.5`]);
     expect(seen.some((line) => line.includes('ghcr.io'))).toBe(false);
   });
 });
@@ -212,8 +212,8 @@ describe('registry: file:snapshot', () => {
     const result = await runUpdate({ config, fetch: localFetch(seen), dryRun: true });
     expect(seen).toEqual([]);
     expect(changed(result)).toEqual([
-      'updated redis:7.2.4 -> redis:7.2.5',
-      'updated docker.io/library/redis:7.2.4 -> docker.io/library/redis:7.2.5',
+      'updated redis 7.2.4 -> 7.2.5',
+      'updated docker.io/library/redis 7.2.4 -> 7.2.5',
       `reported ${local.host}/library/redis: no registry data for ${local.host}/library/redis; left alone`,
     ]);
     expect(result.warnings).toEqual([`${local.host}/library/redis: not in the snapshot file:snapshot.json, which recorded docker.io; left alone`]);

@@ -16,10 +16,10 @@
  * The registry is the block's `registry`, else a non-empty top-level
  * `global.imageRegistry` (Bitnami's override), else whatever `repository` names.
  */
-import type { YAMLMap } from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
 import type { ImageRef } from '../../image-ref/parse.js';
 import type { YamlFile } from '../../yaml/index.js';
-import { wantOfRepository } from '../image-want.js';
+import { uniqueWants, wantOfRepository } from '../image-want.js';
 import type { ImageWant } from '../types.js';
 import { type KeyPathOut, mapHas, mapScalar, mapSites } from '../yaml-walk.js';
 
@@ -27,9 +27,13 @@ export interface ImageBlock {
   document: number;
   path: KeyPathOut;
   node: YAMLMap;
+  /** The key the block is the value of (`image:`), if any. */
+  keyNode: Scalar | undefined;
   /** `registry/repository` as the chart would join them. */
   image: string;
   want: ImageWant;
+  /** `want`, and the repository as the block writes it when that names another (a registry override): for `ignore:`. */
+  names: ImageWant[];
   ref: ImageRef;
   /** The tag as written; `undefined` when absent or empty (the chart's appVersion applies). */
   tag: string | undefined;
@@ -51,9 +55,11 @@ export function findImageBlocks(file: YamlFile): ImageBlock[] {
     const image = registry ? `${registry}/${repository.text}` : repository.text!;
     const parsed = wantOfRepository(image);
     if (!parsed) continue;
+    const written = wantOfRepository(repository.text!);
+    const names = written ? uniqueWants([parsed.want, written.want]) : [parsed.want];
     const tag = mapScalar(site.node, 'tag')?.text || undefined;
     const digest = mapScalar(site.node, 'digest')?.text || undefined;
-    blocks.push({ document: site.document, path: site.path, node: site.node, image, want: parsed.want, ref: parsed.ref, tag, hasTag, digest, hasDigest });
+    blocks.push({ document: site.document, path: site.path, node: site.node, keyNode: site.keyNode, image, want: parsed.want, names, ref: parsed.ref, tag, hasTag, digest, hasDigest });
   }
   return blocks;
 }

@@ -53,7 +53,8 @@ function parseMarker(rest: string): { policy: string; field: MarkerField; commen
     return { policy: `${parts[0]}:${parts[1]}`, field, comment: flux[1]! };
   }
   const own = IMGSYNC.exec(rest);
-  if (own) return { ...splitField(own[1]!), comment: `imgsync: ${own[1]}` };
+  // `# imgsync: ignore` freezes a value (../ignore-comment.ts); it names no policy
+  if (own && own[1] !== 'ignore') return { ...splitField(own[1]!), comment: `imgsync: ${own[1]}` };
   return undefined;
 }
 

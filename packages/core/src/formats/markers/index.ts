@@ -3,7 +3,8 @@
  * `# {"$imagepolicy": "ns:name[:tag|:name|:digest]"}` or `# imgsync: name[:tag|:name|:digest]`
  * is set from the named policy in the target's `policies`. Unlike the other formats, the
  * policy is explicit, so the newest accepted tag is written as Flux does, without the
- * same-shape rule of `../tag-bump.ts`.
+ * same-shape rule of `../tag-bump.ts`, but within the target's update level (see
+ * `choose-tag.ts`). A policy whose repository the target's `ignore:` names is left alone.
  *
  * A marker naming a policy the target does not define is a configuration mistake, not
  * something to report and skip: `apply` throws a {@link FormatError} at the marker's line
@@ -11,12 +12,14 @@
  */
 import { FormatError } from '../../errors.js';
 import { digestForm } from '../../policy/digest-form.js';
-import { formatImageRef, parseImageRef, withDigest, withTag } from '../../image-ref/parse.js';
+import { type ImageRef, formatImageRef, parseImageRef, withDigest, withTag } from '../../image-ref/parse.js';
+import { effectiveUpdateLevel } from '../../policy/update-level.js';
 import type { YamlFile } from '../../yaml/index.js';
 import { guardedEdit } from '../guarded-edit.js';
-import { uniqueWants, wantOfRepository } from '../image-want.js';
-import { registryTags } from '../registry-tags.js';
+import { ignoredRepository, repositoryName, uniqueWants, wantOfRepository } from '../image-want.js';
+import { heldMessage } from '../tag-bump.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
+import { chooseMarkerTag, heldVersion } from './choose-tag.js';
 import { type Marker, findMarkers } from './find-markers.js';
 
 function policyWant(target: TargetOptions, name: string) {
@@ -37,7 +40,7 @@ export const markersFormat: FormatAdapter = {
     const wants: ImageWant[] = [];
     for (const marker of findMarkers(file)) {
       const found = policyWant(target, marker.policy);
-      if (found) wants.push(found.want);
+      if (found && !ignoredRepository(target, [found.want])) wants.push(found.want);
     }
     return uniqueWants(wants);
   },
@@ -56,30 +59,38 @@ export const markersFormat: FormatAdapter = {
         changes.push({ ...base, message: `marker "${marker.comment}" names policy ${marker.policy}, whose repository is not a repository name; left alone` });
         continue;
       }
-      base.image = found.policy.repository;
+      if (ignoredRepository(target, [found.want])) continue;
+      const repository = found.policy.repository;
+      base.image = repository;
+      const current = heldVersion(marker, markers);
+      if (current !== undefined) base.tag = current;
       const repoState = state(found.want);
       if (!repoState) {
-        changes.push({ ...base, message: `no registry data for ${found.policy.repository}; left alone` });
+        changes.push({ ...base, message: `no registry data for ${repository}; left alone` });
         continue;
       }
-      const newest = (found.policy.tagPolicy ?? target.tagPolicy).newest(registryTags(repoState));
-      if (!newest) {
-        changes.push({ ...base, message: `policy ${marker.policy} accepts none of ${found.policy.repository}'s tags; left alone` });
+      const policy = found.policy.tagPolicy ?? target.tagPolicy;
+      const level = effectiveUpdateLevel(target.update, policy);
+      const choice = chooseMarkerTag(marker, current, repoState, policy, level, { repository, names: [repositoryName(found.want)], target });
+      if (!choice.ok) {
+        changes.push({ ...base, message: choice.message });
         continue;
       }
-      base.tag = newest.name;
-      const value = markedValue(marker, found.policy.repository, newest.name, newest.state, target);
+      const value = markedValue(marker, repository, choice.tag.name, choice.tag.state, target);
       if ('error' in value) {
         changes.push({ ...base, message: value.error });
         continue;
       }
-      if (value.value === site.text) continue;
-      const outcome = guardedEdit(() => file.documents[site.document]!.setIn(site.path, value.value));
-      if (!outcome.ok) {
-        changes.push({ ...base, message: outcome.message });
-        continue;
+      const after: Change = { ...base, tag: choice.tag.name };
+      if (value.value !== site.text) {
+        const outcome = guardedEdit(() => file.documents[site.document]!.setIn(site.path, value.value));
+        if (!outcome.ok) {
+          changes.push({ ...base, message: outcome.message });
+          continue;
+        }
+        changes.push({ ...after, kind: 'updated', ...labelOf(marker, site.text, value.value) });
       }
-      changes.push({ ...base, kind: 'updated', old: site.text, new: value.value });
+      if (choice.held) changes.push({ ...after, message: heldMessage(repository, choice.held) });
     }
     return changes;
   },
@@ -111,6 +122,30 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** `field`, `old` and `new` of a marker's edit (see `Change.field`). */
+function labelOf(marker: Marker, old: string, value: string): Pick<Change, 'field' | 'old' | 'new'> {
+  switch (marker.field) {
+    case 'tag':
+      return { field: 'tag', old, new: value };
+    case 'digest':
+      return { field: 'digest', old, new: value };
+    case 'name':
+      return { old, new: value };
+    case 'ref': {
+      const before = parseImageRef(old);
+      const next = parseImageRef(value)!;
+      if (!before || before.domain !== next.domain || before.path !== next.path) return { old, new: value };
+      if (before.tag !== next.tag) return { field: 'tag', old: versionOf(before), new: versionOf(next) };
+      return { field: 'digest', ...(before.digest && { old: before.digest }), new: next.digest ?? '' };
+    }
+  }
+}
+
+/** `5.0.3`, `5.0.3@sha256:…`: what follows the repository. */
+function versionOf(ref: ImageRef): string {
+  return `${ref.tag ?? ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /** What the marked scalar should say for the policy's newest tag. */

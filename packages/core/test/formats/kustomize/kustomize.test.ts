@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createIgnoreRules } from '../../../src/policy/ignore-rules.js';
 import { parseYaml } from '../../../src/yaml/index.js';
 import { kustomizeFormat } from '../../../src/formats/index.js';
-import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithManifest, targetOptions } from '../helpers.js';
+import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, reports, summary, tagWithManifest, targetOptions } from '../helpers.js';
 
 const IMAGES = 'kustomize/fixtures/hand-written__kustomization-images.yaml';
+const PINNED = 'kustomize/fixtures/hand-written__kustomization-pinned.yaml';
 const PODINFO_FRONTEND = 'kustomize/fixtures/stefanprodan__podinfo__deploy__bases__frontend__kustomization.yaml';
 
 const tags = (seed: string, names: string[]) => Object.fromEntries(names.map((t) => [t, tagWithManifest(`${seed} ${t}`)]));
@@ -48,10 +50,10 @@ describe('kustomize', () => {
     expectGolden('kustomize/expected/bump@hand-written__kustomization-images.yaml', after);
     expectOnlyChangedLines(before, after, changes);
     expect(summary(changes)).toEqual([
-      'updated ghcr.io/stefanprodan/podinfo:6.14.1 6.14.1 -> 6.15.0',
-      'updated registry.example.com/mirror/redis:7.2 7.2 -> 7.4',
-      'updated postgres:16.1 16.1 -> 16.4',
-      `updated postgres:16.1 sha256:${'1'.repeat(64)} -> sha256:${hex64('pg 16.4')}`,
+      'updated ghcr.io/stefanprodan/podinfo 6.14.1 -> 6.15.0',
+      'updated registry.example.com/mirror/redis 7.2 -> 7.4',
+      'updated postgres 16.1 -> 16.4',
+      `updated postgres:16.4 sha256:${'1'.repeat(64)} -> sha256:${hex64('pg 16.4')}`,
     ]);
     expect(after).toContain('    newTag: "7.4"   # pinned minor\n');
   });
@@ -68,5 +70,63 @@ describe('kustomize', () => {
     const file = parseYaml(text);
     expect(kustomizeFormat.apply(file, registryState(registry), targetOptions())).toEqual([]);
     expect(file.toString()).toBe(text);
+  });
+});
+
+describe('kustomize: safe defaults and ignores', () => {
+  const state = {
+    'docker.io/library/redis': tags('redis', ['7.2.4', '7.2.5', '7.4.2', '8.10.0']),
+    'ghcr.io/stefanprodan/podinfo': tags('podinfo', ['6.14.1', '6.15.0', '7.0.0']),
+    'docker.io/library/postgres': tags('pg', ['16.1', '16.4', '17.0']),
+    'docker.io/bitnami/redis-exporter': tags('exporter', ['1.58.0', '1.62.0', '2.0.0']),
+  };
+  const run = (options: Parameters<typeof targetOptions>[0] = {}) => {
+    const before = fixture(PINNED);
+    const file = parseYaml(before, { path: 'kustomization.yaml' });
+    const lookup = registryState(state);
+    const changes = kustomizeFormat.apply(file, lookup, targetOptions(options));
+    return { before, after: file.toString(), changes, asked: lookup.asked };
+  };
+
+  it('keeps "pinned on purpose" redis 7.2.4 in its major, moves a digest with its tag, skips the frozen entry (golden)', () => {
+    const { before, after, changes, asked } = run();
+    expectGolden('kustomize/expected/default@hand-written__kustomization-pinned.yaml', after);
+    expectOnlyChangedLines(before, after, changes);
+    expect(asked).toEqual(['docker.io/library/redis', 'ghcr.io/stefanprodan/podinfo', 'docker.io/bitnami/redis-exporter']);
+    expect(summary(changes)).toEqual([
+      'updated redis 7.2.4 -> 7.4.2',
+      'reported redis:7.4.2',
+      'updated ghcr.io/stefanprodan/podinfo 6.14.1 -> 6.15.0',
+      `updated ghcr.io/stefanprodan/podinfo:6.15.0 sha256:${'0'.repeat(64)} -> sha256:${hex64('podinfo 6.15.0')}`,
+      'reported ghcr.io/stefanprodan/podinfo:6.15.0',
+      'updated bitnami/redis-exporter 1.58.0 -> 1.62.0',
+      'reported bitnami/redis-exporter:1.62.0',
+    ]);
+    expect(reports(changes)).toEqual([
+      'redis: 8.10.0 available; update: major allows it',
+      'ghcr.io/stefanprodan/podinfo: 7.0.0 available; update: major allows it',
+      'bitnami/redis-exporter: 2.0.0 available; update: major allows it',
+    ]);
+  });
+
+  it('update: major moves redis to 8.10.0; the frozen postgres still stays', () => {
+    const { after } = run({ update: 'major' });
+    expect(after).toContain('    newTag: 8.10.0   # pinned on purpose\n');
+    expect(after).toContain('  - name: postgres   # imgsync: ignore (waiting for the 16.4 migration)\n    newTag: "16.1"\n');
+  });
+
+  it('ignore: skips bitnami/* and keeps redis below 7.4 with redis:>=7.4', () => {
+    const { changes, asked } = run({ ignore: createIgnoreRules(['bitnami/*', 'redis:>=7.4']) });
+    expect(asked).toEqual(['docker.io/library/redis', 'ghcr.io/stefanprodan/podinfo']);
+    expect(summary(changes)[0]).toBe('updated redis 7.2.4 -> 7.2.5');
+    // versions the rules ignore are not news either
+    expect(reports(changes)).toEqual(['ghcr.io/stefanprodan/podinfo: 7.0.0 available; update: major allows it']);
+  });
+
+  it('pin: true adds a digest for the new tag (kustomize reads digest), never for a frozen entry', () => {
+    const { after, changes } = run({ pin: true });
+    expect(summary(changes)).toContain(`added redis:7.4.2 sha256:${hex64('redis 7.4.2')}`);
+    expect(after).toContain(`    newTag: 7.4.2   # pinned on purpose\n    digest: sha256:${hex64('redis 7.4.2')}\n`);
+    expect(after).toContain('    newTag: "16.1"\n  - name: bitnami/redis-exporter\n');
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../../src/errors.js';
+import { createIgnoreRules } from '../../../src/policy/ignore-rules.js';
 import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { parseYaml } from '../../../src/yaml/index.js';
 import { markerPolicyStubs, markersFormat } from '../../../src/formats/index.js';
-import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithManifest, targetOptions } from '../helpers.js';
+import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, reports, summary, tagWithManifest, targetOptions } from '../helpers.js';
 
 const SETTERS = 'markers/fixtures/hand-written__flux-setters.yaml';
 const tags = (seed: string, names: string[]) => Object.fromEntries(names.map((t) => [t, tagWithManifest(`${seed} ${t}`)]));
@@ -35,10 +36,10 @@ describe('markers', () => {
     expectGolden('markers/expected/setters@hand-written__flux-setters.yaml', after);
     expectOnlyChangedLines(before, after, changes);
     expect(summary(changes)).toEqual([
-      'updated ghcr.io/stefanprodan/podinfo:5.0.3 ghcr.io/stefanprodan/podinfo:5.0.0 -> ghcr.io/stefanprodan/podinfo:5.0.3',
-      'reported ghcr.io/acme/sidecar',
-      'updated ghcr.io/stefanprodan/podinfo:5.0.3 5.0.0 -> 5.0.3',
-      'updated redis:7.2 7.0 -> 7.2',
+      'updated ghcr.io/stefanprodan/podinfo 5.0.0 -> 5.0.3',
+      'reported ghcr.io/acme/sidecar:1.0.0',
+      'updated ghcr.io/stefanprodan/podinfo 5.0.0 -> 5.0.3',
+      'updated redis 7.0 -> 7.2',
     ]);
     expect(changes[1]!.message).toBe('no registry data for ghcr.io/acme/sidecar; left alone');
     expect(changes.map((c) => c.document)).toEqual([0, 0, 1, 1]);
@@ -112,5 +113,77 @@ describe('markers', () => {
       const policy = createTagPolicy(podinfo!.tags!);
       expect(policy.newest(['4.9.9', '5.0.0', '5.0.3', '5.1', '6.0.0-rc.1', 'latest'].map((name) => ({ name })))?.name).toBe('5.0.3');
     });
+  });
+});
+
+describe('markers: safe defaults', () => {
+  // policies without a semver range: the version stays within its major; every policy the
+  // fixture's markers name is defined (an undefined one is an error), the sidecar's unknown to the registry
+  const open = {
+    'flux-system:podinfo': { repository: 'ghcr.io/stefanprodan/podinfo', tagPolicy: createTagPolicy({}) },
+    'flux-system:unknown': { repository: 'ghcr.io/acme/sidecar' },
+    redis: { repository: 'redis', tagPolicy: createTagPolicy({ include: '^\\d+\\.\\d+$' }) },
+  };
+  const newer = {
+    'ghcr.io/stefanprodan/podinfo': tags('podinfo', ['5.0.0', '5.0.3', '5.1.0', '6.0.0', 'latest']),
+    'docker.io/library/redis': tags('redis', ['7.0', '7.2', '8.0']),
+  };
+  const run = (text: string, options: Parameters<typeof targetOptions>[0] = {}, state = newer) => {
+    const file = parseYaml(text, { path: 'podinfo.yaml' });
+    const lookup = registryState(state);
+    const changes = markersFormat.apply(file, lookup, targetOptions({ policies: open, ...options }));
+    return { after: file.toString(), changes, asked: lookup.asked };
+  };
+
+  it('moves within the major and reports the next one (golden)', () => {
+    const before = fixture(SETTERS);
+    const { after, changes } = run(before);
+    expectGolden('markers/expected/default@hand-written__flux-setters.yaml', after);
+    expectOnlyChangedLines(before, after, changes);
+    expect(summary(changes)).toEqual([
+      'updated ghcr.io/stefanprodan/podinfo 5.0.0 -> 5.1.0',
+      'reported ghcr.io/stefanprodan/podinfo:5.1.0',
+      'reported ghcr.io/acme/sidecar:1.0.0',
+      'updated ghcr.io/stefanprodan/podinfo 5.0.0 -> 5.1.0',
+      'reported ghcr.io/stefanprodan/podinfo:5.1.0',
+      'updated redis 7.0 -> 7.2',
+      'reported redis:7.2',
+    ]);
+    expect(reports(changes)).toContain('redis: 8.0 available; update: major allows it');
+  });
+
+  it('update: major lets the policy choose, as Flux does', () => {
+    const { after } = run(fixture(SETTERS), { update: 'major' });
+    expect(after).toContain('image: ghcr.io/stefanprodan/podinfo:6.0.0 #');
+    expect(after).toContain('tag: "8.0"  # imgsync: redis:tag\n');
+  });
+
+  it('sets a :digest marker from its :tag neighbour’s version; alone, it waits for update: major', () => {
+    const pair = 'image:\n  tag: 5.0.0 # {"$imagepolicy": "flux-system:podinfo:tag"}\n  digest: sha256:old # {"$imagepolicy": "flux-system:podinfo:digest"}\n';
+    const { after } = run(pair);
+    expect(after).toContain(`  tag: 5.1.0 #`);
+    expect(after).toContain(`  digest: sha256:${hex64('podinfo 5.1.0')} #`);
+    const alone = 'digest: sha256:old # {"$imagepolicy": "flux-system:podinfo:digest"}\n';
+    const waiting = run(alone);
+    expect(waiting.after).toBe(alone);
+    expect(reports(waiting.changes)[0]).toMatch(/^ghcr\.io\/stefanprodan\/podinfo: no :tag marker .*\(update: major lets the policy choose\)$/);
+    expect(run(alone, { update: 'major' }).after).toContain(`digest: sha256:${hex64('podinfo 6.0.0')} #`);
+  });
+
+  it('never replaces latest by a version, even with a range', () => {
+    const text = 'image: ghcr.io/stefanprodan/podinfo:latest # {"$imagepolicy": "flux-system:podinfo"}\n';
+    const ranged = { 'flux-system:podinfo': { repository: 'ghcr.io/stefanprodan/podinfo', tagPolicy: createTagPolicy({ semver: '>=5' }) } };
+    const { after, changes } = run(text, { policies: ranged });
+    expect(after).toBe(text);
+    expect(reports(changes)).toEqual(['ghcr.io/stefanprodan/podinfo: 6.0.0 available, but latest is not a version and is never replaced by a version; left alone']);
+  });
+
+  it('leaves a policy whose repository ignore: names alone, unasked; # imgsync: ignore is no marker', () => {
+    const { after, changes, asked } = run(fixture(SETTERS), { ignore: createIgnoreRules(['ghcr.io/stefanprodan/*']) });
+    expect(asked).toEqual(['ghcr.io/acme/sidecar', 'docker.io/library/redis']);
+    expect(after).toContain('image: ghcr.io/stefanprodan/podinfo:5.0.0 #');
+    expect(summary(changes).filter((line) => line.startsWith('updated'))).toEqual(['updated redis 7.0 -> 7.2']);
+    const frozen = parseYaml('image: redis:7.0 # imgsync: ignore\n');
+    expect(markersFormat.detect(frozen)).toBe(false);
   });
 });
