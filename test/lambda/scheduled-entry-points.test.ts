@@ -52,6 +52,9 @@ describe('node handler.mjs (CronJob, cron)', () => {
     const summary = lines.find((l) => l.msg === 'summary');
     expect(summary).toMatchObject({ level: 'info', changed: true, files: 1, pushed: false, errors: 0 });
     expect(lines.filter((l) => l.msg === 'change' && l.kind !== 'reported')).toHaveLength(summary!.changes as number);
+    // a repository of the namespace without an entry: one warn line with its code, counted in the summary
+    expect(lines.filter((l) => l.code === 'new-repository')).toEqual([expect.objectContaining({ level: 'warn', image: 'lablup/kernel-ruby', kind: 'reported' })]);
+    expect(summary).toMatchObject({ newRepositories: 1 });
     expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).not.toBe(before);
     // run again: up to date
     const again = jsonLines(run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'imgsync.config.yaml' }).stdout).find((l) => l.msg === 'summary');
@@ -107,6 +110,9 @@ describe('the GitHub Action', () => {
     const summary = readFileSync(summaryFile, 'utf8');
     expect(summary).toMatch(/^### imgsync: \d+ change\(s\), not pushed\n/);
     expect(summary).toContain('| image-metadata.yml | lablup/kernel-');
+    // the example's namespace has a repository the file has no entry for
+    expect(outputs['new-repositories']).toBe('lablup/kernel-ruby');
+    expect(summary).toContain('new repository lablup/kernel-ruby');
   });
 
   it('fails the step with an error annotation', () => {

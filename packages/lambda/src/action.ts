@@ -47,6 +47,10 @@ function report(result: UpdateResult): void {
     commit: d?.commit ?? '',
     pushed: String(d?.pushed ?? false),
     'pull-request': d?.pullRequest?.url ?? '',
+    'new-repositories': result.changes
+      .filter((c) => c.code === 'new-repository')
+      .map((c) => c.image)
+      .join(' '),
   };
   if (process.env.GITHUB_OUTPUT) {
     appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
