@@ -58,3 +58,15 @@ describe('buildCommitMessage', () => {
     );
   });
 });
+
+describe('notes under the changes', () => {
+  it('lists what the run noticed and left to a human after the changes, in the commit message', () => {
+    const changes: ChangeSummary[] = [{ file, image: 'lablup/kernel-python', tag: '3.7-ubuntu', kind: 'added', new: 'aaaaaaaaaaaa' }];
+    const notes = ['new repository lablup/kernel-ruby (tags 2.6-alpine) has no entry ruby; discover: add would add one'];
+    expect(buildCommitMessage(changes, {}, notes)).toBe(
+      'chore(images): add lablup/kernel-python 3.7-ubuntu\n\n- add lablup/kernel-python 3.7-ubuntu: aaaaaaaaaaaa\n\n' +
+        'Also noticed (not changed):\n- new repository lablup/kernel-ruby (tags 2.6-alpine) has no entry ruby; discover: add would add one\n',
+    );
+    expect(buildCommitMessage(changes)).not.toContain('Also noticed');
+  });
+});
