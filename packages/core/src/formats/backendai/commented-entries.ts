@@ -20,12 +20,33 @@ export interface CommentedEntry {
 const PAIR_IN_COMMENT = /#.*?(\[[^\]]*\])/;
 
 /**
+ * 1-based line of an offset, from the line starts found once: asking per image by splitting
+ * the text before it made reading a file quadratic in its number of images.
+ *
+ * @example const lineOf = lineIndex(text); lineOf(0) // 1
+ */
+export function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/**
  * The commented-out entries inside the `tags:` list of image `imageIndex`.
  *
  * @example
  * commentedEntries(doc, text, 13) // [{ tag: 'mro-latest', line: 143 }, { tag: 'mro-3.3', line: 144 }]
  */
-export function commentedEntries(doc: Document.Parsed, text: string, imageIndex: number): CommentedEntry[] {
+export function commentedEntries(doc: Document.Parsed, text: string, imageIndex: number, lineOf = lineIndex(text)): CommentedEntry[] {
   const image = doc.getIn(['images', imageIndex], true);
   if (!isMap(image)) return [];
   const at = image.items.findIndex((pair) => isPair(pair) && isScalar(pair.key) && pair.key.value === 'tags');
@@ -35,7 +56,7 @@ export function commentedEntries(doc: Document.Parsed, text: string, imageIndex:
   const nextKey = image.items[at + 1]?.key;
   const end = isScalar(nextKey) && nextKey.range ? nextKey.range[0] : (image.range?.[2] ?? text.length);
   const found: CommentedEntry[] = [];
-  let line = text.slice(0, start).split('\n').length;
+  let line = lineOf(start);
   for (const lineText of text.slice(start, end).split('\n')) {
     const match = lineText.trimStart().startsWith('#') ? PAIR_IN_COMMENT.exec(lineText) : null;
     if (match) {

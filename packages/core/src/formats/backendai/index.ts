@@ -16,7 +16,7 @@
 import type { YamlFile } from '../../yaml/index.js';
 import { uniqueWants } from '../image-want.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
-import { commentedEntries } from './commented-entries.js';
+import { commentedEntries, lineIndex } from './commented-entries.js';
 import { checkImageAliases, imageAliasWants, isImageAliasesFile } from './image-aliases.js';
 import { addImageEntry, imageNames } from './new-entry.js';
 import { imageRepository } from './repository-template.js';
@@ -70,7 +70,8 @@ export const backendAiFormat: FormatAdapter = {
     const images = imageEntries(file);
     const document = file.documents[0];
     const text = file.toString();
-    const commented = document ? new Map(images.map((image) => [image.index, commentedEntries(document.composed(), text, image.index)])) : new Map();
+    const lineOf = lineIndex(text);
+    const commented = document ? new Map(images.map((image) => [image.index, commentedEntries(document.composed(), text, image.index, lineOf)])) : new Map();
     for (const image of images) {
       const repo = imageRepository(target.repository, image.name);
       const path = ['images', image.index, 'tags'];
@@ -95,7 +96,7 @@ export const backendAiFormat: FormatAdapter = {
         changes.push({ file: file.path, path: [...path, index], image: repo.image, kind: 'reported', message: `${repo.image}: entry ${index} is not a ["tag", "value"] pair of strings; left alone` });
       }
       changes.push(
-        ...updateImage({ file, imageIndex: image.index, image: repo.image, entries, commented: commented.get(image.index) ?? [], state: repoState, target }),
+        ...updateImage({ file, imageIndex: image.index, image: repo.image, entries, length: image.tags.length, commented: commented.get(image.index) ?? [], state: repoState, target }),
       );
     }
     return changes;

@@ -22,6 +22,12 @@ export interface ImageContext {
   /** The repository as the user knows it, for changes. */
   image: string;
   entries: TagEntry[];
+  /**
+   * Items in the tags list when the work starts (pairs and skipped items alike). Kept in
+   * step with every edit here, so the file is never re-read between edits: re-reading
+   * composes the whole document again, which made a run quadratic in the number of images.
+   */
+  length: number;
   commented: readonly CommentedEntry[];
   state: RepositoryState;
   target: TargetOptions;
@@ -55,6 +61,7 @@ export function updateImage(ctx: ImageContext): Change[] {
   const tracked = policy.filter([...registry.values()]);
 
   const removals: TagEntry[] = [];
+  let length = ctx.length;
 
   // 1. ids and placeholders of tracked tags
   for (const entry of entries) {
@@ -99,6 +106,7 @@ export function updateImage(ctx: ImageContext): Change[] {
       continue;
     }
     fixed.push({ ...base, path, tag: entry.tag, kind: target.prune === 'comment' ? 'commented' : 'removed', old: entry.value });
+    length--;
     entries.splice(entries.indexOf(entry), 1);
     for (const other of entries) if (other.index > entry.index) other.index--;
   }
@@ -113,13 +121,14 @@ export function updateImage(ctx: ImageContext): Change[] {
       report(tag.name, wanted.error);
       continue;
     }
-    const at = insertionIndex(entries, tag.name, ordered, listLength(file, listPath));
+    const at = insertionIndex(entries, tag.name, ordered, length);
     const outcome = guardedEdit(() => file.addIn(listPath, [tag.name, wanted.value], at === undefined ? {} : { index: at }));
     if (!outcome.ok) {
       report(tag.name, outcome.message);
       continue;
     }
-    const index = at ?? listLength(file, listPath) - 1;
+    length++;
+    const index = at ?? length - 1;
     for (const other of entries) if (other.index >= index) other.index++;
     const entry: TagEntry = { index, tag: tag.name, value: wanted.value, kind: 'id' };
     entries.push(entry);
@@ -212,9 +221,4 @@ function insertionIndex(entries: readonly TagEntry[], tag: string, ordered: bool
   const last = real[real.length - 1];
   if (!last) return undefined;
   return last.index === length - 1 ? undefined : last.index + 1;
-}
-
-function listLength(file: YamlFile, listPath: readonly (string | number)[]): number {
-  const list = file.getIn(listPath);
-  return Array.isArray(list) ? list.length : 0;
 }
