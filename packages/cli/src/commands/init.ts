@@ -58,7 +58,10 @@ export async function initCommand(ctx: CommandContext, file: string, flags: Init
     `    format: ${adapter.name}`,
     ...registryLines(adapter, yaml, stubs, flags.registry),
     ...(adapter.name === 'backendai'
-      ? [`    repository: ${JSON.stringify(flags.repository ?? DEFAULT_BACKENDAI_REPOSITORY)}   # how an entry name maps to a repository`]
+      ? [
+          `    repository: ${JSON.stringify(flags.repository ?? DEFAULT_BACKENDAI_REPOSITORY)}   # how an entry name maps to a repository`,
+          '    # discover: add            # repositories of the namespace without an entry: report (the default) | add | off',
+        ]
       : []),
     ...(adapter.name === 'markers' ? policyLines(stubs, file) : ['    tags:', "      exclude: ['-rc\\d*$']"]),
     ...(adapter.name === 'backendai' ? ['    digest: image-id-12'] : []),
