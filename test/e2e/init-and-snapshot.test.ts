@@ -103,7 +103,9 @@ describe('imgsync snapshot', () => {
     const snap = await run(['snapshot', '--registry', registry.url, '--namespace', 'lablup', '-o', 'registry-snapshot.json']);
     expect(snap.stderr).not.toMatch(/^error/m);
     expect(snap.code).toBe(0);
-    const recorded = JSON.parse(readFileSync(join(sandbox.dir, 'registry-snapshot.json'), 'utf8')) as { repositories: Record<string, unknown> };
+    const recorded = JSON.parse(readFileSync(join(sandbox.dir, 'registry-snapshot.json'), 'utf8')) as { namespaces?: string[]; repositories: Record<string, unknown> };
+    // the namespace was recorded in full: discovery may call a repository missing from it gone
+    expect(recorded.namespaces).toEqual(['lablup']);
     expect(Object.keys(recorded.repositories).sort()).toEqual(['lablup/kernel-go', 'lablup/kernel-julia', 'lablup/kernel-ngc-pytorch', 'lablup/kernel-python']);
 
     // stdout form, for `> registry.json`
