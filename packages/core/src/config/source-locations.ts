@@ -9,6 +9,7 @@
  * the text) the deepest node that was found is reported, so an error always points near
  * its cause.
  */
+import { lineIndex } from '../yaml/line-index.js';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 
 export type ConfigKeyPath = readonly (string | number)[];
@@ -35,21 +36,13 @@ export const NO_LOCATIONS: SourceLocator = { locate: () => undefined };
  * locator.locate(['targets', 0, 'format'], 'key') // { line: 3, col: 5 }
  */
 export function createSourceLocator(text: string, doc: Document.Parsed): SourceLocator {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const positionOf = lineIndex(text);
   // The yaml package counts a byte order mark as a character; editors do not show it.
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
 
   const position = (offset: number): SourcePosition => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    const col = offset - lineStarts[low]! + 1 - (low === 0 ? bom : 0);
-    return { line: low + 1, col: Math.max(1, col) };
+    const { line, col } = positionOf(offset);
+    return { line, col: Math.max(1, col - (line === 1 ? bom : 0)) };
   };
 
   const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);

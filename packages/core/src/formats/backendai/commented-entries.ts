@@ -10,6 +10,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { parseYaml } from '../../yaml/index.js';
+import { lineIndex } from '../../yaml/line-index.js';
 
 /** A tag named by a commented-out entry, with its 1-based line. */
 export interface CommentedEntry {
@@ -18,27 +19,6 @@ export interface CommentedEntry {
 }
 
 const PAIR_IN_COMMENT = /#.*?(\[[^\]]*\])/;
-
-/**
- * 1-based line of an offset, from the line starts found once: asking per image by splitting
- * the text before it made reading a file quadratic in its number of images.
- *
- * @example const lineOf = lineIndex(text); lineOf(0) // 1
- */
-export function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
 
 /**
  * The commented-out entries inside the `tags:` list of image `imageIndex`.
@@ -56,7 +36,7 @@ export function commentedEntries(doc: Document.Parsed, text: string, imageIndex:
   const nextKey = image.items[at + 1]?.key;
   const end = isScalar(nextKey) && nextKey.range ? nextKey.range[0] : (image.range?.[2] ?? text.length);
   const found: CommentedEntry[] = [];
-  let line = lineOf(start);
+  let line = lineOf(start).line;
   for (const lineText of text.slice(start, end).split('\n')) {
     const match = lineText.trimStart().startsWith('#') ? PAIR_IN_COMMENT.exec(lineText) : null;
     if (match) {

@@ -16,7 +16,8 @@
 import type { YamlFile } from '../../yaml/index.js';
 import { uniqueWants } from '../image-want.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
-import { commentedEntries, lineIndex } from './commented-entries.js';
+import { lineIndex } from '../../yaml/line-index.js';
+import { commentedEntries } from './commented-entries.js';
 import { checkImageAliases, imageAliasWants, isImageAliasesFile } from './image-aliases.js';
 import { addImageEntry, imageNames } from './new-entry.js';
 import { imageRepository } from './repository-template.js';

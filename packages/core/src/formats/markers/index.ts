@@ -14,6 +14,7 @@ import { FormatError } from '../../errors.js';
 import { digestForm } from '../../policy/digest-form.js';
 import { type ImageRef, formatImageRef, parseImageRef, withDigest, withTag } from '../../image-ref/parse.js';
 import { effectiveUpdateLevel } from '../../policy/update-level.js';
+import { lineIndex } from '../../yaml/line-index.js';
 import type { YamlFile } from '../../yaml/index.js';
 import { guardedEdit } from '../guarded-edit.js';
 import { ignoredRepository, repositoryName, uniqueWants, wantOfRepository } from '../image-want.js';
@@ -113,16 +114,10 @@ function checkPoliciesDefined(file: YamlFile, markers: readonly Marker[], target
     file.path,
     `marker # ${first.comment} names policy ${first.policy}, which the configuration does not define${others}${hint}; ` +
       `defined: ${defined.length ? defined.join(', ') : 'none'}; nothing in this file was changed`,
-    lineCol(file.toString(), first.site.node.range?.[0] ?? 0),
+    lineIndex(file.toString())(first.site.node.range?.[0] ?? 0),
   );
 }
 
-/** 1-based line and column of an offset. */
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
-}
 
 /** `field`, `old` and `new` of a marker's edit (see `Change.field`). */
 function labelOf(marker: Marker, old: string, value: string): Pick<Change, 'field' | 'old' | 'new'> {
