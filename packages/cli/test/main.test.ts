@@ -265,5 +265,12 @@ describe('imgsync update (how moved tags and reports print)', () => {
       'imgsync.config.yaml:5:5: targets[0].update: applies only to formats image-refs, helm-values, kustomize, markers; image-metadata.yml is backendai, whose entries follow every tag the registry has',
     );
     expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
+
+    // pin, which a Backend.AI file cannot hold, is refused the same way rather than ignored
+    writeFileSync(join(work, 'imgsync.config.yaml'), text.replace('    update: major\n', '    pin: true\n'));
+    const pinned = await runMain(['update'], { cwd: work, env });
+    expect(pinned.code).toBe(2);
+    expect(pinned.stderr).toContain('imgsync.config.yaml:5:5: targets[0].pin: image-metadata.yml is backendai, whose entries hold image ids, not references to pin');
+    expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
   });
 });

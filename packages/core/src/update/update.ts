@@ -266,6 +266,12 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
   if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
+  if (target.pin) {
+    throw new ConfigError(
+      `targets[${target.index}].pin: ${path} is ${adapter.name}, whose entries hold image ids, not references to pin; set pin only on targets of the other formats`,
+      target.keyWhere.pin ?? target.where,
+    );
+  }
   const set = { update: target.update !== undefined, ignore: target.ignore.length > 0 };
   for (const key of ['update', 'ignore'] as const) {
     if (!set[key]) continue;
