@@ -65,7 +65,7 @@ export async function initCommand(ctx: CommandContext, file: string, flags: Init
       : []),
     ...(adapter.name === 'markers' ? policyLines(stubs, file) : ['    tags:', "      exclude: ['-rc\\d*$']"]),
     ...(adapter.name === 'backendai' ? ['    digest: image-id-12'] : []),
-    ...(adapter.name === 'markers' ? [] : ['    prune: report']),
+    ...(adapter.name === 'backendai' ? ['    prune: report'] : []),
     '# git:                      # uncomment to commit and push (token from IMGSYNC_GIT_TOKEN)',
     '#   branch: main',
     '#   mode: pull-request',

@@ -53,6 +53,10 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
   const digest = present(raw.digest) ? reader.oneOf([...at, 'digest'], raw.digest, CONFIG_ENUMS.digest) : defaultDigestForm(format);
   const platform = present(raw.platform) ? readPlatform(reader, [...at, 'platform'], raw.platform) : parsePlatform(DEFAULT_PLATFORM);
   const prune = present(raw.prune) ? reader.oneOf([...at, 'prune'], raw.prune, CONFIG_ENUMS.prune) : 'report';
+  if (present(raw.prune) && format !== 'backendai' && format !== 'auto') {
+    // a reference names one tag: there is no list entry to report, comment out or remove
+    reader.fail([...at, 'prune'], `applies only to format backendai, whose tag lists have entries to prune (this target's format is ${format}); remove it`, 'key');
+  }
 
   const pin = present(raw.pin) ? reader.boolean([...at, 'pin'], raw.pin) : false;
   if (pin && !PINNABLE_FORMATS.includes(format)) {

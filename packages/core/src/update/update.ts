@@ -265,6 +265,12 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
  * written (see `validate-target.ts`).
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
+  if (target.format === 'auto' && adapter.name !== 'backendai' && target.keyWhere.prune) {
+    throw new ConfigError(
+      `targets[${target.index}].prune: ${path} is ${adapter.name}, whose references name one tag each: there is no list entry to prune; set prune only on Backend.AI targets`,
+      target.keyWhere.prune,
+    );
+  }
   if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
   if (target.pin) {
     throw new ConfigError(

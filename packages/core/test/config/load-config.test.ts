@@ -66,7 +66,7 @@ describe('loadConfig', () => {
     expect(config.filesRelativeTo).toBe('config-dir');
     expect(config.targets.map((t) => [t.format, t.registry, t.digest, t.pin, t.prune])).toEqual([
       ['helm-values', 'ghcr.io', 'manifest', true, 'report'],
-      ['kustomize', 'http://127.0.0.1:5000', 'manifest', false, 'comment'],
+      ['kustomize', 'http://127.0.0.1:5000', 'manifest', false, 'report'],
     ]);
     expect(config.targets[1]!.files).toEqual(['deploy/**/kustomization.yaml', '!deploy/legacy/**']);
     expect(config.targets[1]!.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
@@ -98,7 +98,6 @@ describe('loadConfig', () => {
       registry: 'file:registry-snapshot.json',
       snapshotPath: join(validDir, 'registry-snapshot.json'),
       pin: true,
-      prune: 'remove',
       digest: 'manifest',
     });
     expect(Object.keys(markers!.policies)).toEqual(['podinfo', 'flux-system:podinfo', 'nightly']);
