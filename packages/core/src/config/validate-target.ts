@@ -22,6 +22,16 @@ export interface TargetContext {
   inRepository: boolean;
 }
 
+/**
+ * Settings only the backendai format reads, with why: an explicit one on another format is
+ * refused rather than silently ignored (`format: auto` checks them per file, in the engine).
+ */
+export const BACKENDAI_ONLY: Readonly<Record<'repository' | 'platform' | 'prune', string>> = {
+  repository: 'it maps entry names to repositories; references name their own',
+  platform: 'it picks the image id to write; references are pinned to the manifest or index digest, which covers every platform',
+  prune: 'a reference names one tag, so there is no list entry to prune',
+};
+
 const NAME_PLACEHOLDER = /\{([^{}]*)\}/g;
 /** `podinfo`, or Flux's `namespace:name` as its setter markers write it (`flux-system:podinfo`). */
 const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
@@ -53,9 +63,12 @@ export function validateTarget(reader: ConfigReader, index: number, value: unkno
   const digest = present(raw.digest) ? reader.oneOf([...at, 'digest'], raw.digest, CONFIG_ENUMS.digest) : defaultDigestForm(format);
   const platform = present(raw.platform) ? readPlatform(reader, [...at, 'platform'], raw.platform) : parsePlatform(DEFAULT_PLATFORM);
   const prune = present(raw.prune) ? reader.oneOf([...at, 'prune'], raw.prune, CONFIG_ENUMS.prune) : 'report';
-  if (present(raw.prune) && format !== 'backendai' && format !== 'auto') {
-    // a reference names one tag: there is no list entry to report, comment out or remove
-    reader.fail([...at, 'prune'], `applies only to format backendai, whose tag lists have entries to prune (this target's format is ${format}); remove it`, 'key');
+  if (format !== 'backendai' && format !== 'auto') {
+    for (const [key, why] of Object.entries(BACKENDAI_ONLY)) {
+      if (present(raw[key])) reader.fail([...at, key], `applies only to format backendai: ${why} (this target's format is ${format}); remove it`, 'key');
+    }
+    if (digest !== 'manifest') reader.fail([...at, 'digest'], `must be manifest for format ${format}: references are pinned to manifest digests; image ids are what Backend.AI files list`);
+    if (tags.latest) reader.fail([...at, 'tags', 'latest'], `applies only to format backendai, whose "latest" alias entries it re-points; a ${format} reference has no alias entry`, 'key');
   }
 
   const pin = present(raw.pin) ? reader.boolean([...at, 'pin'], raw.pin) : false;

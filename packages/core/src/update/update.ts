@@ -15,7 +15,7 @@ import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import { TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
-import { defaultDigestForm } from '../config/validate-target.js';
+import { BACKENDAI_ONLY, defaultDigestForm } from '../config/validate-target.js';
 import type { TargetConfig } from '../config/types.js';
 import { ConfigError, ImgsyncError } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
@@ -265,11 +265,17 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
  * written (see `validate-target.ts`).
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
-  if (target.format === 'auto' && adapter.name !== 'backendai' && target.keyWhere.prune) {
-    throw new ConfigError(
-      `targets[${target.index}].prune: ${path} is ${adapter.name}, whose references name one tag each: there is no list entry to prune; set prune only on Backend.AI targets`,
-      target.keyWhere.prune,
-    );
+  if (target.format === 'auto' && adapter.name !== 'backendai') {
+    for (const [key, why] of Object.entries(BACKENDAI_ONLY)) {
+      const where = target.keyWhere[key];
+      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to format backendai: ${why}; ${path} is ${adapter.name}`, where);
+    }
+    if (target.digest !== undefined && target.digest !== 'manifest') {
+      throw new ConfigError(`targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to manifest digests; image ids are what Backend.AI files list`, target.keyWhere.digest ?? target.where);
+    }
+    if (target.tags.latest) {
+      throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+    }
   }
   if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
   if (target.pin) {

@@ -69,7 +69,7 @@ describe('loadConfig', () => {
       ['kustomize', 'http://127.0.0.1:5000', 'manifest', false, 'report'],
     ]);
     expect(config.targets[1]!.files).toEqual(['deploy/**/kustomization.yaml', '!deploy/legacy/**']);
-    expect(config.targets[1]!.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+    expect(config.targets[1]!.platform).toEqual({ os: 'linux', architecture: 'amd64' }); // the default; only backendai reads it
     expect(config.targets[0]!.tagPolicy.sort).toBe('semver');
     // `https://ghcr.io` in the target and `ghcr.io` as the key are the same registry.
     expect(config.registries[config.targets[0]!.registry]).toMatchObject({
