@@ -127,7 +127,7 @@ describe('parseConfig errors', () => {
     [
       'an absolute files pattern',
       ['targets:', '  - files: /etc/images.yml'],
-      `imgsync.config.yaml:2:12: targets[0].files: must be relative to the config file's directory (got "/etc/images.yml")`,
+      `imgsync.config.yaml:2:12: targets[0].files: must be relative to the config file's directory, or with git.url to the repository's root (got "/etc/images.yml")`,
     ],
     [
       'a files pattern leaving the cloned repository',
@@ -342,8 +342,11 @@ describe('parseConfig errors', () => {
       '  - <<: *base',
       '    files: images.yml',
     ]);
-    // `base` is not a config key: the first problem is the unknown top-level key.
-    expect(error.message).toBe('imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git');
+    // `base` is not a config key, and the value it brings into the target is wrong: both, in file order.
+    expect(error.message).toBe(
+      'imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git\n' +
+        'imgsync.config.yaml:3:10: targets[0].prune: must be one of report, comment, remove (got "delete")',
+    );
   });
 
   it('follows merge keys to locate a bad value', () => {
@@ -355,7 +358,11 @@ describe('parseConfig errors', () => {
       '  - <<: *first',
       '    files: b.yml',
     ]);
-    expect(error.message).toBe('imgsync.config.yaml:4:12: targets[0].prune: must be one of report, comment, remove (got "delete")');
+    // both targets have the value, written once
+    expect(error.problems.map((problem) => [problem.setting, problem.line, problem.col])).toEqual([
+      ['targets[0].prune', 4, 12],
+      ['targets[1].prune', 4, 12],
+    ]);
   });
 
   it('refuses a file of several YAML documents and an empty file', () => {
