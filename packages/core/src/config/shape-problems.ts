@@ -143,8 +143,15 @@ function problemsOf(root: Schema, data: unknown, issue: Issue, prefix: ConfigKey
         // the target's format is wrong: report it, and check the rest as `auto` would
         const parentPath = keyPath.slice(0, -1);
         const parent = valueAt(data, parentPath);
-        const problems: RawProblem[] = [{ ...at(issue.message, 'value'), expected: noteAt(root, data, parentPath).expected }];
         const union = schemaAt(root, data, parentPath, { keepUnion: true });
+        const candidates = (union && noteOf(union)?.candidates) ?? [];
+        const problems: RawProblem[] = [
+          {
+            ...at(issue.message, 'value'),
+            expected: `one of ${candidates.join(', ')}`,
+            suggestion: typeof value === 'string' ? closestMatch(value, candidates) : undefined,
+          },
+        ];
         const fallback = union && noteOf(union)?.fallback;
         if (fallback && isMapping(parent)) {
           const key = String(keyPath[keyPath.length - 1]);

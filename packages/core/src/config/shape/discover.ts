@@ -28,10 +28,10 @@ const excludeGlob = textMatching(
   (glob) => `matches the {name} part of a repository, which has no "/" (got ${JSON.stringify(glob)})`,
 );
 
-/** Placeholders other than `{name}` are refused. */
-const ENTRY_PLACEHOLDERS = /^(?![\s\S]*\{(?!name\})[^{}]*\})/u;
+/** Placeholders (`{word}`) other than `{name}` are refused; `{cpu: 1}` is a YAML flow mapping, not a placeholder. */
+const ENTRY_PLACEHOLDERS = /^(?![\s\S]*\{(?!name\})[A-Za-z0-9_]+\})/u;
 const entry = textMatching('YAML text of the extra keys of a new entry, such as "slots: {cpu: 1}"', ENTRY_PLACEHOLDERS, (value) => {
-  const bad = /\{([^{}]*)\}/g.exec(value.replaceAll('{name}', ''))?.[1] ?? '';
+  const bad = /\{([A-Za-z0-9_]+)\}/.exec(value.replaceAll('{name}', ''))?.[1] ?? '';
   return `unknown placeholder {${bad}}; only {name} (the new entry's name) is replaced`;
 });
 

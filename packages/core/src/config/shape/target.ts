@@ -66,7 +66,7 @@ export function registryProblem(value: string): string {
   return `must be ${registryExpected} (got ${describeValue(value)})`;
 }
 
-const registry = textMatching(registryExpected, new RegExp(`^(?:file:[\\s\\S]*\\S[\\s\\S]*|${REGISTRY_ADDRESS_PATTERN})$`, 'u'), registryProblem);
+const registry = textMatching(registryExpected, new RegExp(`^(?:file:[\\s\\S]*\\S[\\s\\S]*|${REGISTRY_ADDRESS_PATTERN})$`, 'u'), registryProblem).meta({ id: 'registry' });
 
 const FILES_RELATIVE = /^(?!!?(?:\/|[A-Za-z]:[\\/]))/u;
 const filePattern = textMatching(
@@ -85,7 +85,7 @@ const repository = textMatching('a repository such as lablup/kernel-{name}', REP
     `${JSON.stringify(template)} is not a valid repository name: use lowercase letters, digits and . _ - separators, ` +
     "path components joined by /, and {name} for the entry's name"
   );
-});
+}).meta({ id: 'repositoryTemplate' });
 
 const PLATFORM_PART = '[A-Za-z0-9][A-Za-z0-9._-]*';
 const platform = textMatching('a platform such as linux/amd64', new RegExp(`^\\s*${PLATFORM_PART}/${PLATFORM_PART}(?:/${PLATFORM_PART})?\\s*$`, 'u'), (value) => {
@@ -95,7 +95,7 @@ const platform = textMatching('a platform such as linux/amd64', new RegExp(`^\\s
     if (error instanceof ConfigError) return error.message;
   }
   return `must be a platform such as linux/amd64 (got ${describeValue(value)})`;
-});
+}).meta({ id: 'platform' });
 
 const ignoreExpected = 'a repository glob such as bitnami/* or a rule such as redis:>=8';
 /** `glob` or `glob:RANGE`, as `parseIgnoreRule` splits it: the range follows the first ":" after the last "/". */
@@ -152,7 +152,10 @@ const policies = noted(
     error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `must be a mapping of policy names to policies (got ${describeValue(issue.input)})` : undefined),
   }),
   { expected: 'a mapping of policy names to policies' },
-);
+).meta({ id: 'markerPolicies' });
+const files = oneOrList(filePattern, 'a file or glob pattern').meta({ id: 'filePatterns' });
+const ignore = oneOrList(ignoreRule, ignoreExpected).meta({ id: 'ignoreRules' });
+
 const policiesDescription =
   'Named tag policies that marker comments refer to (format markers, where they are required, or auto): NAME, or NAMESPACE:NAME as Flux markers write it; not "ignore".';
 
@@ -216,14 +219,14 @@ function targetOf(format: TargetFormatName) {
         { expected: 'manifest' },
       );
   const shape = {
-    files: oneOrList(filePattern, 'a file or glob pattern').describe(descriptions.files),
+    files: files.describe(descriptions.files),
     format: format === 'auto' ? optional(z.literal('auto'), descriptions.format) : z.literal(format).describe(descriptions.format),
     registry: optional(registry, descriptions.registry),
     ...(readsBackendai && { repository: optional(repository, descriptions.repository).meta({ examples: ['lablup/kernel-{name}'] }) }),
     tags: optional(readsBackendai ? tagPolicyWithLatest : tagPolicy),
     ...(!backendai && {
       update: optional(oneOf(UPDATE_LEVELS), descriptions.update),
-      ignore: optional(oneOrList(ignoreRule, ignoreExpected), descriptions.ignore).meta({ examples: [['bitnami/*', 'redis:>=8']] }),
+      ignore: optional(ignore, descriptions.ignore).meta({ examples: [['bitnami/*', 'redis:>=8']] }),
     }),
     digest: optional(digest, descriptions.digest),
     ...(readsBackendai && {
