@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENUMS, CONFIG_KEYS, configJsonSchema, loadConfig } from '../../src/config/index.js';
 import { repoRoot } from '../helpers/fixtures.js';

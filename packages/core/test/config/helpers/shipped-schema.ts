@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { repoRoot } from '../../helpers/fixtures.js';
 
@@ -19,5 +19,5 @@ const validate = ajv.compile(shippedSchema);
 export function schemaErrors(text: string): string[] {
   const data: unknown = parse(text, { merge: true, maxAliasCount: -1 });
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || '/'}: ${error.message ?? error.keyword}`);
+  return (validate.errors ?? []).map((error: { instancePath: string; message?: string; keyword: string }) => `${error.instancePath || '/'}: ${error.message ?? error.keyword}`);
 }
