@@ -29,7 +29,7 @@ describe('imgsync (argument handling)', () => {
   it('--help lists the commands, examples, exit codes and environment', async () => {
     const run = await runMain(['--help'], { cwd: dir, env });
     expect(run.code).toBe(0);
-    for (const text of ['update', 'check', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
+    for (const text of ['update', 'check', 'validate', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
       expect(run.stdout).toContain(text);
     }
   });
