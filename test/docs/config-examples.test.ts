@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../packages/core/src/config/index.js';
+import { CONFIG_ENUMS, CONFIG_KEYS, loadConfig } from '../../packages/core/src/config/index.js';
 import { schemaErrors } from '../../packages/core/test/config/helpers/shipped-schema.js';
 import { repoRoot } from '../../packages/core/test/helpers/fixtures.js';
 
@@ -81,5 +81,29 @@ describe('configs in the documentation', () => {
   it.each(configFiles.map((path) => [relative(repoRoot, path), path] as const))('%s loads with the real loader, and the schema agrees', async (_name, path) => {
     await expect(loadConfig({ path })).resolves.toBeDefined();
     expect(schemaErrors(readFileSync(path, 'utf8'))).toEqual([]);
+  });
+});
+
+describe('the README configuration reference', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration reference'), readme.indexOf('\n## ', readme.indexOf('## Configuration reference') + 5));
+  const reference = blocks.find((b) => !b.notAConfig && b.where.startsWith('README.md:') && b.text.startsWith('targets:'))!.text;
+
+  it('shows every setting the definition has', () => {
+    const keys = [...new Set(Object.values(CONFIG_KEYS).flat())].filter((key) => key !== '$schema');
+    const missing = keys.filter((key) => !new RegExp(`(^|[\\s{,#])${key.replace('$', '\\$')}:`, 'm').test(reference));
+    expect(missing).toEqual([]);
+    expect(section).toContain('`$schema`');
+  });
+
+  it('lists the values of each enumeration as the definition has them', () => {
+    const listed: Record<string, string[]> = {};
+    for (const line of reference.split('\n')) {
+      const setting = /^\s*(?:- )?([A-Za-z]+):[^#]*#\s*(.*)$/.exec(line);
+      const values = setting && /[\w-]+(?:\s*\|\s*[\w-]+)+/.exec(setting[2]!);
+      if (setting && values) listed[setting[1]!] = values[0].split('|').map((value) => value.trim()).sort();
+    }
+    const enums = Object.fromEntries(Object.entries(CONFIG_ENUMS).map(([name, values]) => [name, [...values].sort()]));
+    expect(listed).toEqual(enums);
   });
 });
