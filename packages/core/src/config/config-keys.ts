@@ -6,11 +6,11 @@ import type { DigestForm } from '../policy/digest-form.js';
 import type { TagSort } from '../policy/tag-policy.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 import { configShape } from './shape/config-shape.js';
-import { DISCOVER_MODES } from './shape/discover.js';
-import { git, GIT_MODES } from './shape/git.js';
+import { DISCOVER_KEYS, DISCOVER_MODES } from './shape/discover.js';
+import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
-import { TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
-import { DIGEST_FORMS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
+import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
+import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
 import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
 
 export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
@@ -20,14 +20,14 @@ export { SECRET_KEYS } from './rules/index.js';
 export const CONFIG_KEYS = {
   root: Object.keys(configShape.shape),
   target: TARGET_KEYS,
-  discover: ['mode', 'exclude', 'entry'],
+  discover: DISCOVER_KEYS,
   tagPolicy: TAG_POLICY_KEYS,
-  latest: ['pattern'],
-  markerPolicy: ['repository', 'tags'],
+  latest: LATEST_KEYS,
+  markerPolicy: MARKER_POLICY_KEYS,
   registrySettings: REGISTRY_SETTINGS_KEYS,
   git: Object.keys(git.shape),
-  gitAuthor: ['name', 'email'],
-} as const satisfies Record<string, readonly string[]>;
+  gitAuthor: GIT_AUTHOR_KEYS,
+} satisfies Record<string, readonly string[]>;
 
 // Each list must hold exactly the members of the union the engine uses.
 type Exactly<List extends readonly string[], Union extends string> = [List[number]] extends [Union] ? ([Union] extends [List[number]] ? List : never) : never;

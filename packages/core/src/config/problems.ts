@@ -1,14 +1,14 @@
 /**
  * A config problem: one thing wrong with one setting, located in the file. The loader
  * collects every problem of a file (the shape check's and the code-only rules') and throws
- * them together as one {@link ConfigError}, sorted by position, one line each:
+ * them together as one `ConfigError`, sorted by position, one line each:
  *
  *   imgsync.config.yaml:7:13: targets[0].format: must be one of backendai, … (got "backendia"); did you mean "backendai"?
  *
  * Values are quoted in messages (cut at 60 characters), except under secret keys and when
  * they look like a credential: those are never shown.
  */
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../errors.js';
 import { looksLikeSecret } from './env-refs.js';
 import type { ConfigKeyPath, LocatePart, SourceLocator } from './source-locations.js';
 
@@ -87,9 +87,4 @@ export function locateProblems(raw: readonly RawProblem[], path: string, locator
     });
   }
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-}
-
-/** The error for a non-empty list of located problems: its message has one line per problem. */
-export function problemsError(problems: readonly ConfigProblem[]): ConfigError {
-  return ConfigError.of(problems);
 }

@@ -75,3 +75,6 @@ export function discoverOff(format: string) {
     { expected: 'off', pick: (input) => (isMapping(input) ? 1 : 0), part: 'key' },
   ).describe(description);
 }
+
+/** The keys of the long form. */
+export const DISCOVER_KEYS = Object.keys(discoverMapping.shape);

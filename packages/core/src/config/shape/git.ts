@@ -24,6 +24,9 @@ const author = mapping({
   email: textMatching('an email address', /^[^\s@<>]+@[^\s@<>]+$/u, (email) => `must be an email address such as imgsync@example.com (got ${JSON.stringify(email)})`),
 }).describe('Commit author. Default: imgsync <imgsync@example.invalid>.');
 
+/** The keys of `author`. */
+export const GIT_AUTHOR_KEYS = Object.keys(author.shape);
+
 export const git = mapping({
   url: optional(
     httpUrl((value) => (SSH_REMOTE.test(value) ? 'ssh remotes are not supported; use the https URL of the repository and token: env:NAME' : undefined)),

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { noted } from './values.js';
 
-export const SECRET_REF_PATTERN = /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:[\s\S]+)$/u;
+const SECRET_REF_PATTERN = /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:[\s\S]+)$/u;
 
 /** The message for anything under a secret key that is not a reference. */
 export function secretRefProblem(value: unknown): string {

@@ -70,5 +70,8 @@ export const tagPolicy = mapping(common, {
   .describe('Which tags are tracked and in which order.')
   .meta({ id: 'tagPolicy' });
 
+/** The keys of `latest`. */
+export const LATEST_KEYS = Object.keys(latest.shape);
+
 /** The keys a tag policy may have. */
 export const TAG_POLICY_KEYS = Object.keys(tagPolicyWithLatest.shape);

@@ -147,6 +147,9 @@ const markerPolicy = mapping({
   tags: optional(tagPolicy),
 }).meta({ id: 'markerPolicy' });
 
+/** The keys of a marker policy. */
+export const MARKER_POLICY_KEYS = Object.keys(markerPolicy.shape);
+
 const policies = noted(
   z.record(policyName, markerPolicy.nullish(), {
     error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `must be a mapping of policy names to policies (got ${describeValue(issue.input)})` : undefined),

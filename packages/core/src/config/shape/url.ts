@@ -5,11 +5,11 @@ import { HOST_PATTERN } from './target.js';
 import { noted } from './values.js';
 
 /** `http://` or `https://`, a host, then an optional path, query or fragment; no `user:password@`. */
-export const HTTP_URL = new RegExp(`^https?://${HOST_PATTERN}(?:[/?#][^\\s]*)?$`, 'u');
+const HTTP_URL = new RegExp(`^https?://${HOST_PATTERN}(?:[/?#][^\\s]*)?$`, 'u');
 
 const expected = 'an http or https URL';
 
-export function urlProblem(value: unknown): string {
+function urlProblem(value: unknown): string {
   if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i.test(value)) {
     return 'must not contain credentials (value not shown); put the token in an env:NAME reference instead';
   }

@@ -14,7 +14,7 @@
  */
 import * as z from 'zod';
 import { closestMatch } from '../suggest.js';
-import { describeValue, isMapping } from '../problems.js';
+import { describeValue } from '../problems.js';
 import type { ConfigKeyPath } from '../source-locations.js';
 
 /** What the problem list needs to know about a schema beyond its messages. */
@@ -128,7 +128,7 @@ export function mapping<S extends z.ZodRawShape>(shape: S, note: Omit<SettingNot
 }
 
 /** The message for a value that is not a mapping at all (issues inside one are the keys' own). */
-export function mappingError(issue: { code?: string; input?: unknown }): string | undefined {
+function mappingError(issue: { code?: string; input?: unknown }): string | undefined {
   if (issue.code !== 'invalid_type' || issue.input === undefined) return undefined;
   return `must be a mapping (got ${describeValue(issue.input)})`;
 }
@@ -138,15 +138,3 @@ export function optional<T extends z.ZodType>(schema: T, description?: string) {
   const wrapped = schema.nullish();
   return description ? wrapped.describe(description) : wrapped;
 }
-
-/** A `{ KEY: value }` mapping whose keys are names the user picks (registries, policies). */
-export function keyedBy<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, expected: string) {
-  const schema = z.record(key, value, { error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `must be ${expected} (got ${describeValue(issue.input)})` : undefined) });
-  return noted(schema, { expected });
-}
-
-/** Whether `value` is a mapping holding `key`. */
-export function holds(value: unknown, key: string): boolean {
-  return isMapping(value) && value[key] !== undefined;
-}
-
