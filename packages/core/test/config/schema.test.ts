@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_ENUMS, CONFIG_KEYS, configJsonSchema, loadConfig } from '../../src/config/index.js';
+import { CODE_RULES, CONFIG_ENUMS, CONFIG_KEYS, configJsonSchema, loadConfig } from '../../src/config/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { schemaErrors, shippedSchema, shippedSchemaText } from './helpers/shipped-schema.js';
 
@@ -72,6 +72,13 @@ describe('imgsync.schema.json', () => {
     expect(beyond.join('\n')).toMatch(/only on the docker\.io entry/);
     expect(beyond.join('\n')).toMatch(/no pattern may leave the repository/);
     expect(beyond.join('\n')).toMatch(/mirror of its own/);
+  });
+
+  it('has every code-only rule named in the README development notes', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const notes = readme.slice(readme.indexOf('## Development notes'));
+    const names = CODE_RULES.flatMap((rule) => rule.name.split(', ')).concat('secret-reference', 'no-token-in-file', 'one-entry-per-registry');
+    expect(names.filter((name) => !notes.includes(`\`${name}\``))).toEqual([]);
   });
 
   it.each(readdirSync(validDir).sort())('accepts the example %s, as the loader does', async (name) => {

@@ -31,7 +31,11 @@ export const configShape = mapping(
     unknownKey: (key) => (TARGET_KEYS.includes(key) ? { message: 'is a target setting; move it under each entry of targets', part: 'key' } : undefined),
   },
 )
-  .describe('imgsync.config.yaml / .yml / .json: which YAML files list container images, which registries they track, and where the edits are delivered.')
+  .describe(
+    'imgsync.config.yaml / .yml / .json: which YAML files list container images, which registries they track, and where the edits are delivered. ' +
+      'Checked by imgsync beyond this schema: no string anywhere may look like a token (GitHub, GitLab, Docker Hub, AWS access key, Bearer/Basic), ' +
+      'a key named password takes only env:NAME or file:PATH like credentials and token, and URLs and registry addresses must parse (ports up to 65535).',
+  )
   .meta({ title: 'imgsync configuration' });
 
 /** A config file's data once its shape is checked. */
