@@ -1,6 +1,6 @@
 /**
  * Every config the documentation shows is one the loader accepts, and the JSON Schema
- * agrees: each YAML/JSON block of README.md (and of the READMEs under examples/), and each
+ * (Ajv, strict, on the shipped schema) agrees: each YAML/JSON block of README.md (and of the READMEs under examples/), and each
  * config file under examples/ and deploy/ (`imgsync.config.*`, or any YAML with top-level
  * `targets:`).
  *
@@ -12,12 +12,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { loadConfig } from '../../packages/core/src/config/index.js';
-import { schemaErrors } from '../../packages/core/test/config/schema-check.js';
+import { CONFIG_ENUMS, CONFIG_KEYS, loadConfig } from '../../packages/core/src/config/index.js';
+import { schemaErrors } from '../../packages/core/test/config/helpers/shipped-schema.js';
 import { repoRoot } from '../../packages/core/test/helpers/fixtures.js';
 
-const schema = JSON.parse(readFileSync(join(repoRoot, 'packages/core/schema/imgsync.schema.json'), 'utf8')) as Record<string, unknown>;
 const NOT_A_CONFIG = /^<!--\s*not an imgsync config:\s*\S[^>]*-->\s*$/;
 const TOP_LEVEL_TARGETS = /^targets\s*:/m;
 
@@ -77,11 +75,35 @@ describe('configs in the documentation', () => {
   it.each(blocks.filter((b) => !b.notAConfig).map((b) => [b.where, b] as const))('%s loads with the real loader, and the schema agrees', async (where, block) => {
     const path = join(repoRoot, block.json ? 'imgsync.config.json' : 'imgsync.config.yaml');
     await expect(loadConfig({ path, text: block.text, cwd: repoRoot }), where).resolves.toBeDefined();
-    expect(schemaErrors(schema, parse(block.text))).toEqual([]);
+    expect(schemaErrors(block.text)).toEqual([]);
   });
 
   it.each(configFiles.map((path) => [relative(repoRoot, path), path] as const))('%s loads with the real loader, and the schema agrees', async (_name, path) => {
     await expect(loadConfig({ path })).resolves.toBeDefined();
-    expect(schemaErrors(schema, parse(readFileSync(path, 'utf8')))).toEqual([]);
+    expect(schemaErrors(readFileSync(path, 'utf8'))).toEqual([]);
+  });
+});
+
+describe('the README configuration reference', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration reference'), readme.indexOf('\n## ', readme.indexOf('## Configuration reference') + 5));
+  const reference = blocks.find((b) => !b.notAConfig && b.where.startsWith('README.md:') && b.text.startsWith('targets:'))!.text;
+
+  it('shows every setting the definition has', () => {
+    const keys = [...new Set(Object.values(CONFIG_KEYS).flat())].filter((key) => key !== '$schema');
+    const missing = keys.filter((key) => !new RegExp(`(^|[\\s{,#])${key.replace('$', '\\$')}:`, 'm').test(reference));
+    expect(missing).toEqual([]);
+    expect(section).toContain('`$schema`');
+  });
+
+  it('lists the values of each enumeration as the definition has them', () => {
+    const listed: Record<string, string[]> = {};
+    for (const line of reference.split('\n')) {
+      const setting = /^\s*(?:- )?([A-Za-z]+):[^#]*#\s*(.*)$/.exec(line);
+      const values = setting && /[\w-]+(?:\s*\|\s*[\w-]+)+/.exec(setting[2]!);
+      if (setting && values) listed[setting[1]!] = values[0].split('|').map((value) => value.trim()).sort();
+    }
+    const enums = Object.fromEntries(Object.entries(CONFIG_ENUMS).map(([name, values]) => [name, [...values].sort()]));
+    expect(listed).toEqual(enums);
   });
 });

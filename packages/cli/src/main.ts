@@ -4,10 +4,11 @@
  * as as a subprocess.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ImgsyncError } from '@imgsync/core';
+import { ConfigError, formatConfigProblem, ImgsyncError } from '@imgsync/core';
 import { initCommand } from './commands/init.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { updateCommand } from './commands/update.js';
+import { validateCommand } from './commands/validate.js';
 import { refuseConflictingFlags } from './conflicting-flags.js';
 import type { CliIo, CommandContext } from './context.js';
 import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
@@ -43,6 +44,7 @@ Examples:
   imgsync update                           edit the files (and commit/push if the config has git:)
   imgsync update --json > result.json      machine-readable result
   imgsync check                            exit 1 when the files are behind the registries
+  imgsync validate                         check the config file only (every problem; no network)
   imgsync snapshot --registry docker.io --namespace lablup > registry.json
   imgsync init sample-configs/image-metadata.yml
 
@@ -72,6 +74,14 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
       exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'check');
     },
   );
+
+  program
+    .command('validate')
+    .description('check the config file and print every problem (no file globbing, no network); exit 0 or 2')
+    .option('--json', 'print { valid, problems: [{ path, line, col, setting, message, expected, suggestion, rule }] }')
+    .action(async (_opts, cmd: Command) => {
+      exitCode = await validateCommand(context(cmd), cmd.optsWithGlobals());
+    });
 
   program
     .command('snapshot')
@@ -109,12 +119,15 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
       error instanceof UsageError || error instanceof ImgsyncError
         ? error.message
         : `unexpected: ${error instanceof Error ? error.message : String(error)}`;
-    out.error(message);
+    // a config with several problems: one line each
+    if (error instanceof ConfigError && error.problems.length > 1) for (const problem of error.problems) out.error(formatConfigProblem(problem));
+    else out.error(message);
     if (!(error instanceof UsageError) && error instanceof Error && error.stack) out.verbose(error.stack);
     // with --json, stdout still carries one JSON document, so scripts can parse the failure
     if (io.argv.includes('--json')) {
       const kind = error instanceof ImgsyncError ? error.code : error instanceof UsageError ? 'USAGE' : 'UNEXPECTED';
-      out.out(JSON.stringify({ error: { code: kind, message, exitCode: code } }, null, 2));
+      const problems = error instanceof ConfigError ? { problems: error.problems } : {};
+      out.out(JSON.stringify({ error: { code: kind, message, exitCode: code, ...problems } }, null, 2));
     }
     return code;
   }

@@ -29,7 +29,7 @@ describe('imgsync (argument handling)', () => {
   it('--help lists the commands, examples, exit codes and environment', async () => {
     const run = await runMain(['--help'], { cwd: dir, env });
     expect(run.code).toBe(0);
-    for (const text of ['update', 'check', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
+    for (const text of ['update', 'check', 'validate', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
       expect(run.stdout).toContain(text);
     }
   });
@@ -162,7 +162,14 @@ describe('imgsync (engine rules seen through the CLI)', () => {
   it('with --json, a failure still prints one JSON document on stdout', async () => {
     const run = await runMain(['check', '--json', '--config', join(dir, 'missing.yaml')], { cwd: dir, env });
     expect(run.code).toBe(2);
-    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'CONFIG', message: expect.stringContaining('missing.yaml'), exitCode: 2 } });
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: {
+        code: 'CONFIG',
+        message: expect.stringContaining('missing.yaml'),
+        exitCode: 2,
+        problems: [{ path: join(dir, 'missing.yaml'), setting: '', message: 'config file not found' }],
+      },
+    });
   });
 
   it('--no-push with git.url is a config error rather than a silent no-op on local files', async () => {

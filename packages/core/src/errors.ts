@@ -50,20 +50,59 @@ export class YamlEditError extends ImgsyncError {
   }
 }
 
-/** Invalid configuration: names the config file and, where known, the line and column. */
+/**
+ * One thing wrong with one setting of a config file: where (file, 1-based line and
+ * column), which setting (`targets[0].format`), what is wrong, what was expected and the
+ * closest valid value or key when one is near. `rule` names the code-only rule that found
+ * it (`regex-compiles`, `semver-range`, …); a problem of the config's shape has none.
+ */
+export interface ConfigProblem {
+  path: string | undefined;
+  line?: number;
+  col?: number;
+  /** The setting's key path, as users write it (`registries["docker.io"].credentials`); empty for the file itself. */
+  setting: string;
+  /** What is wrong, without the location and setting. */
+  message: string;
+  expected?: string;
+  suggestion?: string;
+  rule?: string;
+}
+
+/**
+ * Invalid configuration: names the config file and, where known, the line and column.
+ * A config with several problems is one error listing all of them (`problems`, sorted by
+ * position; the message has one line each); `path`, `line` and `col` are the first's.
+ */
 export class ConfigError extends ImgsyncError {
   readonly path: string | undefined;
   readonly line: number | undefined;
   readonly col: number | undefined;
-  constructor(message: string, where: { path?: string; line?: number; col?: number } = {}) {
-    const loc = where.path
-      ? `${where.path}${where.line ? `:${where.line}${where.col ? `:${where.col}` : ''}` : ''}: `
-      : '';
-    super('CONFIG', `${loc}${message}`);
-    this.path = where.path;
-    this.line = where.line;
-    this.col = where.col;
+  readonly problems: readonly ConfigProblem[];
+  constructor(message: string, where: { path?: string; line?: number; col?: number } = {}, problems: readonly ConfigProblem[] = []) {
+    const list: readonly ConfigProblem[] = problems.length
+      ? problems
+      : [{ path: where.path, ...(where.line && { line: where.line }), ...(where.line && where.col && { col: where.col }), setting: '', message }];
+    super('CONFIG', list.map(formatConfigProblem).join('\n'));
+    const first = list[0]!;
+    this.path = first.path;
+    this.line = first.line;
+    this.col = first.col;
+    this.problems = list;
   }
+
+  /** One error for every problem of a config file (at least one). */
+  static of(problems: readonly ConfigProblem[]): ConfigError {
+    return new ConfigError('', {}, problems);
+  }
+}
+
+/** `file:line:col: setting: message`, as the CLI prints each problem. */
+export function formatConfigProblem(problem: ConfigProblem): string {
+  const loc = problem.path
+    ? `${problem.path}${problem.line ? `:${problem.line}${problem.col ? `:${problem.col}` : ''}` : ''}: `
+    : '';
+  return `${loc}${problem.setting ? `${problem.setting}: ` : ''}${problem.message}`;
 }
 
 /** A registry call that failed: names the registry, the repository and the HTTP status. */

@@ -1,65 +1,44 @@
 /**
- * The single list of what a config file may say: the keys of each mapping and the values
- * of each enumeration. The validators check against these lists, and a test checks that
- * `schema/imgsync.schema.json` lists exactly the same, so the editor completion a user
- * sees and the loader that judges the file cannot drift apart.
+ * What a config file may say, read off its one definition (`shape/`): the keys of each
+ * mapping and the values of each enumeration, for messages, `imgsync init` and tests.
  */
 import type { DigestForm } from '../policy/digest-form.js';
 import type { TagSort } from '../policy/tag-policy.js';
 import type { UpdateLevel } from '../policy/update-level.js';
+import { configShape } from './shape/config-shape.js';
+import { DISCOVER_KEYS, DISCOVER_MODES } from './shape/discover.js';
+import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
+import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
+import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
+import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
 import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
 
-/** Keys of each mapping, by the name the JSON Schema gives it (root, or a `$defs` entry). */
+export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
+export { SECRET_KEYS } from './rules/index.js';
+
+/** Keys of each mapping, by the name the JSON Schema gives it. */
 export const CONFIG_KEYS = {
-  root: ['$schema', 'targets', 'registries', 'git'],
-  target: ['files', 'format', 'registry', 'repository', 'tags', 'update', 'ignore', 'digest', 'platform', 'prune', 'pin', 'policies', 'discover'],
-  discover: ['mode', 'exclude', 'entry'],
-  tagPolicy: ['include', 'exclude', 'semver', 'sort', 'latest'],
-  latest: ['pattern'],
-  markerPolicy: ['repository', 'tags'],
-  registrySettings: ['credentials', 'username', 'concurrency', 'timeoutMs', 'retries', 'hubApiUrl', 'mirror', 'insecure'],
-  git: ['url', 'branch', 'mode', 'author', 'token', 'githubApiUrl', 'message'],
-  gitAuthor: ['name', 'email'],
-} as const satisfies Record<string, readonly string[]>;
+  root: Object.keys(configShape.shape),
+  target: TARGET_KEYS,
+  discover: DISCOVER_KEYS,
+  tagPolicy: TAG_POLICY_KEYS,
+  latest: LATEST_KEYS,
+  markerPolicy: MARKER_POLICY_KEYS,
+  registrySettings: REGISTRY_SETTINGS_KEYS,
+  git: Object.keys(git.shape),
+  gitAuthor: GIT_AUTHOR_KEYS,
+} satisfies Record<string, readonly string[]>;
 
-// `Record<Union, true>` makes the compiler reject a list that misses a member of the union.
-const formats: Record<TargetFormat, true> = {
-  backendai: true,
-  'image-refs': true,
-  'helm-values': true,
-  kustomize: true,
-  markers: true,
-  auto: true,
-};
-const pruneModes: Record<PruneMode, true> = { report: true, comment: true, remove: true };
-const discoverModes: Record<DiscoverMode, true> = { off: true, report: true, add: true };
-const gitModes: Record<GitMode, true> = { push: true, 'pull-request': true };
-const digestForms: Record<DigestForm, true> = { 'image-id-12': true, 'image-id': true, manifest: true };
-const tagSorts: Record<TagSort, true> = { version: true, semver: true, numeric: true, alphabetical: true, pushed: true };
-const updateLevels: Record<UpdateLevel, true> = { major: true, minor: true, patch: true };
+// Each list must hold exactly the members of the union the engine uses.
+type Exactly<List extends readonly string[], Union extends string> = [List[number]] extends [Union] ? ([Union] extends [List[number]] ? List : never) : never;
 
-/** Values of each enumeration, by the name the JSON Schema gives it. */
+/** Values of each enumeration. */
 export const CONFIG_ENUMS = {
-  format: Object.keys(formats) as TargetFormat[],
-  prune: Object.keys(pruneModes) as PruneMode[],
-  mode: Object.keys(gitModes) as GitMode[],
-  discover: Object.keys(discoverModes) as DiscoverMode[],
-  digest: Object.keys(digestForms) as DigestForm[],
-  sort: Object.keys(tagSorts) as TagSort[],
-  update: Object.keys(updateLevels) as UpdateLevel[],
+  format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
+  prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
+  mode: GIT_MODES as Exactly<typeof GIT_MODES, GitMode>,
+  discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
+  digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,
+  sort: TAG_SORTS as Exactly<typeof TAG_SORTS, TagSort>,
+  update: UPDATE_LEVELS as Exactly<typeof UPDATE_LEVELS, UpdateLevel>,
 } as const;
-
-/** Formats whose references can be pinned with `@sha256:…`. */
-export const PINNABLE_FORMATS: readonly TargetFormat[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
-
-/** Formats where an entry stands for a repository, so that a namespace can be discovered. */
-export const DISCOVER_FORMATS: readonly TargetFormat[] = ['backendai'];
-
-/** Formats whose tags move, so that `update` and `ignore` mean something (not backendai: it follows every tag). */
-export const TAG_MOVING_FORMATS: readonly TargetFormat[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
-
-/** Formats whose targets may name `policies`. */
-export const POLICY_FORMATS: readonly TargetFormat[] = ['markers', 'auto'];
-
-/** Keys whose values are secrets: only `env:NAME` or `file:PATH` references are accepted. */
-export const SECRET_KEYS: readonly string[] = ['credentials', 'token', 'password'];

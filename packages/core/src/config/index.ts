@@ -3,11 +3,14 @@
  * file, resolve the secret references it holds, and the types of the loaded config.
  * Everything else in this folder is internal.
  */
-export { loadConfig, parseConfig, type ConfigFileSystem, type ConfigSource } from './load-config.js';
+export { checkConfigText, loadConfig, parseConfig, type ConfigFileSystem, type ConfigSource } from './load-config.js';
 export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileSystem } from './find-config.js';
-export { validateConfig, validateTargetConfig, type ValidateConfigOptions } from './validate.js';
-export { defaultDigestForm } from './validate-target.js';
-export { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './validate-git.js';
+export { checkConfig, validateConfig, validateTargetConfig, type ValidateConfigOptions } from './validate.js';
+export { defaultDigestForm } from './normalise.js';
+export { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './shape/git.js';
+export { configJsonSchema } from './shape/json-schema.js';
+export type { RawConfig, RawTarget } from './shape/config-shape.js';
+export { CODE_RULES, type CodeRule } from './rules/index.js';
 export {
   isSecretRef,
   parseRef,

@@ -9,11 +9,11 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigProblem, YamlSyntaxError } from '../errors.js';
 import { parseYaml } from '../yaml/yaml-file.js';
-import { createSourceLocator } from './source-locations.js';
+import { createSourceLocator, type SourceLocator } from './source-locations.js';
 import type { ImgsyncConfig } from './types.js';
-import { validateConfig } from './validate.js';
+import { checkConfig, validateConfig } from './validate.js';
 
 /** The file operation {@link loadConfig} needs; node:fs/promises by default. */
 export interface ConfigFileSystem {
@@ -64,6 +64,33 @@ export async function loadConfig(source: ConfigSource, fs: ConfigFileSystem = no
  */
 export function parseConfig(text: string, path: string, options: { cwd?: string } = {}): ImgsyncConfig {
   const dir = dirname(resolve(options.cwd ?? process.cwd(), path));
+  const { data, locator } = readConfigText(text, path);
+  return validateConfig(data, { path, dir, locator });
+}
+
+/**
+ * Every problem of `text` as the config file at `path`, without loading it: the YAML (or
+ * JSON) syntax, the shape and the code-only rules. Nothing is read from disk or the
+ * network, no file pattern is globbed and secret references are checked for form only.
+ * Empty when the config is valid. This is what `imgsync validate` prints.
+ *
+ * @example
+ * checkConfigText('targets:\n  - files: a.yml\n    format: helm\n', 'imgsync.config.yaml')
+ * // [{ path: 'imgsync.config.yaml', line: 3, col: 13, setting: 'targets[0].format', message: 'must be one of …; did you mean "helm-values"?', … }]
+ */
+export function checkConfigText(text: string, path: string): ConfigProblem[] {
+  try {
+    const { data, locator } = readConfigText(text, path);
+    return checkConfig(data, { path, dir: '/', locator });
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    if (error instanceof YamlSyntaxError) return [{ path, line: error.line, col: error.col, setting: '', message: error.reason }];
+    throw error;
+  }
+}
+
+/** The data of a config file's text and where each key path was written; throws for a text that is no config at all. */
+function readConfigText(text: string, path: string): { data: unknown; locator: SourceLocator } {
   if (/\.json$/i.test(path)) checkJson(text, path);
   const file = parseYaml(text, { path });
   if (file.documents.length > 1) {
@@ -74,7 +101,7 @@ export function parseConfig(text: string, path: string, options: { cwd?: string 
   if (doc === undefined || data === null || data === undefined) {
     throw new ConfigError('the config file is empty; it needs at least targets: [{ files: ..., format: ... }]', { path, line: 1, col: 1 });
   }
-  return validateConfig(data, { path, dir, locator: createSourceLocator(text, doc) });
+  return { data, locator: createSourceLocator(text, doc) };
 }
 
 function checkJson(text: string, path: string): void {

@@ -54,8 +54,9 @@ export function createSourceLocator(text: string, doc: Document.Parsed): SourceL
     for (const pair of map.items) {
       if (!isPair(pair)) continue;
       const keyValue = isScalar(pair.key) ? pair.key.value : undefined;
-      if (keyValue !== undefined && keyValue !== null && String(keyValue) === key) return pair;
-      if (keyValue === '<<') merged.push(pair.value);
+      // with merge keys on, the yaml package reads the `<<` key as a symbol
+      if (keyValue === '<<' || (typeof keyValue === 'symbol' && keyValue.description === '<<')) merged.push(pair.value);
+      else if (keyValue !== undefined && keyValue !== null && String(keyValue) === key) return pair;
     }
     for (const source of merged) {
       const resolved = resolve(source);

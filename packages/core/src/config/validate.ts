@@ -1,29 +1,48 @@
 /**
  * `validateConfig`: from the data of a config file to a typed, normalised
- * {@link ImgsyncConfig}, or the first problem as a {@link ConfigError} located at the
- * offending key or value.
+ * {@link ImgsyncConfig}, or every problem of it at once as one {@link ConfigError}.
  *
- * Order of checks: secrets first (a literal under `credentials`/`token`/`password`, or a
- * token-shaped string anywhere, is refused before anything could quote it), then the
- * top-level keys, `git` (it decides what `files` are relative to), `registries`, and each
- * target in order.
+ * Order of checks: the secret rules first (a literal under `credentials`/`token`/`password`,
+ * or a token-shaped string anywhere, is reported as a secret, never quoted), then the shape
+ * (the one definition in `shape/`, which the shipped JSON Schema is generated from), then
+ * the code-only rules (`rules/`). One problem per setting, sorted by position.
  */
-import { CONFIG_KEYS, SECRET_KEYS } from './config-keys.js';
-import { ConfigReader, isMapping } from './config-reader.js';
-import { looksLikeSecret } from './env-refs.js';
-import { type ConfigKeyPath, NO_LOCATIONS, type SourceLocator } from './source-locations.js';
-import type { ImgsyncConfig } from './types.js';
-import { validateGit } from './validate-git.js';
-import { validateRegistries } from './validate-registries.js';
-import { validateTarget } from './validate-target.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { normaliseConfig } from './normalise.js';
+import { locateProblems, type RawProblem } from './problems.js';
+import { CODE_RULES, runRules, SECRET_RULES } from './rules/index.js';
+import { configShape, type RawConfig } from './shape/config-shape.js';
+import { shapeProblems } from './shape-problems.js';
+import { NO_LOCATIONS, type SourceLocator } from './source-locations.js';
+import type { ImgsyncConfig, TargetConfig } from './types.js';
 
 export interface ValidateConfigOptions {
   /** The config file's path as it should appear in messages. */
   path: string;
   /** Absolute directory of the config file. */
   dir: string;
-  /** Finds line and column of a key path; without it errors carry the path only. */
+  /** Finds line and column of a key path; without it problems carry the path only. */
   locator?: SourceLocator;
+}
+
+/**
+ * Every problem of `data` as a config file: shape and code-only rules; no file globbing,
+ * no network, secret references checked for form only. Empty when the config is valid.
+ *
+ * @example
+ * checkConfig({ targets: [{ files: 'a.yml', format: 'helm' }] }, { path: 'x.yaml', dir: '/repo' })[0].message
+ * // 'must be one of backendai, image-refs, helm-values, kustomize, markers, auto (got "helm"); did you mean "helm-values"?'
+ */
+export function checkConfig(data: unknown, options: ValidateConfigOptions): ConfigProblem[] {
+  return locateProblems(rawProblems(data).problems, options.path, options.locator ?? NO_LOCATIONS);
+}
+
+function rawProblems(data: unknown): { problems: RawProblem[]; checked: RawConfig | undefined } {
+  const problems = runRules(SECRET_RULES, data);
+  const shape = configShape.safeParse(data);
+  if (!shape.success) problems.push(...shapeProblems(configShape, data, shape.error.issues));
+  problems.push(...runRules(CODE_RULES, data));
+  return { problems, checked: shape.success ? shape.data : undefined };
 }
 
 /**
@@ -33,73 +52,17 @@ export interface ValidateConfigOptions {
  * config.targets[0].digest // 'image-id-12'
  */
 export function validateConfig(data: unknown, options: ValidateConfigOptions): ImgsyncConfig {
-  const reader = new ConfigReader(options.path, options.locator ?? NO_LOCATIONS);
-  checkSecrets(reader, [], data);
-  if (isMapping(data)) {
-    const misplaced = Object.keys(data).find((key) => !isRootKey(key) && (CONFIG_KEYS.target as readonly string[]).includes(key));
-    if (misplaced) reader.fail([misplaced], 'is a target setting; move it under each entry of targets', 'key');
-  }
-  const root = reader.mapping([], data, CONFIG_KEYS.root, ['targets']);
-  if (root.$schema !== undefined) reader.string(['$schema'], root.$schema, 'the URL or path of the JSON Schema');
-
-  const git = validateGit(reader, root.git, options.dir);
-  const registries = validateRegistries(reader, root.registries, options.dir);
-
-  const rawTargets = Array.isArray(root.targets) ? root.targets : reader.fail(['targets'], `must be a list of targets (got ${kindOf(root.targets)})`);
-  if (rawTargets.length === 0) reader.fail(['targets'], 'must list at least one target, such as - files: images.yml');
-  const context = { dir: options.dir, inRepository: git?.url !== undefined };
-  const targets = rawTargets.map((target, index) => validateTarget(reader, index, target, context));
-
-  return {
-    path: options.path,
-    dir: options.dir,
-    filesRelativeTo: context.inRepository ? 'repository-root' : 'config-dir',
-    targets,
-    registries,
-    git,
-  };
+  const locator = options.locator ?? NO_LOCATIONS;
+  const { problems, checked } = rawProblems(data);
+  if (problems.length > 0 || checked === undefined) throw ConfigError.of(locateProblems(problems, options.path, locator));
+  return normaliseConfig(checked, { path: options.path, dir: options.dir, locator });
 }
 
 /**
- * Validates one target on its own (for `imgsync init`, which writes one).
+ * Validates one target on its own (as `targets[0]`).
  *
- * @example validateTargetConfig({ files: 'values.yaml', format: 'helm-values' }, { path: 'x', dir: '/repo' })
+ * @example validateTargetConfig({ files: 'values.yaml', format: 'helm-values' }, { path: 'x', dir: '/repo' }).digest // 'manifest'
  */
-export function validateTargetConfig(data: unknown, options: ValidateConfigOptions & { inRepository?: boolean }) {
-  const reader = new ConfigReader(options.path, options.locator ?? NO_LOCATIONS);
-  checkSecrets(reader, ['targets', 0], data);
-  return validateTarget(reader, 0, data, { dir: options.dir, inRepository: options.inRepository ?? false });
-}
-
-function isRootKey(key: string): boolean {
-  return (CONFIG_KEYS.root as readonly string[]).includes(key);
-}
-
-function kindOf(value: unknown): string {
-  return isMapping(value) ? 'a mapping' : value === null || value === undefined ? 'nothing' : `a ${typeof value}`;
-}
-
-function checkSecrets(reader: ConfigReader, keyPath: ConfigKeyPath, value: unknown): void {
-  if (typeof value === 'string') {
-    if (looksLikeSecret(value)) {
-      reader.fail(
-        keyPath,
-        'looks like a token or password (value not shown); secrets must not be written in the config file: ' +
-          'put it in an environment variable and refer to it as credentials: env:NAME or token: env:NAME',
-      );
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => checkSecrets(reader, [...keyPath, index], item));
-    return;
-  }
-  if (!isMapping(value)) return;
-  for (const [key, item] of Object.entries(value)) {
-    // A mapping under such a key is a name (a marker policy called `token`), not a secret.
-    if (SECRET_KEYS.includes(key) && item !== undefined && item !== null && !isMapping(item)) {
-      reader.secretRef([...keyPath, key], item, 'NAME');
-    }
-    checkSecrets(reader, [...keyPath, key], item);
-  }
+export function validateTargetConfig(data: unknown, options: ValidateConfigOptions): TargetConfig {
+  return validateConfig({ targets: [data] }, options).targets[0]!;
 }

@@ -13,9 +13,9 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
-import { TAG_MOVING_FORMATS } from '../config/config-keys.js';
-import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
-import { BACKENDAI_ONLY, defaultDigestForm } from '../config/validate-target.js';
+import { BACKENDAI_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
+import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
+import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
 import { ConfigError, ImgsyncError } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
@@ -262,7 +262,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
 /**
  * `format: auto` learns a file's format only now: a setting that format cannot apply is a
  * configuration error for that file, at the setting, as it would be with the format
- * written (see `validate-target.ts`).
+ * written (see `config/shape/target.ts`).
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
   if (target.format === 'auto' && adapter.name !== 'backendai') {

@@ -127,7 +127,7 @@ describe('parseConfig errors', () => {
     [
       'an absolute files pattern',
       ['targets:', '  - files: /etc/images.yml'],
-      `imgsync.config.yaml:2:12: targets[0].files: must be relative to the config file's directory (got "/etc/images.yml")`,
+      `imgsync.config.yaml:2:12: targets[0].files: must be relative to the config file's directory, or with git.url to the repository's root (got "/etc/images.yml")`,
     ],
     [
       'a files pattern leaving the cloned repository',
@@ -342,8 +342,11 @@ describe('parseConfig errors', () => {
       '  - <<: *base',
       '    files: images.yml',
     ]);
-    // `base` is not a config key: the first problem is the unknown top-level key.
-    expect(error.message).toBe('imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git');
+    // `base` is not a config key, and the value it brings into the target is wrong: both, in file order.
+    expect(error.message).toBe(
+      'imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git\n' +
+        'imgsync.config.yaml:3:10: targets[0].prune: must be one of report, comment, remove (got "delete")',
+    );
   });
 
   it('follows merge keys to locate a bad value', () => {
@@ -355,7 +358,11 @@ describe('parseConfig errors', () => {
       '  - <<: *first',
       '    files: b.yml',
     ]);
-    expect(error.message).toBe('imgsync.config.yaml:4:12: targets[0].prune: must be one of report, comment, remove (got "delete")');
+    // both targets have the value, written once
+    expect(error.problems.map((problem) => [problem.setting, problem.line, problem.col])).toEqual([
+      ['targets[0].prune', 4, 12],
+      ['targets[1].prune', 4, 12],
+    ]);
   });
 
   it('refuses a file of several YAML documents and an empty file', () => {
@@ -371,5 +378,95 @@ describe('parseConfig errors', () => {
     expect(() => parseConfig('targets:\n  - files: [a.yml\n', PATH)).toThrow(
       expect.objectContaining({ name: 'YamlSyntaxError', path: PATH, line: expect.any(Number) }),
     );
+  });
+});
+
+describe('every problem at once', () => {
+  /** The problems of `lines` (joined with \n), as `line:col setting`. */
+  const problemsOf = (lines: string[], path = PATH) => errorOf(lines, path).problems.map((p) => `${p.line}:${p.col} ${p.setting}`);
+
+  it('reports the errors on lines 3, 4, 5 and 7 of issue 13 together, in file order', () => {
+    const error = errorOf([
+      'targets:',
+      '  - files: images.yml',
+      '    format: backendia',
+      '    prune: delete',
+      '    tags: { include: "(" }',
+      'git:',
+      '  mode: pull_request',
+    ]);
+    expect(error.problems.map((p) => [p.line, p.setting])).toEqual([
+      [3, 'targets[0].format'],
+      [4, 'targets[0].prune'],
+      [5, 'targets[0].tags.include'],
+      [7, 'git.mode'],
+    ]);
+    expect(error.message.split('\n')).toHaveLength(4);
+    expect({ line: error.line, col: error.col }).toEqual({ line: 3, col: 13 });
+  });
+
+  it('gives each problem what was expected, the suggestion and, for a code-only rule, its name', () => {
+    const [format, include] = errorOf(['targets:', '  - files: images.yml', '    format: backendia', '    tags: { include: "(" }']).problems;
+    expect(format).toMatchObject({ setting: 'targets[0].format', expected: `one of ${FORMATS}`, suggestion: 'backendai' });
+    expect(format!.rule).toBeUndefined();
+    expect(include).toMatchObject({ setting: 'targets[0].tags.include', rule: 'regex-compiles' });
+  });
+
+  it('reports N problems for a config with N errors, across targets, registries and git', () => {
+    const lines = [
+      'targets:', //                                    1
+      '  - files: /abs/images.yml', //                 2  files
+      '    formt: backendai', //                        3  unknown key
+      '    tags:', //                                   4
+      "      exclude: ['ok', '[']", //                   5  regex
+      "      semver: '>=banana'", //                     6  range
+      '  - files: values.yaml', //                      7
+      '    format: helm-values', //                     8
+      '    prune: remove', //                           9  not for helm-values
+      '    digest: image-id', //                        10 not for helm-values
+      'registries:', //                                 11
+      '  docker.io: { concurrency: 0, insecure: true }', // 12 range, insecure on docker.io
+      '  ghcr.io: { hubApiUrl: "https://hub.example" }', // 13 hub only
+      'git:', //                                        14
+      '  branch: "a..b"', //                            15 branch
+      '  token: not-a-reference', //                    16 secret
+      '  colour: blue', //                              17 unknown key
+    ];
+    expect(problemsOf(lines)).toEqual([
+      '2:12 targets[0].files',
+      '3:5 targets[0].formt',
+      '5:23 targets[0].tags.exclude[1]',
+      '6:15 targets[0].tags.semver',
+      '9:5 targets[1].prune',
+      '10:13 targets[1].digest',
+      '12:29 registries["docker.io"].concurrency',
+      '12:32 registries["docker.io"].insecure',
+      '13:14 registries["ghcr.io"].hubApiUrl',
+      '15:11 git.branch',
+      '16:10 git.token',
+      '17:3 git.colour',
+    ]);
+  });
+
+  it('reports a target whose format is wrong and its other problems too', () => {
+    expect(problemsOf(['targets:', '  - files: images.yml', '    format: helm', '    pin: maybe', '    colour: red'])).toEqual([
+      '3:13 targets[0].format',
+      '4:10 targets[0].pin',
+      '5:5 targets[0].colour',
+    ]);
+  });
+
+  it('orders the problems of a JSON file by position too', () => {
+    expect(problemsOf(['{', '  "git": { "mode": "x" },', '  "targets": [{ "files": "a.yml", "format": "y" }]', '}'], 'imgsync.config.json')).toEqual([
+      '2:20 git.mode',
+      '3:45 targets[0].format',
+    ]);
+  });
+
+  it('never shows a secret, in any of the problems', () => {
+    const secret = `ghp_${'Zz9'.repeat(10)}`;
+    const error = errorOf(['targets:', `  - files: ${secret}.yml`, '    format: nope', 'git:', `  token: ${secret}`, `  message: ${secret}`]);
+    expect(error.problems).toHaveLength(4);
+    expect(error.message).not.toContain(secret);
   });
 });

@@ -1,102 +1,88 @@
 /**
- * schema/imgsync.schema.json, shipped for editor completion, says what the loader says:
- * the same keys in every mapping, the same enumerations, and the same verdict on the
- * example configs (valid ones pass both, typical mistakes fail both).
+ * schema/imgsync.schema.json, shipped for editor completion, is generated from the config's
+ * one definition: the committed copy is the text the build generates, a strict draft
+ * 2020-12 validator compiles it, it lists the keys and values the loader knows, and it
+ * names the code-only rules in its descriptions so editors show them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { CONFIG_ENUMS, CONFIG_KEYS, loadConfig, parseConfig } from '../../src/config/index.js';
-import { keywordsOf, schemaErrors, SUPPORTED_KEYWORDS } from './schema-check.js';
+import { CODE_RULES, CONFIG_ENUMS, CONFIG_KEYS, configJsonSchema, loadConfig } from '../../src/config/index.js';
+import { repoRoot } from '../helpers/fixtures.js';
+import { schemaErrors, shippedSchema, shippedSchemaText } from './helpers/shipped-schema.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const validDir = join(here, 'fixtures/valid');
-const schema = JSON.parse(readFileSync(join(here, '../../schema/imgsync.schema.json'), 'utf8')) as {
-  $schema: string;
-  properties: Record<string, unknown>;
-  $defs: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
-};
+const validDir = join(repoRoot, 'packages/core/test/config/fixtures/valid');
+const generated = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+
+type Node = { properties?: Record<string, Node>; $defs?: Record<string, Node>; anyOf?: Node[]; enum?: string[]; const?: string; $ref?: string; description?: string };
+const defs = shippedSchema.$defs as Record<string, Node>;
+const resolve = (node: Node | undefined): Node | undefined => (node?.$ref ? defs[node.$ref.replace('#/$defs/', '')] : node);
+/** The non-null member of a `X or null` setting. */
+const settingOf = (node: Node | undefined): Node | undefined => resolve(node?.anyOf?.find((member) => (member as { type?: string }).type !== 'null') ?? node);
 
 describe('imgsync.schema.json', () => {
-  it('is a draft 2020-12 schema using only keywords the test checker understands', () => {
-    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    const unknown = [...keywordsOf(schema)].filter((keyword) => !SUPPORTED_KEYWORDS.has(keyword));
-    expect(unknown).toEqual([]);
+  it('is the text generated from the definition (run pnpm --filter @imgsync/core schema:update after changing it)', () => {
+    expect(shippedSchemaText).toBe(generated);
   });
 
-  it('lists the same keys as the loader, mapping by mapping', () => {
-    const schemaKeys: Record<string, string[]> = { root: Object.keys(schema.properties) };
-    for (const name of Object.keys(CONFIG_KEYS)) {
-      if (name !== 'root') schemaKeys[name] = Object.keys(schema.$defs[name]?.properties ?? {});
-    }
-    const loaderKeys = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([name, keys]) => [name, [...keys]]));
-    expect(schemaKeys).toEqual(loaderKeys);
+  it('is what the build wrote to dist/', () => {
+    const built = join(repoRoot, 'packages/core/dist/imgsync.schema.json');
+    expect(existsSync(built), 'pnpm build writes dist/imgsync.schema.json').toBe(true);
+    expect(readFileSync(built, 'utf8')).toBe(shippedSchemaText);
   });
 
-  it('lists the same enumerations as the loader', () => {
-    const props = (def: string) => schema.$defs[def]!.properties!;
+  it('compiles under Ajv 2020-12 with strict: true', () => {
+    expect(shippedSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(() => new Ajv2020({ strict: true }).compile(shippedSchema)).not.toThrow();
+  });
+
+  it('lists the keys the loader knows, mapping by mapping', () => {
+    const keys = (node: Node | undefined) => Object.keys(resolve(node)?.properties ?? {});
+    const auto = defs['target-auto'];
+    const tags = settingOf(defs['target-backendai']!.properties!.tags);
+    const discover = settingOf(defs['target-backendai']!.properties!.discover)?.anyOf?.[1];
     expect({
-      format: props('target').format!.enum,
-      prune: props('target').prune!.enum,
-      digest: props('target').digest!.enum,
-      sort: props('tagPolicy').sort!.enum,
-      update: props('target').update!.enum,
-      mode: props('git').mode!.enum,
-      discover: props('discover').mode!.enum,
-    }).toEqual({ ...CONFIG_ENUMS });
+      root: Object.keys(shippedSchema.properties as object),
+      target: keys(auto),
+      discover: keys(discover),
+      tagPolicy: keys(tags),
+      latest: keys(settingOf(tags?.properties?.latest)),
+      markerPolicy: keys(defs.markerPolicy),
+      registrySettings: [...keys(defs.registrySettings).slice(0, -1), ...keys(defs.mirroredRegistry), 'insecure'],
+      git: keys(settingOf((shippedSchema.properties as Record<string, Node>).git)),
+      gitAuthor: keys(settingOf(settingOf((shippedSchema.properties as Record<string, Node>).git)?.properties?.author)),
+    }).toEqual(Object.fromEntries(Object.entries(CONFIG_KEYS).map(([name, list]) => [name, [...list]])));
   });
 
-  const examples = readdirSync(validDir).sort();
+  it('offers the formats the loader knows, one target mapping each', () => {
+    const formats = Object.keys(defs)
+      .filter((name) => name.startsWith('target-'))
+      .map((name) => name.slice('target-'.length));
+    expect(formats).toEqual([...CONFIG_ENUMS.format]);
+    expect(settingOf(defs['target-backendai']!.properties!.digest)?.enum).toEqual([...CONFIG_ENUMS.digest]);
+    expect(settingOf(defs['target-backendai']!.properties!.prune)?.enum).toEqual([...CONFIG_ENUMS.prune]);
+    expect(settingOf(defs['target-image-refs']!.properties!.update)?.enum).toEqual([...CONFIG_ENUMS.update]);
+  });
 
-  it.each(examples)('accepts the example %s, as the loader does', async (name) => {
-    const text = readFileSync(join(validDir, name), 'utf8');
-    expect(schemaErrors(schema, parse(text))).toEqual([]);
+  it('names the code-only checks in the descriptions editors show', () => {
+    const beyond = shippedSchemaText.match(/Checked by imgsync beyond this schema: [^"]*/g) ?? [];
+    expect(beyond.join('\n')).toMatch(/compile as a JavaScript regular expression/);
+    expect(beyond.join('\n')).toMatch(/range must parse/);
+    expect(beyond.join('\n')).toMatch(/only on the docker\.io entry/);
+    expect(beyond.join('\n')).toMatch(/no pattern may leave the repository/);
+    expect(beyond.join('\n')).toMatch(/mirror of its own/);
+  });
+
+  it('has every code-only rule named in the README development notes', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const notes = readme.slice(readme.indexOf('## Development notes'));
+    const names = CODE_RULES.flatMap((rule) => rule.name.split(', ')).concat('secret-reference', 'no-token-in-file', 'one-entry-per-registry');
+    expect(names.filter((name) => !notes.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it.each(readdirSync(validDir).sort())('accepts the example %s, as the loader does', async (name) => {
+    expect(schemaErrors(readFileSync(join(validDir, name), 'utf8'))).toEqual([]);
     await expect(loadConfig({ path: join(validDir, name) })).resolves.toBeDefined();
-  });
-
-  const target = 'targets:\n  - files: images.yml\n';
-  it.each<[string, string]>([
-    ['an unknown top-level key', `${target}registry: docker.io\n`],
-    ['an unknown target key', 'targets:\n  - files: images.yml\n    formt: backendai\n'],
-    ['a misspelt format', 'targets:\n  - files: images.yml\n    format: backendia\n'],
-    ['a misspelt sort', 'targets:\n  - files: images.yml\n    tags: { sort: semvar }\n'],
-    ['a number as semver range', 'targets:\n  - files: images.yml\n    tags: { semver: 1.10 }\n'],
-    ['a target without files', 'targets:\n  - format: backendai\n'],
-    ['no targets', 'targets: []\n'],
-    ['a literal credential', `${target}registries:\n  docker.io: { credentials: hunter2-secret }\n`],
-    ['a literal git token', `${target}git: { token: s3cret }\n`],
-    ['a string for pin', 'targets:\n  - files: images.yml\n    pin: "yes"\n'],
-    ['pin on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    pin: true\n'],
-    ['update on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    update: major\n'],
-    ['ignore on backendai', 'targets:\n  - files: images.yml\n    format: backendai\n    ignore: [lablup/*]\n'],
-    ['a misspelt update level', 'targets:\n  - files: c.yaml\n    update: latest\n'],
-    ['an ignore rule with a space', 'targets:\n  - files: c.yaml\n    ignore: ["bitnami redis"]\n'],
-    ['an empty ignore list', 'targets:\n  - files: c.yaml\n    ignore: []\n'],
-    ['markers without policies', 'targets:\n  - files: c.yaml\n    format: markers\n'],
-    ['a policy name with two colons', 'targets:\n  - files: c.yaml\n    format: markers\n    policies: { "a:b:tag": {} }\n'],
-    ['platform on kustomize', 'targets:\n  - files: k.yaml\n    format: kustomize\n    platform: linux/arm64\n'],
-    ['a repository template on helm-values', 'targets:\n  - files: v.yaml\n    format: helm-values\n    repository: x/{name}\n'],
-    ['image ids for image-refs', 'targets:\n  - files: c.yaml\n    format: image-refs\n    digest: image-id-12\n'],
-    ['a latest alias option for markers', 'targets:\n  - files: c.yaml\n    format: markers\n    tags: { latest: { pattern: x } }\n    policies: { a: {} }\n'],
-    ['prune on image-refs', 'targets:\n  - files: c.yaml\n    format: image-refs\n    prune: remove\n'],
-    ['discover on kustomize', 'targets:\n  - files: k.yaml\n    format: kustomize\n    discover: add\n'],
-    ['a misspelt discover mode', 'targets:\n  - files: i.yml\n    format: backendai\n    repository: a/{name}\n    discover: { mode: ad }\n'],
-    ['policies on helm-values', 'targets:\n  - files: v.yaml\n    format: helm-values\n    policies: { a: {} }\n'],
-    ['a concurrency of 0', `${target}registries:\n  docker.io: { concurrency: 0 }\n`],
-    ['a misspelt git mode', `${target}git: { mode: pull_request }\n`],
-    ['an ssh git url', `${target}git: { url: "git@github.com:o/r.git" }\n`],
-    ['credentials in the git url', `${target}git: { url: "https://u:p@github.com/o/r.git" }\n`],
-    ['an author without email', `${target}git: { author: { name: bot } }\n`],
-    ['a snapshot as registries key', `${target}registries:\n  "file:snap.json": {}\n`],
-    ['a setting beside mirror', `${target}registries:\n  docker.io: { mirror: "http://127.0.0.1:5000", timeoutMs: 5000 }\n`],
-    ['a mirror without scheme', `${target}registries:\n  docker.io: { mirror: "127.0.0.1:5000" }\n`],
-    ['insecure as a string', `${target}registries:\n  registry.lan: { insecure: "true" }\n`],
-    ['a platform without architecture', 'targets:\n  - files: images.yml\n    platform: linux\n'],
-    ['an uppercase repository', 'targets:\n  - files: images.yml\n    repository: Lablup/x\n'],
-  ])('rejects %s, as the loader does', (_name, text) => {
-    expect(schemaErrors(schema, parse(text))).not.toEqual([]);
-    expect(() => parseConfig(text, 'imgsync.config.yaml')).toThrow();
   });
 });

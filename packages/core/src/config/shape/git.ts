@@ -1,0 +1,50 @@
+/**
+ * `git`: where the edited files are delivered. Only https/http remotes are accepted
+ * (delivery is pure-JS git over HTTPS or the GitHub API; there is no ssh), and a remote
+ * URL may not carry credentials: the token comes from `token: env:NAME`.
+ */
+import { secretRef } from './secret-ref.js';
+import { httpUrl } from './url.js';
+import { mapping, oneOf, optional, text, textMatching } from './values.js';
+
+export const GIT_MODES = ['push', 'pull-request'] as const;
+export const DEFAULT_GIT_AUTHOR = { name: 'imgsync', email: 'imgsync@example.invalid' } as const;
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+
+/** Git's rules for branch names (`git check-ref-format --branch`), the common cases. */
+const BRANCH = /^(?![-/.])(?![\s\S]*[/.]$)(?![\s\S]*\.\.)(?![\s\S]*\/\/)(?![\s\S]*@\{)(?![\s\S]*\.lock(?:\/|$))(?![\s\S]*\/\.)[^\x00-\x20~^:?*[\\\x7f]+$/u;
+
+/** `{summary}` is the only placeholder of a commit message. */
+const MESSAGE_PLACEHOLDERS = /^(?![\s\S]*\{(?!summary\})[^{}]*\})/u;
+
+const SSH_REMOTE = /^(ssh:\/\/|git@|[\w.-]+@[\w.-]+:)/;
+
+const author = mapping({
+  name: text('a name'),
+  email: textMatching('an email address', /^[^\s@<>]+@[^\s@<>]+$/u, (email) => `must be an email address such as imgsync@example.com (got ${JSON.stringify(email)})`),
+}).describe('Commit author. Default: imgsync <imgsync@example.invalid>.');
+
+/** The keys of `author`. */
+export const GIT_AUTHOR_KEYS = Object.keys(author.shape);
+
+export const git = mapping({
+  url: optional(
+    httpUrl((value) => (SSH_REMOTE.test(value) ? 'ssh remotes are not supported; use the https URL of the repository and token: env:NAME' : undefined)),
+    'https (or http) URL of the repository to clone, without credentials. Omit to use the checkout in the working directory.',
+  ),
+  branch: optional(
+    textMatching('a branch name such as main', BRANCH, (branch) => `${JSON.stringify(branch)} is not a valid git branch name`),
+    "Branch to update (a valid git branch name). Default: the remote's default branch.",
+  ),
+  mode: optional(oneOf(GIT_MODES), 'push: commit and push to the branch; pull-request: push a side branch and open or update a pull request. Default: push.'),
+  author: optional(author),
+  token: optional(secretRef, 'Token for pushing and for the GitHub API: env:NAME or file:PATH.').meta({ examples: ['env:IMGSYNC_GIT_TOKEN'] }),
+  githubApiUrl: optional(httpUrl(), 'GitHub REST API base, for GitHub Enterprise. Default: https://api.github.com.'),
+  message: optional(
+    textMatching('a commit subject template such as "chore(images): {summary}"', MESSAGE_PLACEHOLDERS, (message) => {
+      const bad = /\{([^{}]*)\}/g.exec(message.replaceAll('{summary}', ''))?.[1] ?? '';
+      return `unknown placeholder {${bad}}; only {summary} (the generated summary of changes) is replaced`;
+    }),
+    'Commit subject template; {summary} is replaced by the generated summary.',
+  ).meta({ examples: ['chore(images): {summary}'] }),
+}).describe('Where edits are delivered. Omit to leave the working tree edited and uncommitted.');
