@@ -17,7 +17,7 @@ export const CONFIG_KEYS = {
   tagPolicy: ['include', 'exclude', 'semver', 'sort', 'latest'],
   latest: ['pattern'],
   markerPolicy: ['repository', 'tags'],
-  registrySettings: ['credentials', 'username', 'concurrency', 'timeoutMs', 'retries', 'hubApiUrl', 'mirror', 'insecure'],
+  registrySettings: ['credentials', 'username', 'concurrency', 'timeoutMs', 'retries', 'hubApiUrl', 'mirror', 'insecure', 'authServer'],
   git: ['url', 'branch', 'mode', 'author', 'token', 'githubApiUrl', 'message'],
   gitAuthor: ['name', 'email'],
 } as const satisfies Record<string, readonly string[]>;

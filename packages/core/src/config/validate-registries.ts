@@ -70,6 +70,7 @@ export function validateRegistries(reader: ConfigReader, value: unknown, dir: st
       hubApiUrl: has('hubApiUrl') ? reader.url([...at, 'hubApiUrl'], raw.hubApiUrl) : undefined,
       mirror,
       insecure,
+      authServer: has('authServer') ? readAuthServer(reader, [...at, 'authServer'], raw.authServer) : undefined,
       where: reader.where(at, 'key'),
     };
   }
@@ -100,6 +101,22 @@ function readMirror(reader: ConfigReader, at: readonly (string | number)[], valu
     reader.fail(at, `its path ${JSON.stringify(prefix)} must be a repository prefix (lowercase letters, digits, . _ - and /), such as https://harbor.example.com/dockerhub`);
   }
   return text;
+}
+
+/** A host name (`gitlab.com`) or an https URL of a token service; kept as its lowercase host name. */
+function readAuthServer(reader: ConfigReader, at: readonly (string | number)[], value: unknown): string {
+  const text = reader.string(at, value, 'the host of the token service, such as gitlab.com');
+  let url: URL | undefined;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.username || url.password)) reader.fail(at, 'must be the host of the token service, without credentials (value not shown)');
+  if (!url || url.protocol !== 'https:' || !url.hostname) {
+    reader.fail(at, `must be the host of the registry's token service, such as gitlab.com (or its https URL); got ${JSON.stringify(text)}`);
+  }
+  return url.hostname.toLowerCase();
 }
 
 /** A user name as written, or `env:NAME`; not a secret, but `file:` is not offered for it. */
