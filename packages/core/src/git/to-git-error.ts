@@ -61,7 +61,10 @@ export function toGitError(step: string, error: unknown, context: GitErrorContex
   }
   const cause = networkCause(error);
   if (cause) {
-    const host = context.remote ? hostOf(context.remote) : 'the server';
+    // Octokit's errors carry the request (the API host); isomorphic-git's, only the remote's
+    const url = (e as { request?: { url?: unknown } }).request?.url;
+    const target = typeof url === 'string' ? url : context.remote;
+    const host = target && /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? hostOf(target) : 'the server';
     return new GitError(step, `cannot reach ${host}: ${cause}`, where);
   }
   const status = typeof e.status === 'number' ? e.status : undefined;

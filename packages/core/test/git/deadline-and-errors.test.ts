@@ -39,6 +39,33 @@ afterAll(async () => {
 
 const clones = () => readdirSync(suite.work).filter((n) => n.startsWith('imgsync-'));
 
+describe('GitHub API errors a person can act on', () => {
+  it('names the API host and the cause when nothing listens there', async () => {
+    createBareRepo(join(suite.root, 'lablup'), 'noapi', { [metadataFile]: metadata });
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // a 4 s deadline leaves room for one of Octokit's server-error retries (1 s), not for the next (4 s)
+    const deadline = new Deadline({ at: Date.now() + 4_000 });
+    const started = Date.now();
+    const error = await deliver({
+      target: { url: suite.server.url('lablup/noapi') },
+      token,
+      author,
+      deadline,
+      mode: 'pull-request',
+      pullRequest: { apiBaseUrl: `http://127.0.0.1:${port}/api/v3` },
+      io: { tmpDir: suite.work },
+      edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c'),
+    }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as Error).message).toBe(`git pull-request lablup/noapi: cannot reach 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
+    deadline.dispose();
+  });
+});
+
 describe('git delivery under a deadline (real git http-backend, a server that never answers)', () => {
   it('stops a clone that hangs at the deadline and leaves no clone behind', async () => {
     const deadline = new Deadline({ at: Date.now() + 1_000 });
@@ -99,7 +126,7 @@ describe('git delivery under a deadline (real git http-backend, a server that ne
   it('cuts a push that hangs at the deadline, says it may have landed, and leaves the branch and no clone', async () => {
     const bare = createBareRepo(suite.root, 'held', { [metadataFile]: metadata });
     const before = gitCli(bare, 'rev-parse', 'main').trim();
-    // no push gets through from here on: this test comes last of those that push
+    // no push gets through from here on: this test comes last of those that push (the file's order)
     suite.server.holdPushes(1_000);
     const deadline = new Deadline({ at: Date.now() + 3_500 });
     const started = Date.now();
