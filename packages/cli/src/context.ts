@@ -12,6 +12,8 @@ export interface CliIo extends OutputStreams {
    * `NO_COLOR` turn them off either way.
    */
   colorLevel?: ColorLevel;
+  /** Fires on SIGINT / SIGTERM (`bin.ts`): the run stops as at its deadline, cleaning up. */
+  signal?: AbortSignal;
 }
 
 export interface CommandContext {

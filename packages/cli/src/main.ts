@@ -48,13 +48,17 @@ Examples:
   imgsync snapshot --registry docker.io --namespace lablup > registry.json
   imgsync init sample-configs/image-metadata.yml
 
-Exit codes: 0 ok, 1 check found drift, 2 usage/config/input error, 3 registry or git failure.
-Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLOR.`,
+Exit codes: 0 ok, 1 check found drift, 2 usage/config/input error, 3 registry or git failure,
+4 stopped early (time budget ran out, or SIGINT/SIGTERM): nothing written or pushed.
+Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), IMGSYNC_DEADLINE (a duration
+such as 10m, or an RFC 3339 time: when the run must end), IMGSYNC_MIN_REMAINING_MS (no
+registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`,
     );
 
   const updateLike = (cmd: Command) =>
     cmd
       .option('--json', 'print the result object as JSON')
+      .option('--timeout <duration>', 'end the run by then (10m, 90s, 1h30m): nothing written or pushed, exit 4')
       .option('--cache <file>', 'digest cache file (default: ~/.cache/imgsync/manifests.json)')
       .option('--no-cache', 'no digest cache');
 
@@ -91,6 +95,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .option('--repository <name>', 'record one repository (repeatable)', collect)
     .option('--platform <os/arch>', 'platform whose image id is recorded (default linux/amd64)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--timeout <duration>', 'end the run by then (10m, 90s): nothing written, exit 4')
     .action(async (_opts, cmd: Command) => {
       exitCode = await snapshotCommand(context(cmd), cmd.optsWithGlobals());
     });

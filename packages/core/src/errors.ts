@@ -2,13 +2,13 @@
  * The error family of imgsync. Every error a caller can act on is one of these, carrying
  * the facts (file, line, column, registry, repository, HTTP status, remote) as fields, and
  * a message that names what failed in one readable line. Front ends map `code` to exit
- * codes: `YAML_SYNTAX` and `CONFIG` are input errors (exit 2), `REGISTRY` and `GIT` are
- * remote failures (exit 3).
+ * codes: `YAML_SYNTAX`, `CONFIG` and `FILE` are input errors (exit 2), `REGISTRY` and `GIT`
+ * are remote failures (exit 3), `DEADLINE` is a run stopped by its time budget (exit 4).
  *
  * Messages never contain a secret: anything that may echo a server's words goes through
  * {@link redactSecrets} first.
  */
-export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT';
+export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT' | 'FILE' | 'DEADLINE';
 
 export class ImgsyncError extends Error {
   readonly code: ImgsyncErrorCode;
@@ -154,6 +154,34 @@ export class FormatError extends ImgsyncError {
     this.path = path;
     this.line = where?.line;
     this.col = where?.col;
+  }
+}
+
+/**
+ * A target file that cannot be edited where it is: a symbolic link that leads out of the
+ * repository, to nothing, or round in a loop. Reported for that file; the others still run.
+ */
+export class FileError extends ImgsyncError {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('FILE', `${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/**
+ * A run stopped before its end: its deadline passed (`reason: 'deadline'`), or the caller
+ * aborted it (`'aborted'`: SIGTERM, a parent's cancellation). `during` says what was under
+ * way (`registry ghcr.io: tags of org/app`, `git push`). The engine turns it into a partial
+ * result that wrote and pushed nothing.
+ */
+export class DeadlineError extends ImgsyncError {
+  readonly reason: 'deadline' | 'aborted';
+  readonly during: string | undefined;
+  constructor(message: string, reason: 'deadline' | 'aborted' = 'deadline', during?: string) {
+    super('DEADLINE', redactSecrets(message));
+    this.reason = reason;
+    this.during = during;
   }
 }
 

@@ -2,6 +2,7 @@
  * The public API of `@imgsync/core`. Everything not exported here is internal.
  */
 export * from './errors.js';
+export { abortableSleep, Deadline, parseDeadline, parseDuration, type DeadlineOptions } from './deadline.js';
 export * from './yaml/index.js';
 export * from './git/index.js';
 export * from './registry/index.js';

@@ -27,8 +27,12 @@ async function main(): Promise<void> {
   if (!env.IMGSYNC_CONFIG) env.IMGSYNC_CONFIG_FILE = resolve(workspace, input('config') || 'imgsync.config.yaml');
   const token = input('token');
   if (token) env.IMGSYNC_GIT_TOKEN = token;
+  // A cancelled job (or its timeout-minutes) sends SIGINT, then SIGTERM: stop as a passed
+  // deadline would (clone removed, summary written). IMGSYNC_DEADLINE sets an earlier end.
+  const stop = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => stop.abort(new Error(name)));
   try {
-    const result = await scheduledRun({ env, baseDir: workspace, dryRun: /^true$/i.test(input('dry-run')) });
+    const result = await scheduledRun({ env, baseDir: workspace, signal: stop.signal, dryRun: /^true$/i.test(input('dry-run')) });
     report(result);
   } catch (error) {
     if (error instanceof ScheduledRunError && error.result) report(error.result);
@@ -65,7 +69,8 @@ function report(result: UpdateResult): void {
           ? `imgsync: ${real.length} change(s), pushed ${d.commit?.slice(0, 12)} to ${d.branch}`
           : `imgsync: ${result.changed ? `${real.length} change(s), not pushed` : 'up to date'}`;
     const table = rows.length ? `\n| file | image | tag | kind | old | new |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n` : '';
-    appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### ${head}\n${table}`);
+    const undone = result.partial?.undone.length ? `\nLeft undone:\n${result.partial.undone.map((line) => `- ${line}`).join('\n')}\n` : '';
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### ${head}\n${undone}${table}`);
   }
 }
 

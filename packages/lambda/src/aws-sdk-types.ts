@@ -3,7 +3,7 @@
  * package neither depends on nor bundles the SDK (the Lambda runtime provides it).
  */
 interface Client<In, Out> {
-  send(command: In): Promise<Out>;
+  send(command: In, options?: { abortSignal?: AbortSignal }): Promise<Out>;
 }
 
 export declare const SecretsManager: {

@@ -11,7 +11,7 @@
  * The AWS SDK v3 clients are part of the Lambda Node.js runtime, so they are imported
  * lazily and kept out of the bundle. Tests inject a {@link SecretFetcher} instead.
  */
-import { ConfigError } from '@imgsync/core';
+import { ConfigError, DeadlineError } from '@imgsync/core';
 import type { Environment } from './config-source.js';
 
 /** Where a secret lives: Secrets Manager (`secretsmanager`) or SSM Parameter Store (`ssm`). */
@@ -21,8 +21,8 @@ export interface SecretLocation {
   name: string;
 }
 
-/** Returns the secret's string value. */
-export type SecretFetcher = (where: SecretLocation) => Promise<string>;
+/** Returns the secret's string value; `signal` (the run's deadline) stops the call. */
+export type SecretFetcher = (where: SecretLocation, signal?: AbortSignal) => Promise<string>;
 
 export function secretLocation(ref: string): SecretLocation {
   return ref.startsWith('ssm:') ? { service: 'ssm', name: ref.slice(4) } : { service: 'secretsmanager', name: ref };
@@ -40,6 +40,7 @@ export async function withGitToken(env: Environment, fetchSecret: SecretFetcher)
   try {
     value = await fetchSecret(where);
   } catch (error) {
+    if (error instanceof DeadlineError) throw error;
     const reason = (error as { name?: string }).name ?? 'Error';
     // The SDK's own message names the secret and the reason, never the value.
     throw new ConfigError(`cannot read the git token from ${describe(where)}: ${reason}: ${(error as Error).message}`);
@@ -66,17 +67,17 @@ function describe(where: SecretLocation): string {
 }
 
 /** The default fetcher: the AWS SDK v3 clients the Lambda runtime provides. */
-export const awsSecretFetcher: SecretFetcher = async (where) => {
+export const awsSecretFetcher: SecretFetcher = async (where, signal) => {
   // Variables, so that bundlers leave the imports alone (they are external anyway).
   if (where.service === 'ssm') {
     const name = '@aws-sdk/client-ssm';
     const { SSMClient, GetParameterCommand } = (await import(name)) as typeof import('./aws-sdk-types.js').Ssm;
-    const out = await new SSMClient({}).send(new GetParameterCommand({ Name: where.name, WithDecryption: true }));
+    const out = await new SSMClient({}).send(new GetParameterCommand({ Name: where.name, WithDecryption: true }), { ...(signal && { abortSignal: signal }) });
     return out.Parameter?.Value ?? '';
   }
   const name = '@aws-sdk/client-secrets-manager';
   const { SecretsManagerClient, GetSecretValueCommand } = (await import(name)) as typeof import('./aws-sdk-types.js').SecretsManager;
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: where.name }));
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: where.name }), { ...(signal && { abortSignal: signal }) });
   if (out.SecretString !== undefined) return out.SecretString;
   if (out.SecretBinary) return new TextDecoder().decode(out.SecretBinary);
   return '';

@@ -6,12 +6,17 @@
  * | `IMGSYNC_CONFIG` / `IMGSYNC_CONFIG_FILE` | the config, inline or as a file next to the handler (see `config-source.ts`) |
  * | `IMGSYNC_GIT_TOKEN` | the git token, or: |
  * | `IMGSYNC_GIT_TOKEN_SECRET` | a Secrets Manager secret name/ARN, or `ssm:/name` (see `git-token.ts`) |
+ * | `IMGSYNC_DEADLINE` | an earlier end than the function's timeout: a duration (`4m`) or an RFC 3339 time |
  * | `IMGSYNC_MIN_REMAINING_MS` | start no registry request with less time left (default 10 000) |
  * | `IMGSYNC_DRY_RUN` | `true`: compute and log the changes, push nothing |
  *
  * The event is ignored (an EventBridge Scheduler or rule event, a test invoke: all mean
  * "run now"). Returns the engine's result; throws on failure so that Lambda's retries,
  * the dead-letter queue and the error alarm see it (see `scheduled-run.ts`).
+ *
+ * Deadline: the run ends {@link EXIT_RESERVE_MS} before the function's timeout
+ * (`getRemainingTimeInMillis`), so that a run cut short still removes its clone, logs its
+ * summary and what it left undone, and throws, instead of being killed mid-way.
  *
  * Warm starts: nothing is kept between invocations but the content-addressed manifest
  * cache in `/tmp`. The config and the token are read again, and clone directories that an
@@ -54,6 +59,9 @@ export interface HandlerOptions {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Time kept after the run's deadline for cleaning up and logging, before Lambda's own timeout. */
+export const EXIT_RESERVE_MS = 1_000;
+
 function isMain(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -67,6 +75,7 @@ function isMain(): boolean {
 /** A handler with its dependencies replaced; `handler` is `createHandler()`. */
 export function createHandler(options: HandlerOptions = {}): Handler {
   return async (_event, context) => {
+    const remaining = context?.getRemainingTimeInMillis?.();
     const env = options.env?.() ?? process.env;
     const tmpDir = tmpdir();
     await removeStaleClones(tmpDir);
@@ -75,7 +84,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       baseDir: options.baseDir ?? here,
       tmpDir,
       ...(options.fetchSecret && { fetchSecret: options.fetchSecret }),
-      ...(context?.getRemainingTimeInMillis && { remainingMs: () => context.getRemainingTimeInMillis() }),
+      ...(remaining !== undefined && { deadline: Date.now() + remaining - EXIT_RESERVE_MS }),
       dryRun: /^(1|true|yes)$/i.test(env.IMGSYNC_DRY_RUN ?? ''),
     });
   };
@@ -99,8 +108,22 @@ async function removeStaleClones(tmpDir: string): Promise<void> {
 // `node handler.mjs`: one run, exit code 0 (done) or 1 (failed; the log says why).
 // Compared by real path: a Kubernetes ConfigMap mounts the file through symlinks, and
 // Node's import.meta.url names the target.
+// SIGTERM (a pod's deletion, the Job's activeDeadlineSeconds) stops the run as a passed
+// deadline would: clone removed, summary logged; a second signal ends the process at once.
 if (isMain()) {
-  scheduledRun({ env: process.env, baseDir: process.cwd(), dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? '') }).then(
+  const stop = new AbortController();
+  for (const name of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(name, () => {
+      stop.abort(new Error(name));
+      process.once(name, () => process.exit(name === 'SIGINT' ? 130 : 143));
+    });
+  }
+  scheduledRun({
+    env: process.env,
+    baseDir: process.cwd(),
+    signal: stop.signal,
+    dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? ''),
+  }).then(
     () => undefined,
     (error: unknown) => {
       if (!(error instanceof ScheduledRunError) || error.code === 'INTERNAL') console.error(error);

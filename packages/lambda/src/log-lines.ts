@@ -1,8 +1,8 @@
 /**
  * The structured log of a run: one JSON object per line, so that CloudWatch Logs
  * Insights (or `jq`) can filter on its fields. One `change` line per change, one
- * `warning` line per warning, one `file-error` line per file that could not be edited, and
- * a closing `summary` line. Every line passes through {@link redactSecrets} with the
+ * `warning` line per warning, one `file-error` line per file that could not be edited, a
+ * `partial` line with what a stopped run left undone, and a closing `summary` line. Every line passes through {@link redactSecrets} with the
  * run's own secrets, on top of core's redaction of server messages.
  *
  * @example
@@ -68,5 +68,6 @@ export function logResult(logger: Logger, result: UpdateResult, summary: Summary
   }
   for (const warning of result.warnings) logger.log({ level: 'warn', msg: 'warning', text: warning });
   for (const error of result.errors) logger.log({ level: 'error', msg: 'file-error', ...error });
+  if (result.partial) logger.log({ level: 'error', msg: 'partial', reason: result.partial.reason, undone: result.partial.undone });
   logger.log({ level: result.partial || result.errors.length ? 'error' : 'info', msg: 'summary', ...summary });
 }

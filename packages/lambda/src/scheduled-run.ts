@@ -7,13 +7,24 @@
  * - a config, registry or git error (thrown by core, re-thrown here after logging);
  * - a partial run: the time budget ran out, nothing was written or pushed. It is thrown
  *   so that a function whose timeout is too short for its images alarms instead of
- *   silently never updating; the log's summary says how far it got;
+ *   silently never updating; the log's summary says how far it got, and a `partial` line
+ *   what was left undone;
  * - files that could not be read or edited (`result.errors`): the other files were still
  *   delivered, then the run throws so the broken file is noticed.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ImgsyncError, redactSecrets, resolveSecrets, runUpdate, type UpdateResult } from '@imgsync/core';
+import {
+  ConfigError,
+  Deadline,
+  DeadlineError,
+  ImgsyncError,
+  parseDeadline,
+  redactSecrets,
+  resolveSecrets,
+  runUpdate,
+  type UpdateResult,
+} from '@imgsync/core';
 import { readConfig, type Environment } from './config-source.js';
 import { awsSecretFetcher, withGitToken, type SecretFetcher } from './git-token.js';
 import { createLogger, logResult, summarize, type LogSink } from './log-lines.js';
@@ -25,8 +36,13 @@ export interface ScheduledRunOptions {
   /** Scratch space for clones and the manifest cache; default `os.tmpdir()` (`/tmp` on Lambda). */
   tmpDir?: string;
   fetchSecret?: SecretFetcher;
-  /** Milliseconds left (Lambda's `getRemainingTimeInMillis`). */
-  remainingMs?: () => number;
+  /**
+   * When the run must be over, in ms since the epoch (the Lambda's, less the time kept for
+   * logging). `IMGSYNC_DEADLINE` may set an earlier one; the earlier wins.
+   */
+  deadline?: number;
+  /** Stops the run like a passed deadline (SIGTERM of a CronJob's pod). */
+  signal?: AbortSignal;
   /** Default `IMGSYNC_MIN_REMAINING_MS`, else core's 10 s. */
   minRemainingMs?: number;
   dryRun?: boolean;
@@ -34,7 +50,7 @@ export interface ScheduledRunOptions {
   log?: LogSink;
 }
 
-/** A failed scheduled run; `code` is core's error code, or `PARTIAL` / `FILES`. */
+/** A failed scheduled run; `code` is core's error code, or `PARTIAL` (time budget) / `FILES`. */
 export class ScheduledRunError extends Error {
   readonly code: string;
   readonly result: UpdateResult | undefined;
@@ -52,10 +68,16 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
   const logger = createLogger(options.log ?? ((line) => console.log(line)), () => secrets);
   const tmp = options.tmpDir ?? tmpdir();
   let result: UpdateResult;
+  let beforeRun: Deadline | undefined;
   try {
+    const deadline = earliest(options.deadline, deadlineOf(options.env.IMGSYNC_DEADLINE, started));
+    // the deadline covers reading the config's secrets too (a Secrets Manager call that hangs)
+    beforeRun = new Deadline({ ...(deadline !== undefined && { at: deadline }), ...(options.signal && { signal: options.signal }) });
+    const guard = beforeRun;
+    const fetchSecret = options.fetchSecret ?? awsSecretFetcher;
     const config = await readConfig(options.env, options.baseDir);
-    const env = await withGitToken(options.env, options.fetchSecret ?? awsSecretFetcher);
-    const resolved = await resolveSecrets(config, env);
+    const env = await withGitToken(options.env, (where) => guard.race(fetchSecret(where, guard.signal), 'reading the git token'));
+    const resolved = await guard.race(resolveSecrets(config, env), 'reading the registry credentials');
     if (resolved.gitToken) secrets.push(resolved.gitToken);
     for (const credentials of Object.values(resolved.registries ?? {})) {
       if (credentials && 'password' in credentials) secrets.push(credentials.password);
@@ -69,20 +91,25 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
       // digest -> manifest: content-addressed, so safe to reuse on a warm start
       manifestCache: join(tmp, 'imgsync-manifests.json'),
       gitIo: { tmpDir: tmp },
-      ...(options.remainingMs && { remainingMs: options.remainingMs }),
+      ...(deadline !== undefined && { deadline }),
+      ...(options.signal && { signal: options.signal }),
       ...(minRemainingMs !== undefined && { minRemainingMs }),
     });
   } catch (error) {
-    const code = error instanceof ImgsyncError ? error.code : 'INTERNAL';
+    const code = error instanceof DeadlineError ? 'PARTIAL' : error instanceof ImgsyncError ? error.code : 'INTERNAL';
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     logger.log({ level: 'error', msg: 'failed', code, error: message, durationMs: Date.now() - started });
+    if (code === 'PARTIAL') throw new ScheduledRunError(code, `imgsync stopped early, nothing written or pushed: ${message}`);
     throw new ScheduledRunError(code, `imgsync failed (${code}): ${message}`);
+  } finally {
+    beforeRun?.dispose();
   }
 
   const summary = summarize(result, Date.now() - started);
   logResult(logger, result, summary);
   if (result.partial) {
-    throw new ScheduledRunError('PARTIAL', `imgsync stopped early, nothing written or pushed: ${result.partial.reason}`, result);
+    const undone = result.partial.undone.length ? `; left undone: ${result.partial.undone.join('; ')}` : '';
+    throw new ScheduledRunError('PARTIAL', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
   }
   if (result.errors.length) {
     const list = result.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
@@ -90,6 +117,21 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
     throw new ScheduledRunError('FILES', redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
   }
   return result;
+}
+
+function earliest(...deadlines: (number | undefined)[]): number | undefined {
+  const set = deadlines.filter((d): d is number => d !== undefined);
+  return set.length ? Math.min(...set) : undefined;
+}
+
+/** `IMGSYNC_DEADLINE`: a duration from the start of the run (`14m`) or an RFC 3339 time. */
+function deadlineOf(text: string | undefined, started: number): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const at = parseDeadline(text, started);
+  if (at === undefined) {
+    throw new ConfigError(`IMGSYNC_DEADLINE must be a duration such as 14m, 90s or 1h30m, or a time such as 2025-06-01T12:00:00Z; got "${text}"`);
+  }
+  return at;
 }
 
 function numberOf(text: string | undefined): number | undefined {

@@ -5,8 +5,9 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRegistryClient, parsePlatform, recordSnapshot, serializeSnapshot } from '@imgsync/core';
+import { createRegistryClient, Deadline, parsePlatform, recordSnapshot, serializeSnapshot } from '@imgsync/core';
 import { EXIT_OK } from '../exit-codes.js';
+import { runDeadline } from '../run-deadline.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { writeFile } from 'node:fs/promises';
@@ -17,20 +18,31 @@ export interface SnapshotFlags {
   repository?: string[];
   platform?: string;
   output?: string;
+  timeout?: string;
 }
 
 export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags): Promise<number> {
   const { io, out } = ctx;
   if (!flags.namespace?.length && !flags.repository?.length) throw new UsageError('snapshot needs --namespace NAME or --repository NAME (repeatable)');
+  const at = runDeadline(flags.timeout, io.env, Date.now());
+  // a DeadlineError ends the command with exit 4 (main.ts), before anything is written
+  const deadline = new Deadline({ ...(at !== undefined && { at }), ...(io.signal && { signal: io.signal }) });
   const client = createRegistryClient({
     registry: flags.registry,
     dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+    deadline,
   });
-  const { snapshot, warnings } = await recordSnapshot(client, {
-    ...(flags.namespace && { namespaces: flags.namespace }),
-    ...(flags.repository && { repositories: flags.repository }),
-    ...(flags.platform && { platform: parsePlatform(flags.platform) }),
-  });
+  let recorded;
+  try {
+    recorded = await recordSnapshot(client, {
+      ...(flags.namespace && { namespaces: flags.namespace }),
+      ...(flags.repository && { repositories: flags.repository }),
+      ...(flags.platform && { platform: parsePlatform(flags.platform) }),
+    });
+  } finally {
+    deadline.expire();
+  }
+  const { snapshot, warnings } = recorded;
   for (const w of warnings) out.warn(w.message);
   const text = serializeSnapshot(snapshot);
   if (flags.output) {

@@ -6,9 +6,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, resolveSecrets, runUpdate, type UpdateResult } from '@imgsync/core';
-import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_REMOTE } from '../exit-codes.js';
+import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_STOPPED } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 import { locateConfig } from '../locate-config.js';
+import { minRemainingMs, runDeadline } from '../run-deadline.js';
 
 export interface UpdateFlags {
   config?: string;
@@ -16,10 +17,13 @@ export interface UpdateFlags {
   json?: boolean;
   push?: boolean;
   cache?: string | false;
+  timeout?: string;
 }
 
 export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mode: 'update' | 'check'): Promise<number> {
   const { out, io } = ctx;
+  const deadline = runDeadline(flags.timeout, io.env, Date.now());
+  const reserve = minRemainingMs(io.env);
   const configPath = await locateConfig(io.cwd, flags.config);
   const config = await loadConfig({ path: configPath, cwd: io.cwd });
   out.verbose(`config ${configPath}: ${config.targets.length} target(s)${config.git ? `, git ${config.git.mode}` : ''}`);
@@ -34,6 +38,9 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
     ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
     dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
     onProgress: (event) => out.progress(event),
+    ...(deadline !== undefined && { deadline }),
+    ...(reserve !== undefined && { minRemainingMs: reserve }),
+    ...(io.signal && { signal: io.signal }),
   });
   out.clearProgress();
 
@@ -42,7 +49,7 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   } else {
     report(ctx, result, mode, dryRun);
   }
-  if (result.partial) return EXIT_REMOTE;
+  if (result.partial) return EXIT_STOPPED;
   if (result.errors.length) return EXIT_INPUT;
   // no file to look at is a config (or working directory) mistake, not "up to date"
   if (!followedFiles(result)) return EXIT_INPUT;
@@ -59,7 +66,10 @@ function report(ctx: CommandContext, result: UpdateResult, mode: 'update' | 'che
   const { out } = ctx;
   const c = out.chalk;
   for (const warning of result.warnings) out.warn(warning);
-  if (result.partial) out.error(`stopped early, nothing written or pushed: ${result.partial.reason}`);
+  if (result.partial) {
+    out.error(`stopped early, nothing written or pushed: ${result.partial.reason}`);
+    for (const line of result.partial.undone) out.err(`  left undone: ${line}`);
+  }
   if (mode === 'update' && dryRun) for (const file of result.files) if (file.diff) out.diff(file.diff);
   out.changes(result);
   for (const error of result.errors) out.error(error.message);

@@ -72,6 +72,11 @@ export function normaliseConfig(data: RawConfig, context: NormaliseContext): Img
   };
 }
 
+/** `gitlab.com`, `https://Auth.Example.com/token` → the token service's lowercase host name. */
+function authServerHost(text: string): string {
+  return new URL(/^https:\/\//i.test(text) ? text : `https://${text}`).hostname.toLowerCase();
+}
+
 type Where = (keyPath: ConfigKeyPath, part?: LocatePart) => ConfigLocation;
 
 function normaliseTags(raw: unknown): TagPolicyConfig {
@@ -158,6 +163,7 @@ function normaliseRegistries(raw: RawConfig['registries'], dir: string, where: W
       hubApiUrl: text('hubApiUrl')?.replace(/\/+$/, ''),
       mirror: text('mirror')?.replace(/\/+$/, ''),
       insecure: given(settings.insecure) ? (settings.insecure as boolean) : undefined,
+      authServer: given(settings.authServer) ? authServerHost(settings.authServer as string) : undefined,
       where: where(['registries', key], 'key'),
     };
   }

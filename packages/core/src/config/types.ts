@@ -142,6 +142,11 @@ export interface RegistrySettings {
    * https, except loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), which get http.
    */
   insecure: boolean | undefined;
+  /**
+   * A host besides the registry's own whose token service may receive the credentials
+   * (`gitlab.com` for `registry.gitlab.com`), as a lowercase host name.
+   */
+  authServer: string | undefined;
   where: ConfigLocation;
 }
 

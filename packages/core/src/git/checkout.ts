@@ -9,7 +9,10 @@
  */
 import * as git from 'isomorphic-git';
 import type { HttpClient, PromiseFsClient } from 'isomorphic-git';
+import { Deadline } from '../deadline.js';
+import { stripUrlCredentials } from '../errors.js';
 import { readBlobAt } from './commit.js';
+import { resolveInCommit } from './symlinks.js';
 import type { TokenAuth } from './auth.js';
 import { toGitError } from './to-git-error.js';
 import type { ReadFile } from './types.js';
@@ -19,7 +22,9 @@ export const OUTGOING_REF = 'refs/imgsync/outgoing';
 
 export interface CheckoutInit {
   fs: PromiseFsClient;
+  /** Already tied to {@link deadline}'s signal. */
   http: HttpClient;
+  deadline?: Deadline;
   dir: string;
   gitdir: string;
   url: string;
@@ -36,6 +41,8 @@ export interface CheckoutInit {
 export class Checkout {
   readonly fs: PromiseFsClient;
   readonly http: HttpClient;
+  /** The run's deadline; {@link http} stops with it. */
+  readonly deadline: Deadline;
   readonly dir: string;
   readonly gitdir: string;
   /** Remote URL without credentials. */
@@ -54,6 +61,7 @@ export class Checkout {
   constructor(init: CheckoutInit) {
     this.fs = init.fs;
     this.http = init.http;
+    this.deadline = init.deadline ?? Deadline.none;
     this.dir = init.dir;
     this.gitdir = init.gitdir;
     this.url = init.url;
@@ -66,11 +74,21 @@ export class Checkout {
     this.cleanup = init.cleanup;
   }
 
-  /** Reads a file at {@link head} (the commit, not the working tree). */
+  /**
+   * Reads a file at {@link head} (the commit, not the working tree), through symbolic
+   * links inside the repository; a link leading out of it (or to nothing, or round in a
+   * loop) throws a {@link FileError} for that file (see `symlinks.ts`).
+   */
   readonly read: ReadFile = async (path) => {
-    const bytes = await readBlobAt(this.fs, this.gitdir, this.head, path);
+    const resolved = await this.resolvePath(path);
+    const bytes = await readBlobAt(this.fs, this.gitdir, this.head, resolved);
     return bytes?.toString('utf8');
   };
+
+  /** The repository path of the file `path` names at {@link head}, links followed: where its edit is committed. */
+  async resolvePath(path: string): Promise<string> {
+    return (await resolveInCommit(this.fs, this.gitdir, this.head, path))?.path ?? path;
+  }
 
   /** Repository-relative paths of every file at {@link head}, `/`-separated. */
   async listFiles(): Promise<string[]> {
@@ -100,7 +118,7 @@ export class Checkout {
       if (!result.fetchHead) throw new Error(`branch ${this.branch} not found on the remote`);
       return result.fetchHead;
     } catch (error) {
-      throw toGitError('fetch', error, this.errorContext());
+      throw this.stoppedOr('fetch', error);
     }
   }
 
@@ -115,7 +133,7 @@ export class Checkout {
       });
       return refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
     } catch (error) {
-      throw toGitError('ls-remote', error, this.errorContext());
+      throw this.stoppedOr('ls-remote', error);
     }
   }
 
@@ -144,6 +162,15 @@ export class Checkout {
 
   errorContext() {
     return { remote: this.url, secrets: this.secrets };
+  }
+
+  /**
+   * The error for a failed `step`: the deadline's when it has passed (the failure is the
+   * abort it caused), else the step's own, as a {@link GitError}.
+   */
+  stoppedOr(step: string, error: unknown): Error {
+    if (this.deadline.stopped) return this.deadline.error(`git ${step} ${stripUrlCredentials(this.url)}`);
+    return toGitError(step, error, this.errorContext());
   }
 
   /** Removes the temp clone; for a local checkout, only what imgsync added. Idempotent. */

@@ -2,13 +2,16 @@
  * A throw-away clone: one branch, `depth: 1`, no tags, no working tree (commits are built
  * from trees, see `commit.ts`), in a fresh directory under the temp dir that
  * {@link Checkout.close} removes. On a repository with long history this transfers one
- * snapshot instead of every commit (see `bench/RESULTS.md`).
+ * snapshot instead of every commit (see `bench/RESULTS.md`). Clones that killed runs left
+ * in the same temp directory are removed first (see `io.ts`).
  */
 import { join } from 'node:path';
 import * as git from 'isomorphic-git';
+import { Deadline } from '../deadline.js';
+import { stripUrlCredentials } from '../errors.js';
 import { secretsOf, tokenAuth } from './auth.js';
 import { Checkout } from './checkout.js';
-import { makeTempDir, removeTree, resolveIo } from './io.js';
+import { httpWithSignal, makeTempDir, removeStaleClones, removeTree, resolveIo } from './io.js';
 import { splitRemoteUrl } from './remote-url.js';
 import { toGitError } from './to-git-error.js';
 import type { GitCredentials, GitIo } from './types.js';
@@ -21,6 +24,8 @@ export interface CloneOptions extends GitCredentials {
   /** History depth; default 1. `Infinity`/`0` clones everything (benchmarks only). */
   depth?: number;
   io?: GitIo;
+  /** The run's deadline: the clone, and later fetches and pushes, stop when it passes. */
+  deadline?: Deadline;
 }
 
 /**
@@ -30,17 +35,22 @@ export interface CloneOptions extends GitCredentials {
  */
 export async function cloneShallow(options: CloneOptions): Promise<Checkout> {
   const io = resolveIo(options.io);
+  const deadline = options.deadline ?? Deadline.none;
+  const http = httpWithSignal(io.http, deadline.signal);
   const split = splitRemoteUrl(options.url);
   const credentials = { token: options.token ?? split.token, username: options.username ?? split.username };
   const secrets = secretsOf(credentials);
   const auth = tokenAuth(credentials);
+  const during = `git clone ${stripUrlCredentials(split.url)}`;
+  deadline.check(during);
+  await removeStaleClones(io);
   const dir = await makeTempDir(io);
   const gitdir = join(dir, '.git');
   const depth = options.depth === undefined ? 1 : options.depth > 0 && Number.isFinite(options.depth) ? options.depth : undefined;
   try {
     await git.clone({
       fs: io.fs,
-      http: io.http,
+      http,
       dir,
       url: split.url,
       ...(options.branch ? { ref: options.branch } : {}),
@@ -55,7 +65,8 @@ export async function cloneShallow(options: CloneOptions): Promise<Checkout> {
     const head = await git.resolveRef({ fs: io.fs, gitdir, ref: `refs/remotes/origin/${branch}` });
     return new Checkout({
       fs: io.fs,
-      http: io.http,
+      http,
+      deadline,
       dir,
       gitdir,
       url: split.url,
@@ -69,6 +80,7 @@ export async function cloneShallow(options: CloneOptions): Promise<Checkout> {
     });
   } catch (error) {
     await removeTree(io.fs, dir);
+    if (deadline.stopped) throw deadline.error(during);
     throw toGitError('clone', error, { remote: split.url, secrets });
   }
 }

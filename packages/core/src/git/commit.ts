@@ -119,7 +119,11 @@ async function rewriteTree(
       if (existing && existing.type === 'tree') {
         throw new GitError('commit', `cannot write ${path}: a directory of that name exists`);
       }
-      const mode = existing && existing.mode !== '120000' ? existing.mode : '100644';
+      // edits go to the file a link names (Checkout.resolvePath); a link is never replaced by a file
+      if (existing?.mode === '120000') {
+        throw new GitError('commit', `refusing to replace the symbolic link ${path} with a file; write to the file it points to`);
+      }
+      const mode = existing ? existing.mode : '100644';
       byName.set(path, { mode, path, oid: blobOid, type: 'blob' });
     } else {
       const dir = path.slice(0, slash);

@@ -12,7 +12,8 @@
  * No change -> no commit, no push, no pull request.
  */
 import * as git from 'isomorphic-git';
-import { GitError } from '../errors.js';
+import { Deadline } from '../deadline.js';
+import { DeadlineError, GitError, stripUrlCredentials } from '../errors.js';
 import { secretsOf } from './auth.js';
 import { type Checkout } from './checkout.js';
 import { cloneShallow } from './clone.js';
@@ -22,7 +23,7 @@ import { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-
 import { resolveIo } from './io.js';
 import { assertCleanPaths, changedPathsBetween, fastForwardLocal, openCheckout } from './open-checkout.js';
 import { upsertPullRequest, type PullRequestResult } from './pull-request.js';
-import { toGitError } from './to-git-error.js';
+import { NO_TOKEN } from './to-git-error.js';
 import type { ChangeSummary, EditFunction, GitAuthor, GitCredentials, GitIo } from './types.js';
 
 export type DeliveryMode = 'push' | 'pull-request';
@@ -66,7 +67,16 @@ export interface DeliverOptions extends GitCredentials {
   /** Attempts when pushes lose races; default 4. */
   maxAttempts?: number;
   io?: GitIo;
+  /**
+   * The run's deadline (an opened {@link checkout} brings its own). Clone, fetch, push and
+   * the GitHub API stop when it passes, with a `DeadlineError`; no push starts with less
+   * than {@link PUSH_RESERVE_MS} left, so that a push is not cut off after the server took it.
+   */
+  deadline?: Deadline;
 }
+
+/** Least time left for a push to start. */
+export const PUSH_RESERVE_MS = 2_000;
 
 export interface DeliverResult {
   /** The changes committed (of the last attempt); empty on a no-op run. */
@@ -111,13 +121,37 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
  * const text = await checkout.read('image-metadata.yml');
  * await checkout.close();
  */
-export async function openTarget(options: { target?: DeliveryTarget; io?: GitIo } & GitCredentials): Promise<Checkout> {
-  const { target, io, token, username } = options;
+export async function openTarget(options: { target?: DeliveryTarget; io?: GitIo; deadline?: Deadline } & GitCredentials): Promise<Checkout> {
+  const { target, io, token, username, deadline } = options;
   if (!target) throw new GitError('open', 'no target: pass target { url } or { dir }, or an open checkout');
   if (target.dir !== undefined) {
-    return openCheckout({ dir: target.dir, remote: target.remote, url: target.url, branch: target.branch, token, username, io });
+    return openCheckout({ dir: target.dir, remote: target.remote, url: target.url, branch: target.branch, token, username, io, deadline });
   }
-  return cloneShallow({ url: target.url, branch: target.branch, token, username, io });
+  return cloneShallow({ url: target.url, branch: target.branch, token, username, io, deadline });
+}
+
+/**
+ * Pushes `oid` to `remoteBranch` if the deadline leaves time for it. A push cut off in
+ * flight is reported as such: the server may have taken it just before the cut.
+ */
+async function pushWithin(checkout: Checkout, oid: string, remoteBranch: string, force: boolean): Promise<void> {
+  const { deadline } = checkout;
+  const during = `git push to ${remoteBranch} of ${stripUrlCredentials(checkout.url)}`;
+  deadline.check(during);
+  if (deadline.remaining() < PUSH_RESERVE_MS) {
+    throw new DeadlineError(
+      `time budget: ${Math.round(deadline.remaining())} ms left, less than the ${PUSH_RESERVE_MS} ms a push may need; not pushed to ${remoteBranch}`,
+      'deadline',
+      during,
+    );
+  }
+  try {
+    await checkout.pushCommit(oid, remoteBranch, force);
+  } catch (error) {
+    if (!deadline.stopped) throw error;
+    const cut = deadline.error(during);
+    throw new DeadlineError(`${cut.message}: the push was cut off in flight; ${remoteBranch} on the remote may or may not have moved`, cut.reason, during);
+  }
 }
 
 async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise<DeliverResult> {
@@ -141,9 +175,10 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
     if (!checkout.temporary) await assertCleanPaths(checkout, await changedPathsBetween(checkout, localHead, made.oid));
 
     try {
-      await checkout.pushCommit(made.oid, branch, false);
+      await pushWithin(checkout, made.oid, branch, false);
     } catch (error) {
-      if (!(await lostRace(checkout, error))) throw toGitError('push', error, checkout.errorContext());
+      if (error instanceof DeadlineError) throw error;
+      if (!(await lostRace(checkout, error))) throw checkout.stoppedOr('push', error);
       if (attempt >= maxAttempts) {
         throw new GitError(
           'push',
@@ -187,33 +222,39 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
 
   try {
     // Force: the branch is imgsync's own, rebuilt from the base tip on every run.
-    await checkout.pushCommit(made.oid, head, true);
+    await pushWithin(checkout, made.oid, head, true);
   } catch (error) {
-    throw toGitError('push', error, checkout.errorContext());
+    if (error instanceof DeadlineError) throw error;
+    throw checkout.stoppedOr('push', error);
   }
 
   const fromUrl = settings.owner && settings.repo ? undefined : parseGitHubUrl(checkout.url);
   const owner = settings.owner ?? fromUrl!.owner;
   const repo = settings.repo ?? fromUrl!.repo;
   const token = settings.token ?? options.token;
-  if (!settings.github && !token) throw new GitError('pull-request', 'a token is needed to open a pull request');
+  if (!settings.github && !token) throw new GitError('pull-request', `${NO_TOKEN}; opening a pull request needs one (${head} was pushed)`);
+  const { deadline } = checkout;
   const github =
     settings.github ??
     (await createGitHubClient({
       token: token!,
       baseUrl: settings.apiBaseUrl ?? fromUrl?.apiBaseUrl ?? parseGitHubUrl(checkout.url).apiBaseUrl,
       fetch: settings.fetch,
+      deadline,
     }));
-  const pullRequest = await upsertPullRequest({
-    github,
-    owner,
-    repo,
-    head,
-    base,
-    title: settings.title ?? buildSubject(edited.changes, options.message),
-    body: pullRequestBody(edited.changes, edited.notes),
-    secrets: [...checkout.secrets, ...secretsOf({ token })],
-  });
+  const pullRequest = await deadline.race(
+    upsertPullRequest({
+      github,
+      owner,
+      repo,
+      head,
+      base,
+      title: settings.title ?? buildSubject(edited.changes, options.message),
+      body: pullRequestBody(edited.changes, edited.notes),
+      secrets: [...checkout.secrets, ...secretsOf({ token })],
+    }),
+    `the pull request from ${head} (${head} was pushed)`,
+  );
   return {
     changes: edited.changes,
     commit: made.oid,

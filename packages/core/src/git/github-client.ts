@@ -7,6 +7,7 @@
  * up front would cost every run (and every Lambda cold start) its start-up time.
  */
 import type { Octokit } from '@octokit/rest';
+import { Deadline } from '../deadline.js';
 import { GitError } from '../errors.js';
 
 /** An Octokit REST client (the plugins add behaviour, not methods). */
@@ -20,7 +21,17 @@ export interface GitHubClientOptions {
   fetch?: typeof fetch;
   /** Retries of a rate-limited request before giving up; default 2. */
   rateLimitRetries?: number;
+  /**
+   * The run's deadline: requests stop when it passes, a rate limit is waited out only when
+   * the wait fits in the time left, and server errors are retried only as often as their
+   * back-off (1 s, 4 s, 9 s) fits.
+   */
+  deadline?: Deadline;
 }
+
+/** plugin-retry's back-off before retry `n` (0-based): (n + 1)² seconds. */
+const retryWaitMs = (n: number) => (n + 1) ** 2 * 1000;
+const MAX_SERVER_RETRIES = 3;
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -36,18 +47,29 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   ]);
   const RetryingOctokit = Rest.plugin(retry, throttling);
   const retries = options.rateLimitRetries ?? 2;
-  return new RetryingOctokit({
+  const deadline = options.deadline ?? Deadline.none;
+  const baseFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
+  const fetchWithin: typeof fetch = (input, init) =>
+    baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal });
+  const fits = (afterSeconds: number) => afterSeconds * 1000 < deadline.remaining();
+  // as many server-error retries as their back-off fits in the time left now, so that no
+  // retry timer outlives the deadline by much (the calls themselves stop at it)
+  let serverRetries = 0;
+  for (let total = 0; serverRetries < MAX_SERVER_RETRIES && (total += retryWaitMs(serverRetries)) < deadline.remaining(); serverRetries++);
+  const octokit = new RetryingOctokit({
+    retry: { retries: serverRetries },
     auth: options.token,
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'imgsync',
     log: silent,
-    request: options.fetch ? { fetch: options.fetch } : {},
+    request: { fetch: fetchWithin },
     throttle: {
-      onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries,
-      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-        retryCount < retries,
+      onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries && fits(after),
+      onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < retries && fits(after),
     },
   });
+  return octokit;
 }
 
 export interface GitHubRepo {

@@ -7,11 +7,12 @@
  */
 import { dirname, join } from 'node:path';
 import * as git from 'isomorphic-git';
+import { Deadline } from '../deadline.js';
 import { GitError } from '../errors.js';
 import { secretsOf, tokenAuth } from './auth.js';
 import { Checkout } from './checkout.js';
 import { readBlobAt } from './commit.js';
-import { resolveIo } from './io.js';
+import { httpWithSignal, resolveIo } from './io.js';
 import { splitRemoteUrl } from './remote-url.js';
 import { toGitError } from './to-git-error.js';
 import type { GitCredentials, GitIo } from './types.js';
@@ -26,6 +27,8 @@ export interface OpenCheckoutOptions extends GitCredentials {
   /** Branch to build on; default: the checked-out branch. */
   branch?: string;
   io?: GitIo;
+  /** The run's deadline: fetches and pushes stop when it passes. */
+  deadline?: Deadline;
 }
 
 /**
@@ -49,9 +52,11 @@ export async function openCheckout(options: OpenCheckoutOptions): Promise<Checko
   const secrets = secretsOf(credentials);
   try {
     const head = await git.resolveRef({ fs: io.fs, gitdir, ref: `refs/heads/${branch}` });
+    const deadline = options.deadline ?? Deadline.none;
     return new Checkout({
       fs: io.fs,
-      http: io.http,
+      http: httpWithSignal(io.http, deadline.signal),
+      deadline,
       dir,
       gitdir,
       url: split.url,

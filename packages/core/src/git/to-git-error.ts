@@ -8,9 +8,14 @@
  * chain would leak it.
  */
 import { GitError, redactSecrets } from '../errors.js';
+import { hostOf, networkCause } from '../network-cause.js';
+
+/** What a 401 means when no token was given: the fix is to set one, not to check it. */
+export const NO_TOKEN = 'no git token set (IMGSYNC_GIT_TOKEN, GITHUB_TOKEN or git.token)';
 
 export interface GitErrorContext {
   remote?: string;
+  /** Every form of the token ({@link secretsOf}); empty when no token was given. */
   secrets: readonly string[];
 }
 
@@ -33,7 +38,9 @@ export function toGitError(step: string, error: unknown, context: GitErrorContex
       .split('\n', 1)[0]!
       .slice(0, 200);
     const reason =
-      status === 401 || status === 403
+      (status === 401 || status === 403) && context.secrets.length === 0
+        ? `authentication required: ${NO_TOKEN}`
+        : status === 401 || status === 403
         ? 'authentication failed: the server rejected the token; check that it is valid and allows pushing to this repository'
         : status === 404
           ? 'repository not found (or the token cannot see it)'
@@ -52,9 +59,17 @@ export function toGitError(step: string, error: unknown, context: GitErrorContex
   if (e.code === 'SmartHttpError') {
     return new GitError(step, 'the URL does not serve git over smart HTTP (is it the repository URL?)', where);
   }
-  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
-    return new GitError(step, `cannot reach the server (${e.code})`, where);
+  const cause = networkCause(error);
+  if (cause) {
+    // Octokit's errors carry the request (the API host); isomorphic-git's, only the remote's
+    const url = (e as { request?: { url?: unknown } }).request?.url;
+    const target = typeof url === 'string' ? url : context.remote;
+    const host = target && /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? hostOf(target) : 'the server';
+    return new GitError(step, `cannot reach ${host}: ${cause}`, where);
   }
   const status = typeof e.status === 'number' ? e.status : undefined;
+  if ((status === 401 || status === 403) && context.secrets.length === 0) {
+    return new GitError(step, `authentication required: ${NO_TOKEN}`, { ...where, status });
+  }
   return new GitError(step, message, { ...where, status });
 }

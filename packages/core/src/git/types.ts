@@ -66,6 +66,8 @@ export interface GitIo {
   now?: () => Date;
   /** Directory under which shallow clones are made (and removed afterwards). */
   tmpDir?: string;
+  /** Whether a process id runs (to tell a killed run's clone from a live one's). Default: `kill(pid, 0)`. */
+  isRunning?: (pid: number) => boolean;
 }
 
 /** Credentials for HTTPS remotes: any user name, the token as password (GitHub, GitLab, Gitea). */

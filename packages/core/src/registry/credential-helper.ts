@@ -32,9 +32,15 @@ export interface CredentialHelperOptions {
 
 /**
  * Asks helper `name` (the program `docker-credential-<name>`) for the credentials of
- * `serverUrl`; `undefined` when it has none. `registry` is named in errors.
+ * `serverUrl`; `undefined` when it has none. `registry` is named in errors; `signal` (the
+ * run's deadline) kills the helper when it fires.
  */
-export type CredentialHelperRunner = (name: string, serverUrl: string, registry: string) => Promise<RegistryCredentials | undefined>;
+export type CredentialHelperRunner = (
+  name: string,
+  serverUrl: string,
+  registry: string,
+  signal?: AbortSignal,
+) => Promise<RegistryCredentials | undefined>;
 
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const NOT_FOUND = /credentials not found/i;
@@ -50,14 +56,14 @@ const NOT_FOUND = /credentials not found/i;
 export function credentialHelperRunner(options: CredentialHelperOptions = {}): CredentialHelperRunner {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
-  return async (name, serverUrl, registry) => {
+  return async (name, serverUrl, registry, signal) => {
     if (!HELPER_NAME.test(name)) {
       throw new ConfigError(`docker config: credential helper name ${JSON.stringify(name)} is not a program name (letters, digits, . _ -)`);
     }
     const program = `docker-credential-${name}`;
     const fail = (message: string) => new RegistryError(`credential helper ${program} ${message}`, { registry });
     return new Promise<RegistryCredentials | undefined>((resolve, reject) => {
-      const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env && { env: options.env }) });
+      const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env && { env: options.env }), ...(signal && { signal }) });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let size = 0;
@@ -81,6 +87,7 @@ export function credentialHelperRunner(options: CredentialHelperOptions = {}): C
       child.stderr.on('data', collect(err));
       child.stdin.on('error', () => {}); // a helper that exits without reading its input is judged by its exit code
       child.on('error', (error: NodeJS.ErrnoException) => {
+        if (signal?.aborted) return finish(fail('stopped: the run was stopped'));
         finish(
           error.code === 'ENOENT'
             ? fail('is not installed (not found on PATH); install it, or remove it from credHelpers / credsStore in the docker config')

@@ -73,7 +73,7 @@ function hostOfKey(key: string): string {
 /**
  * The credentials for `host` (`ghcr.io`, `127.0.0.1:5000`, or `docker.io` for Docker Hub),
  * or undefined for anonymous access. `runHelper` runs credential helpers (default: the
- * real programs on PATH, bounded in time and output).
+ * real programs on PATH, bounded in time and output); `signal` stops a helper in flight.
  *
  * @example await credentialsFor(config, 'ghcr.io') // { username: 'me', password: 'ghp_…' }
  */
@@ -81,6 +81,7 @@ export async function credentialsFor(
   config: DockerConfig,
   host: string,
   runHelper: CredentialHelperRunner = credentialHelperRunner(),
+  signal?: AbortSignal,
 ): Promise<RegistryCredentials | undefined> {
   const wanted = host.toLowerCase();
   const candidates = wanted === 'docker.io' ? DOCKER_HUB_KEYS : [wanted];
@@ -88,11 +89,11 @@ export async function credentialsFor(
   const serverUrl = (key: string) => (wanted === 'docker.io' ? DOCKER_HUB_SERVER_URL : key);
 
   const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key));
-  if (helper) return runHelper(helper[1], serverUrl(helper[0]), host);
+  if (helper) return runHelper(helper[1], serverUrl(helper[0]), host, signal);
   const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key));
   const inline = entry ? decodeEntry(entry[1], host) : undefined;
   if (inline) return inline;
-  if (entry && config.credsStore) return runHelper(config.credsStore, serverUrl(entry[0]), host);
+  if (entry && config.credsStore) return runHelper(config.credsStore, serverUrl(entry[0]), host, signal);
   return undefined;
 }
 

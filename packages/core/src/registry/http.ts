@@ -17,7 +17,10 @@
  */
 import { createHash } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
+import { hostOf, networkCause } from '../network-cause.js';
+import { requestPhase } from './request-phase.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRateLimitValue, parseRetryAfter, type BackoffPolicy } from './retry.js';
 import type { FetchLike, RegistryStats } from './types.js';
 
@@ -57,7 +60,10 @@ export interface HttpTransportOptions {
   /** Longest `Retry-After` to wait for; longer asks fail at once. */
   maxRetryAfterMs: number;
   backoff?: BackoffPolicy;
-  sleep: (ms: number) => Promise<void>;
+  /** The run's deadline: caps each attempt's timeout and every wait, and stops requests in flight. */
+  deadline?: Deadline;
+  /** Gets the deadline's signal, so that a real sleep ends with the run. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
   random: () => number;
   stats: RegistryStats;
@@ -91,17 +97,20 @@ export class HttpTransport {
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { options } = this;
+    const deadline = options.deadline ?? Deadline.none;
+    const during = `registry ${options.registry}: ${requestPhase(request)}${request.repository ? ` of ${request.repository}` : ''}`;
     let last: TransientFailure | undefined;
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       if (attempt > 0) {
         options.stats.retries++;
         const wait = last?.retryAfterMs ?? backoffDelay(attempt - 1, this.backoff, options.random);
-        await options.sleep(wait);
+        await deadline.wait(wait, during, options.sleep);
       }
       const pause = this.pausedUntil - options.now();
-      if (pause > 0) await options.sleep(pause);
+      if (pause > 0) await deadline.wait(pause, during, options.sleep);
+      deadline.check(during);
       try {
-        return await this.limit(() => this.attempt(request));
+        return await this.limit(() => this.attempt(request, deadline, during));
       } catch (error) {
         if (!(error instanceof TransientFailure)) throw error;
         last = error;
@@ -134,7 +143,7 @@ export class HttpTransport {
     };
   }
 
-  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+  private async attempt(request: HttpRequest, deadline: Deadline, during: string): Promise<HttpResponse> {
     const { options } = this;
     const { stats } = options;
     stats.requests++;
@@ -143,8 +152,11 @@ export class HttpTransport {
     else if (request.kind === 'token') stats.tokenRequests++;
     else if (request.kind === 'hub-api') stats.hubApiRequests++;
 
+    // a slot may have been waited for: the deadline can have passed meanwhile
+    deadline.check(during);
+    const timeoutMs = deadline.cap(options.timeoutMs);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     let body: Uint8Array;
     try {
@@ -153,12 +165,14 @@ export class HttpTransport {
         headers: request.headers ?? {},
         ...(request.body === undefined ? {} : { body: request.body }),
         redirect: 'follow',
-        signal: controller.signal,
+        signal: AbortSignal.any([controller.signal, deadline.signal]),
       });
       body = request.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      if (controller.signal.aborted) throw new TransientFailure(`timed out after ${options.timeoutMs} ms`);
-      throw new TransientFailure(`connection failed: ${networkReason(error)}`);
+      if (deadline.stopped) throw deadline.error(during);
+      const what = `${requestPhase(request)} request to ${hostOf(request.url)}`;
+      if (controller.signal.aborted) throw new TransientFailure(`${what} timed out after ${timeoutMs} ms`);
+      throw new TransientFailure(`${what} failed: ${networkCause(error) ?? (error instanceof Error ? error.message : String(error))}`);
     } finally {
       clearTimeout(timer);
     }
@@ -217,13 +231,4 @@ function describe(request: HttpRequest): string {
     // keep the raw string; RegistryError redacts it anyway
   }
   return `${request.method ?? 'GET'} ${path}`;
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
-    return code || error.message;
-  }
-  return String(error);
 }

@@ -24,6 +24,8 @@ const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 
 export const DOCKER_HUB_REGISTRY_URL = 'https://registry-1.docker.io';
 export const DOCKER_HUB_API_URL = 'https://hub.docker.com';
+/** Where Docker Hub's registry sends clients for tokens (`Bearer realm="https://auth.docker.io/token"`). */
+export const DOCKER_HUB_AUTH_SERVER = 'auth.docker.io';
 
 /**
  * @example parseRegistryAddress('docker.io').baseUrl // 'https://registry-1.docker.io'

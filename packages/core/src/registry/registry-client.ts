@@ -24,15 +24,16 @@
  * mirror's own (`credentials`, or the mirror host's entry in the docker config).
  */
 import { createHash } from 'node:crypto';
+import { abortableSleep, Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
-import type { CredentialHelperRunner } from './credential-helper.js';
+import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
 import { choosePlatform, DEFAULT_PLATFORM, summarizeManifest, type ManifestSummary } from './manifest.js';
 import { fileManifestCache, memoryManifestCache, type ManifestCache } from './manifest-cache.js';
 import { OciDistributionClient } from './oci-client.js';
-import { DOCKER_HUB_API_URL, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
+import { DOCKER_HUB_API_URL, DOCKER_HUB_AUTH_SERVER, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
 import type { BackoffPolicy } from './retry.js';
 import { RegistryAuth } from './token-auth.js';
 import {
@@ -57,6 +58,12 @@ export interface RegistryClientOptions {
   fetch?: FetchLike;
   /** Explicit credentials (the mirror's, with `mirror`); win over any docker config. */
   credentials?: RegistryCredentials;
+  /**
+   * Hosts besides the registry's own whose token service may receive the credentials
+   * (GitLab's registry.gitlab.com asks gitlab.com). Docker Hub's `auth.docker.io` is
+   * always allowed for docker.io. Any other realm a challenge names gets no credentials.
+   */
+  authServers?: readonly string[];
   /** A parsed docker `config.json` to take credentials from. */
   dockerConfig?: DockerConfig;
   /** Path of a docker `config.json`, read on first use (a missing file means anonymous). */
@@ -90,7 +97,13 @@ export interface RegistryClientOptions {
   imageIdsFor?: 'all' | 'chosen';
   /** Stop before a manifest GET when `RateLimit-Remaining` is at or below this. Default 0. */
   pullReserve?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The run's deadline: every request's timeout, retry and `Retry-After` wait is capped by
+   * the time left, and requests in flight stop when it passes (a `DeadlineError`).
+   */
+  deadline?: Deadline;
+  /** Receives the deadline's signal; the default sleep ends early when it fires. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
 }
@@ -128,7 +141,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       : named;
   const stats = emptyStats();
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? abortableSleep;
+  const deadline = options.deadline ?? Deadline.none;
   const cache: ManifestCache =
     typeof options.cache === 'string' ? fileManifestCache(options.cache) : (options.cache ?? memoryManifestCache());
   const http = new HttpTransport({
@@ -139,6 +153,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     retries: options.retries ?? 3,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    deadline,
     sleep,
     now,
     random: options.random ?? Math.random,
@@ -148,8 +163,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   let parts: Promise<{ oci: OciDistributionClient; hub: DockerHubApi | undefined }> | undefined;
   const ready = () =>
     (parts ??= (async () => {
-      const credentials = await resolveCredentials(options, address);
-      const auth = new RegistryAuth({ registry: address.name, credentials, http, now });
+      const credentials = await deadline.race(resolveCredentials(options, address, deadline.signal), `registry ${address.name}: credentials`);
+      const authServers = [...(options.authServers ?? []), ...(address.isDockerHub ? [DOCKER_HUB_AUTH_SERVER] : [])];
+      const auth = new RegistryAuth({ registry: address.name, baseUrl: address.baseUrl, authServers, credentials, http, now });
       const oci = new OciDistributionClient(address, http, auth);
       const hub = address.isDockerHub && !mirror
         ? new DockerHubApi({ apiUrl: options.hubApiUrl ?? DOCKER_HUB_API_URL, http, credentials })
@@ -285,10 +301,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   return client;
 }
 
-async function resolveCredentials(options: RegistryClientOptions, address: RegistryAddress): Promise<RegistryCredentials | undefined> {
+async function resolveCredentials(options: RegistryClientOptions, address: RegistryAddress, signal: AbortSignal): Promise<RegistryCredentials | undefined> {
   if (options.credentials) return options.credentials;
   const config = options.dockerConfig ?? (options.dockerConfigPath ? await readDockerConfig(options.dockerConfigPath) : undefined);
-  return config ? credentialsFor(config, address.host, ...(options.credentialHelper ? [options.credentialHelper] : [])) : undefined;
+  return config ? credentialsFor(config, address.host, options.credentialHelper ?? credentialHelperRunner(), signal) : undefined;
 }
 
 /** The mirror's own address (origin only) and the repository prefix its path gives (`dockerhub/`). */

@@ -15,9 +15,18 @@
  *
  * Credentials go only into `Authorization` headers; they never appear in an error message
  * (every {@link RegistryError} is redacted, and the realm is named without its query).
+ *
+ * The realm is whatever the registry's challenge says, so a hostile or misconfigured
+ * registry could name any URL. Configured credentials (Basic, or an identity token) go to a
+ * realm only when {@link realmRefusal} finds nothing wrong with it: on the registry's own
+ * host or an auth server the config names (`registries.<r>.authServer`; `auth.docker.io`
+ * for Docker Hub), and over https (plain http only on this machine, or on the registry's
+ * own host when the registry itself is reached over http). Anonymous token requests carry
+ * nothing secret and go wherever the challenge says.
  */
 import { RegistryError } from '../errors.js';
 import type { HttpTransport } from './http.js';
+import { isLoopbackHost } from './registry-address.js';
 import type { RegistryCredentials } from './types.js';
 
 export interface AuthChallenge {
@@ -60,6 +69,10 @@ interface CachedToken {
 
 export interface RegistryAuthOptions {
   registry: string;
+  /** The distribution API base the requests go to (`https://ghcr.io`): its host may receive credentials. */
+  baseUrl: string;
+  /** Other hosts (`auth.docker.io`) whose token service may receive the credentials. */
+  authServers?: readonly string[];
   credentials: RegistryCredentials | undefined;
   http: HttpTransport;
   now: () => number;
@@ -154,6 +167,10 @@ export class RegistryAuth {
     } catch {
       throw new RegistryError('Bearer challenge with an invalid realm URL', { ...where, status: 401 });
     }
+    if (credentials) {
+      const refusal = realmRefusal(url, new URL(this.options.baseUrl), this.options.authServers ?? []);
+      if (refusal) throw new RegistryError(`${refusal}; the credentials were not sent`, { ...where, status: 401 });
+    }
     const service = this.challenge?.params.service;
     const started = now();
     let response;
@@ -202,5 +219,42 @@ export class RegistryAuth {
     // The spec's default lifetime is 60 s; renew 10 s early so a token never expires in flight.
     const lifetime = typeof body?.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     return { header: `Bearer ${token}`, expiresAt: started + Math.max(1, lifetime - 10) * 1000 };
+  }
+}
+
+/**
+ * Why configured credentials must not go to the token service at `realm`, or `undefined`
+ * when they may: the realm is on the registry's own host or a named auth server, and it is
+ * https, or plain http on this machine, or plain http on the registry's own host when the
+ * registry itself is plain http (the credentials cross the same wire either way).
+ *
+ * @example realmRefusal(new URL('https://auth.docker.io/token'), new URL('https://registry-1.docker.io'), ['auth.docker.io']) // undefined
+ * @example realmRefusal(new URL('https://evil.example/token'), new URL('https://ghcr.io'), [])
+ * // 'the token service https://evil.example/token is on evil.example, not on ghcr.io; …'
+ */
+export function realmRefusal(realm: URL, registry: URL, authServers: readonly string[]): string | undefined {
+  const realmName = `${realm.origin}${realm.pathname}`;
+  const host = realm.hostname.toLowerCase();
+  const sameHost = host === registry.hostname.toLowerCase();
+  const named = authServers.some((server) => authServerHost(server) === host);
+  if (!sameHost && !named) {
+    return (
+      `the token service ${realmName} is on ${realm.hostname}, not on ${registry.hostname}; credentials go only to the ` +
+      `registry's own host or an auth server the config names (registries entry: authServer: ${realm.hostname})`
+    );
+  }
+  if (realm.protocol === 'https:') return undefined;
+  if (realm.protocol !== 'http:') return `the token service ${realmName} is not an http(s) URL`;
+  if (isLoopbackHost(realm.host)) return undefined;
+  if (sameHost && registry.protocol === 'http:') return undefined;
+  return `the token service ${realmName} is plain http; credentials go to a token service only over https`;
+}
+
+/** `auth.example.com` from `auth.example.com`, `auth.example.com:8443` or `https://auth.example.com/token`. */
+function authServerHost(server: string): string {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`).hostname.toLowerCase();
+  } catch {
+    return server.toLowerCase();
   }
 }

@@ -12,11 +12,13 @@
  * want naming another registry is left alone with a warning.
  *
  * Requests are bounded: the client's own concurrency limit and retry budget, at most
- * `maxTagsPerRepository` tags resolved per repository, and the caller's time budget
- * (no new request starts with less than `minRemainingMs` left).
+ * `maxTagsPerRepository` tags resolved per repository, and the run's deadline: every
+ * request, retry and wait is capped by it, and no new request starts with less than
+ * `minRemainingMs` left (kept for editing and delivering).
  */
 import type { TargetConfig } from '../config/types.js';
-import { RegistryError } from '../errors.js';
+import { Deadline } from '../deadline.js';
+import { DeadlineError, RegistryError } from '../errors.js';
 import { wantKey } from '../formats/image-want.js';
 import type { ImageWant, RepositoryState, StateLookup, TagState } from '../formats/types.js';
 import type { DigestForm } from '../policy/digest-form.js';
@@ -29,8 +31,8 @@ import type { UpdateOptions } from './types.js';
 
 export const maxTagsPerRepository = 1000;
 
-/** Thrown inside the engine when the time budget runs out; becomes a partial result. */
-export class BudgetExhausted extends Error {}
+/** Default of `minRemainingMs`: time kept for editing and delivering once the registries are asked. */
+export const DEFAULT_MIN_REMAINING_MS = 10_000;
 
 export class RegistryStates {
   readonly #options: UpdateOptions;
@@ -43,10 +45,14 @@ export class RegistryStates {
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
   readonly #listed = new Map<string, NamespaceListing>();
+  /** Repositories asked for (`registry/repository` by state key), to tell what a stopped run left unresolved. */
+  readonly #asked = new Map<string, string>();
+  readonly #deadline: Deadline;
   readonly warnings: string[] = [];
 
-  constructor(options: UpdateOptions) {
+  constructor(options: UpdateOptions, deadline: Deadline = Deadline.none) {
     this.#options = options;
+    this.#deadline = deadline;
   }
 
   /**
@@ -92,6 +98,8 @@ export class RegistryStates {
       ...(settings?.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
       ...(settings?.retries !== undefined && { retries: settings.retries }),
       ...(settings?.hubApiUrl !== undefined && { hubApiUrl: settings.hubApiUrl }),
+      ...(settings?.authServer !== undefined && { authServers: [settings.authServer] }),
+      deadline: this.#deadline,
     });
     this.#clients.push(client);
     return client;
@@ -138,7 +146,8 @@ export class RegistryStates {
     let done = 0;
     await Promise.all(
       [...pending].map(async ([key, { want, repository }]) => {
-        this.#checkBudget();
+        this.#asked.set(key, `${want.registry ?? target.registry}/${repository}`);
+        this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${repository}`);
         const source = await this.source(want, target);
         this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
         this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
@@ -171,7 +180,7 @@ export class RegistryStates {
           states.set(info.tag, { manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
           return;
         }
-        this.#checkBudget();
+        this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
         const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
         for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
         states.set(info.tag, {
@@ -197,7 +206,7 @@ export class RegistryStates {
     if (key === undefined) return { repositories: [], complete: false };
     let listing = this.#namespaces.get(key);
     if (!listing) {
-      this.#checkBudget();
+      this.#checkBudget(`registry ${source.registry}: repositories of ${namespace}`);
       listing = source.listRepositories(namespace).then((listed) => {
         for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
         const done = { repositories: listed.repositories, complete: listed.complete !== false };
@@ -233,7 +242,7 @@ export class RegistryStates {
         if (!place || !('key' in place)) return;
         const key = `${place.key}|${place.repository}`;
         if (this.#tagNames.has(key) || this.#states.has(key)) return;
-        this.#checkBudget();
+        this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${place.repository}`);
         const source = await this.source(want, target);
         try {
           const listed = await source.listTags(place.repository);
@@ -255,11 +264,23 @@ export class RegistryStates {
     return state ? [...state.tags.keys()] : this.#tagNames.get(key);
   }
 
-  #checkBudget(): void {
-    const remaining = this.#options.remainingMs?.();
-    if (remaining !== undefined && remaining < (this.#options.minRemainingMs ?? 10_000)) {
-      throw new BudgetExhausted(`${Math.max(0, Math.round(remaining))} ms left: stopped before the next registry request`);
+  /** Throws a {@link DeadlineError} when `during` should not start: the deadline passed, or less than `minRemainingMs` is left. */
+  #checkBudget(during: string): void {
+    this.#deadline.check(during);
+    const remaining = this.#deadline.remaining();
+    const reserve = this.#options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
+    if (remaining < reserve) {
+      throw new DeadlineError(
+        `time budget: ${Math.round(remaining)} ms left, less than the ${reserve} ms kept for editing and delivering; stopped before ${during}`,
+        'deadline',
+        during,
+      );
     }
+  }
+
+  /** Repositories asked for whose tags were not resolved (yet): what a stopped run left undone. */
+  unresolved(): string[] {
+    return [...this.#asked].filter(([key]) => !this.#states.has(key)).map(([, name]) => name);
   }
 
   lookup(target: TargetConfig): StateLookup {

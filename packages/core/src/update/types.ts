@@ -47,11 +47,18 @@ export interface UpdateOptions {
   /** Replaces the registry source of a registry name (tests, embedding). */
   registrySource?: (registry: string) => RegistrySource | undefined;
   /**
-   * Milliseconds left before the caller must stop (Lambda's `getRemainingTimeInMillis`).
-   * The engine starts no new registry request with less than `minRemainingMs` left and
-   * then returns a partial result that writes and pushes nothing.
+   * When the run must be over, in milliseconds since the epoch (Lambda's
+   * `Date.now() + getRemainingTimeInMillis()`, the CLI's `--timeout`). Every registry
+   * request, retry and wait, the clone, the push and the GitHub API are capped by it; when
+   * it passes, work in flight stops and the result is `partial`: nothing written or pushed.
    */
-  remainingMs?: () => number;
+  deadline?: number;
+  /** Stops the run like a passed deadline when it fires (SIGTERM in the CLI). */
+  signal?: AbortSignal;
+  /**
+   * No registry request starts with less than this left (default 10 000 ms): the rest is
+   * kept for editing and delivering. Applies only with a `deadline`.
+   */
   minRemainingMs?: number;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
@@ -79,6 +86,8 @@ export interface FileResult {
    * references`). A note, not an error; the file is untouched.
    */
   skipped?: string;
+  /** The file a symbolic link `path` leads to, when it is one (the edit is written there). */
+  linkTo?: string;
   /** The new text, while the engine runs (removed from the returned result). */
   text?: string;
 }
@@ -98,8 +107,13 @@ export interface UpdateResult {
   warnings: string[];
   /** Per-file errors (also in `files[].error`); other files still ran. */
   errors: { file: string; code: string; message: string }[];
-  /** Set when the time budget ran out: nothing was written or pushed. */
-  partial?: { reason: string };
+  /** Set when the run stopped early (time budget, or `signal`): nothing was written or pushed. */
+  partial?: {
+    /** What stopped it and where: `time budget ran out during registry ghcr.io: tags of org/app`. */
+    reason: string;
+    /** What was left undone, one line each: repositories not resolved, files not updated, the push. */
+    undone: string[];
+  };
   delivery?: {
     mode: 'push' | 'pull-request' | 'files';
     commit?: string;

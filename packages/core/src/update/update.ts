@@ -8,8 +8,11 @@
  *   untouched; the other files still run.
  * - A registry or git failure throws (`RegistryError`, `GitError`) before anything is
  *   written or pushed.
- * - When the time budget runs out, the result is marked `partial` and nothing is written
- *   or pushed.
+ * - When the deadline passes (or `signal` fires), work in flight stops, the temp clone is
+ *   removed, and the result is marked `partial` with what was left undone: nothing is
+ *   written or pushed.
+ * - A target that is a symbolic link is edited through it (git mode resolves it inside
+ *   the commit); one leading out of the repository is that file's error.
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +20,8 @@ import { BACKENDAI_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
-import { ConfigError, ImgsyncError } from '../errors.js';
+import { Deadline } from '../deadline.js';
+import { ConfigError, DeadlineError, FileError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
@@ -27,7 +31,7 @@ import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { discoverRepositories, planDiscovery } from './discovery.js';
-import { BudgetExhausted, RegistryStates } from './registry-state.js';
+import { RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
 import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -35,16 +39,24 @@ import { unifiedDiff } from './unified-diff.js';
 interface PlannedFile {
   target: TargetConfig;
   path: string;
+  /** The file itself when `path` is a symbolic link (git mode): where the edit goes, and what merges. */
+  key: string;
   /** The parse made while planning, handed to the first apply when the text is the same. */
-  parsed?: { text: string; prepared: Prepared | Skipped };
+  parsed?: { text: ReadResult; prepared: Prepared | Skipped | { error: ImgsyncError | Error } };
 }
+
+/** What reading a target gives: its text, `undefined` when absent, or why it cannot be edited. */
+type ReadResult = string | undefined | FileError;
+
+/** How far a run got, for the undone list of a stopped one. */
+type Stage = 'open' | 'plan' | 'apply' | 'deliver';
 
 /**
  * Runs one update.
  *
  * @example
  * const config = await loadConfig({ path: 'imgsync.config.yaml' });
- * const result = await runUpdate({ config, dryRun: true });
+ * const result = await runUpdate({ config, dryRun: true, deadline: Date.now() + 10 * 60_000 });
  * for (const file of result.files) process.stdout.write(file.diff);
  */
 export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
@@ -58,40 +70,54 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       { path: config.path },
     );
   }
-  const states = new RegistryStates(options);
+  const deadline = new Deadline({
+    ...(options.deadline !== undefined && { at: options.deadline }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  const states = new RegistryStates(options, deadline);
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
+  const progress: { stage: Stage; matched: string[]; planned: PlannedFile[] } = { stage: 'open', matched: [], planned: [] };
 
   let checkout: Checkout | undefined;
   try {
     let read: ReadFile;
     let list: (patterns: readonly string[]) => Promise<string[]>;
+    let keyOf: (path: string) => Promise<string> = async (path) => path;
     if (useGit) {
       const git = config.git;
       const target = git?.url
         ? { url: git.url, ...(git.branch && { branch: git.branch }) }
         : { dir: options.cwd ?? config.dir, ...(git?.branch && { branch: git.branch }) };
-      checkout = await openTarget({ target, token: options.secrets?.gitToken, io: options.gitIo });
-      const all = await checkout.listFiles();
-      read = checkout.read;
+      checkout = await openTarget({ target, token: options.secrets?.gitToken, io: options.gitIo, deadline });
+      const opened = checkout;
+      const all = await opened.listFiles();
+      read = opened.read;
       list = async (patterns) => globList(patterns, all);
+      keyOf = (path) => opened.resolvePath(path).catch(() => path);
     } else {
       read = (path) => fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
       list = (patterns) => globLocal(patterns, config.dir);
     }
 
     // 1. Which files, and what they need from the registries.
-    const planned: PlannedFile[] = [];
+    progress.stage = 'plan';
+    const matches: { target: TargetConfig; paths: string[] }[] = [];
     for (const target of config.targets) {
       const paths = await list(target.files);
       if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
+      matches.push({ target, paths });
+      progress.matched.push(...paths);
+    }
+    const planned = progress.planned;
+    for (const { target, paths } of matches) {
       for (const path of paths) {
-        const text = await read(path);
+        const text = await readTarget(read, path);
         const prepared = prepare(path, target, text);
         if ('error' in prepared) {
           recordError(result, path, prepared.error);
           continue;
         }
-        planned.push({ target, path, parsed: { text: text ?? '', prepared } });
+        planned.push({ target, path, key: await keyOf(path), parsed: { text, prepared } });
         if ('skipped' in prepared) continue;
         await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
         await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
@@ -99,26 +125,29 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     }
 
     // 2. Apply, on the contents the delivery reads (recomputed after a lost push race).
-    // A file matched by several targets gets each target's edits on top of the previous
-    // ones, and one result (diff against the file as read).
+    // A file matched by several targets (or, in git mode, through a symbolic link and as
+    // itself) gets each target's edits on top of the previous ones, and one result (diff
+    // against the file as read).
     const applyAll = async (readNow: ReadFile): Promise<FileResult[]> => {
       const files = new Map<string, FileResult>();
       let done = 0;
       for (const plan of planned) {
-        const { target, path } = plan;
+        const { target, path, key } = plan;
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
-        const prev = files.get(path);
-        const current = prev?.text ?? (await readNow(path));
+        const prev = files.get(key);
+        const current = prev?.text ?? (await readTarget(readNow, path));
         // the planning parse serves the first apply on the same text; after that, parse anew
         const parsed = plan.parsed;
         delete plan.parsed;
         const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current);
-        const result = applyFile(path, prepared, states, target);
+        const result = applyFile(prev?.path ?? path, prepared, states, target);
+        if (key !== path && !prev) result.linkTo = key;
         if (!prev) {
-          files.set(path, result);
+          files.set(key, result);
           continue;
         }
-        const original = (await readNow(path)) ?? '';
+        const originalRead = await readTarget(readNow, prev.path);
+        const original = typeof originalRead === 'string' ? originalRead : '';
         const merged = result.text ?? prev.text ?? original;
         const both: FileResult = {
           ...prev,
@@ -126,17 +155,19 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
           changes: [...prev.changes, ...result.changes],
           text: merged,
           changed: merged !== original,
-          diff: unifiedDiff(path, original, merged),
+          diff: unifiedDiff(prev.path, original, merged),
           ...((result.error ?? prev.error) && { error: result.error ?? prev.error }),
         };
         if (!result.skipped) delete both.skipped; // some target did follow the file
-        files.set(path, both);
+        files.set(key, both);
       }
       return [...files.values()];
     };
 
+    progress.stage = 'apply';
     if (!useGit || dryRun) {
       result.files = await applyAll(read);
+      deadline.check('writing the files');
       if (!dryRun) {
         for (const file of result.files) {
           if (file.changed && !file.error) await writeFileAtomic(fs, join(config.dir, file.path), file.text!);
@@ -145,9 +176,11 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       }
     } else {
       const git = config.git;
+      const opened = checkout!;
       let last: FileResult[] = [];
+      progress.stage = 'deliver';
       const delivered = await deliver({
-        checkout: checkout!,
+        checkout: opened,
         token: options.secrets?.gitToken,
         mode: git?.mode ?? 'push',
         author: git?.author ?? { name: 'imgsync', email: 'imgsync@example.invalid' },
@@ -160,7 +193,10 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         io: options.gitIo,
         edit: async (readNow) => {
           last = await applyAll(readNow);
-          const files: FileContent[] = last.filter((f) => f.changed && !f.error).map((f) => ({ path: f.path, content: f.text! }));
+          // a symbolic link's edit goes to the file it leads to (at the commit built on now)
+          const files: FileContent[] = await Promise.all(
+            last.filter((f) => f.changed && !f.error).map(async (f) => ({ path: await opened.resolvePath(f.path), content: f.text! })),
+          );
           const all = last.flatMap((f) => f.changes);
           const notes = all.filter((c) => c.kind === 'reported' && c.code && c.message).map((c) => c.message!);
           return { files, changes: all.flatMap(toSummary), ...(notes.length && { notes }) };
@@ -183,19 +219,64 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     result.changed = result.files.some((f) => f.changed);
     result.drift = result.changed || result.changes.some((c) => c.code === 'new-repository');
   } catch (error) {
-    if (!(error instanceof BudgetExhausted)) throw error;
-    result.partial = { reason: error.message };
+    // whatever the abort made a library throw, a stopped run is a partial result
+    if (!(error instanceof DeadlineError) && !deadline.stopped) throw error;
+    const stopped = error instanceof DeadlineError ? error : deadline.error(progress.stage);
+    result.partial = { reason: stopped.message, undone: undoneWork(progress, states, stopped, { useGit, dryRun, config, checkout }) };
     result.files = [];
     result.changes = [];
     result.changed = false;
     result.drift = false;
+    delete result.delivery;
   } finally {
+    // work still in flight (other repositories of a failed run) stops here
+    deadline.expire();
     await checkout?.close().catch(() => {});
     await states.flush();
     result.warnings.push(...states.warnings);
     result.stats.registries = states.stats();
   }
   return result;
+}
+
+/** What a stopped run did not do, one line each (see `UpdateResult.partial`). */
+function undoneWork(
+  progress: { stage: Stage; matched: string[]; planned: PlannedFile[] },
+  states: RegistryStates,
+  stopped: DeadlineError,
+  run: { useGit: boolean; dryRun: boolean; config: UpdateOptions['config']; checkout: Checkout | undefined },
+): string[] {
+  const undone: string[] = [];
+  const some = (items: readonly string[]) => (items.length > 10 ? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more` : items.join(', '));
+  const git = run.config.git;
+  if (progress.stage === 'open') undone.push(git?.url ? `clone ${stripUrlCredentials(git.url)}` : 'open the git checkout');
+  if (progress.stage === 'open' || progress.stage === 'plan') {
+    const unresolved = states.unresolved();
+    if (unresolved.length) undone.push(`registry: ${unresolved.length} repositor${unresolved.length === 1 ? 'y' : 'ies'} not resolved: ${some(unresolved)}`);
+    const read = new Set(progress.planned.map((p) => p.path));
+    const unread = [...new Set(progress.matched.filter((p) => !read.has(p)))];
+    if (unread.length) undone.push(`files not read: ${some(unread)}`);
+    if (progress.stage === 'open') undone.push('read the target files and ask the registries');
+  }
+  const files = [...new Set(progress.planned.map((p) => p.path))];
+  if (files.length && !run.dryRun) undone.push(`files not updated: ${some(files)}`);
+  if (run.dryRun) return undone;
+  const branch = run.checkout?.branch ?? git?.branch;
+  if (!run.useGit) undone.push('write the files');
+  else if (stopped.during?.startsWith('the pull request')) undone.push(`open or update the pull request (${stopped.during.replace(/^the pull request from \S+ /, '')})`);
+  else if (git?.mode === 'pull-request') undone.push(`push imgsync/${branch ?? '<branch>'} and open or update the pull request`);
+  else undone.push(`commit and push${branch ? ` to ${branch}` : ''}`);
+  return undone;
+}
+
+/** Reads a target; a file that cannot be edited where it is (a link out of the repository) is that file's error, not the run's. */
+async function readTarget(read: ReadFile, path: string): Promise<ReadResult> {
+  try {
+    return await read(path);
+  } catch (error) {
+    if (error instanceof FileError) return error;
+    throw error;
+  }
 }
 
 interface Prepared {
@@ -209,7 +290,8 @@ interface Skipped {
   skipped: string;
 }
 
-function prepare(path: string, target: TargetConfig, text: string | undefined): Prepared | Skipped | { error: ImgsyncError | Error } {
+function prepare(path: string, target: TargetConfig, text: ReadResult): Prepared | Skipped | { error: ImgsyncError | Error } {
+  if (text instanceof FileError) return { error: text };
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
   try {
     const file = parseYaml(text, { path });

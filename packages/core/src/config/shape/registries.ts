@@ -93,6 +93,14 @@ const directEntry = mapping({
     httpUrl(),
     'Docker Hub listing API base. Default: https://hub.docker.com. Checked by imgsync beyond this schema: only on the docker.io entry.',
   ),
+  authServer: optional(
+    textMatching(
+      "the host of the registry's token service, such as gitlab.com (or its https URL)",
+      new RegExp(`^(?:https://)?${HOST_PATTERN}(?:/[^\\s?#@]*)?$`, 'iu'),
+      (value) => `must be the host of the registry's token service, such as gitlab.com (or its https URL), without credentials; got ${value.includes('@') ? 'a value with credentials (not shown)' : JSON.stringify(value)}`,
+    ),
+    "A token service on another host that may receive this registry's credentials (its own host always may; docker.io's auth.docker.io is built in). Only over https.",
+  ),
   insecure: optional(
     bool(),
     'true: plain HTTP to this host; false: HTTPS even for a loopback host. Default: HTTPS, except localhost, 127.0.0.0/8 and [::1] (plain HTTP, as docker does). ' +
