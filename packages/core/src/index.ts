@@ -38,3 +38,4 @@ export {
   type TargetOptions,
 } from './formats/index.js';
 export * from './update/index.js';
+export { inShard, parseShard, shardOfKey, type Shard } from './fleet/shard.js';

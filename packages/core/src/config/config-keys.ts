@@ -7,6 +7,7 @@ import type { TagSort } from '../policy/tag-policy.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 import { configShape } from './shape/config-shape.js';
 import { DISCOVER_KEYS, DISCOVER_MODES } from './shape/discover.js';
+import { AUTODISCOVER_KEYS, FLEET_REPOSITORY_KEYS } from './shape/fleet.js';
 import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
@@ -27,6 +28,8 @@ export const CONFIG_KEYS = {
   registrySettings: REGISTRY_SETTINGS_KEYS,
   git: Object.keys(git.shape),
   gitAuthor: GIT_AUTHOR_KEYS,
+  fleetRepository: FLEET_REPOSITORY_KEYS,
+  autodiscover: AUTODISCOVER_KEYS,
 } satisfies Record<string, readonly string[]>;
 
 // Each list must hold exactly the members of the union the engine uses.

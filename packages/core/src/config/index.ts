@@ -23,6 +23,9 @@ export {
 export { CONFIG_ENUMS, CONFIG_KEYS } from './config-keys.js';
 export { createSourceLocator, type SourceLocator, type SourcePosition } from './source-locations.js';
 export type {
+  AutodiscoverConfig,
+  FleetConfig,
+  FleetRepository,
   GitAuthorConfig,
   GitConfig,
   GitMode,

@@ -18,6 +18,8 @@ import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './shape/git.js';
 import type { ConfigKeyPath, LocatePart, SourceLocator } from './source-locations.js';
 import type {
   DiscoverConfig,
+  FleetConfig,
+  FleetRepository,
   GitConfig,
   ImgsyncConfig,
   MarkerPolicy,
@@ -61,14 +63,44 @@ export function normaliseConfig(data: RawConfig, context: NormaliseContext): Img
     const position = context.locator.locate(keyPath, part);
     return position ? { path: context.path, ...position } : { path: context.path };
   };
-  const inRepository = given(data.git) && given(data.git.url);
+  const fleet = given(data.repositories) || given(data.autodiscover);
+  const inRepository = fleet || (given(data.git) && given(data.git.url));
+  const targets = data.targets.map((target, index) => normaliseTarget(target, index, context.dir, where));
   return {
     path: context.path,
     dir: context.dir,
     filesRelativeTo: inRepository ? 'repository-root' : 'config-dir',
-    targets: data.targets.map((target, index) => normaliseTarget(target, index, context.dir, where)),
+    targets,
     registries: normaliseRegistries(data.registries, context.dir, where),
     git: given(data.git) ? normaliseGit(data.git, context.dir, where) : undefined,
+    ...(fleet && { fleet: normaliseFleet(data, targets, context.dir, where) }),
+  };
+}
+
+function normaliseFleet(data: RawConfig, targets: TargetConfig[], dir: string, where: Where): FleetConfig {
+  const repositories: FleetRepository[] = (data.repositories ?? []).map((item, index) => {
+    const entry = typeof item === 'string' ? { url: item } : item;
+    const at: ConfigKeyPath = ['repositories', index];
+    return {
+      url: entry.url.replace(/\/+$/, ''),
+      branch: given(entry.branch) ? entry.branch : undefined,
+      mode: given(entry.mode) ? entry.mode : undefined,
+      targets: given(entry.targets) ? entry.targets.map((target, i) => normaliseTarget(target, i, dir, where, [...at, 'targets'])) : targets,
+      where: where(at),
+    };
+  });
+  const auto = data.autodiscover;
+  return {
+    repositories,
+    autodiscover: given(auto)
+      ? {
+          organization: auto.organization,
+          topic: given(auto.topic) ? auto.topic : undefined,
+          name: given(auto.name) ? auto.name : undefined,
+          includeArchived: auto.includeArchived === true,
+          where: where(['autodiscover'], 'key'),
+        }
+      : undefined,
   };
 }
 
@@ -91,8 +123,8 @@ function normaliseTags(raw: unknown): TagPolicyConfig {
   return { tags, tagPolicy: createTagPolicy(tags) };
 }
 
-function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Where): TargetConfig {
-  const at: ConfigKeyPath = ['targets', index];
+function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Where, list_: ConfigKeyPath = ['targets']): TargetConfig {
+  const at: ConfigKeyPath = [...list_, index];
   const settings = raw as Record<string, unknown>;
   const format: TargetFormat = (raw.format ?? 'auto') as TargetFormat;
   const registryText = given(settings.registry) ? (settings.registry as string) : undefined;

@@ -172,6 +172,36 @@ export interface GitConfig {
   where: ConfigLocation;
 }
 
+/** One repository of a fleet (`repositories:` or found by `autodiscover`). */
+export interface FleetRepository {
+  /** https (or http) URL of the repository, as written or as the GitHub API gave it. */
+  url: string;
+  /** Branch to update; `undefined`: the remote's default branch. */
+  branch: string | undefined;
+  /** `undefined`: `git.mode`, else push. */
+  mode: GitMode | undefined;
+  /** Its own targets, or the shared `targets`. */
+  targets: TargetConfig[];
+  where: ConfigLocation;
+}
+
+/** Repositories of a GitHub organisation (or user) added to the fleet through the GitHub API. */
+export interface AutodiscoverConfig {
+  organization: string;
+  /** Only repositories with this topic. */
+  topic: string | undefined;
+  /** Only names matching this glob. */
+  name: string | undefined;
+  includeArchived: boolean;
+  where: ConfigLocation;
+}
+
+/** Many repositories in one run: `repositories:` and/or `autodiscover:` (instead of `git.url`). */
+export interface FleetConfig {
+  repositories: FleetRepository[];
+  autodiscover: AutodiscoverConfig | undefined;
+}
+
 export interface ImgsyncConfig {
   /** The config file's path as given (used in messages). */
   path: string;
@@ -184,4 +214,6 @@ export interface ImgsyncConfig {
   registries: Record<string, RegistrySettings>;
   /** `undefined`: edit the working tree and leave the changes uncommitted. */
   git: GitConfig | undefined;
+  /** Set for a fleet: the repositories one run keeps in step (see `runFleet`); `git` holds what they share. */
+  fleet?: FleetConfig;
 }

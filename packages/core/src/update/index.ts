@@ -1,3 +1,4 @@
 export { runUpdate } from './update.js';
+export { runFleet, type FleetOptions, type FleetRepositoryResult, type FleetResult } from './fleet.js';
 export type { FileResult, ProgressEvent, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
 export { resolveSecrets } from './resolve-secrets.js';

@@ -42,6 +42,8 @@ export class RegistryStates {
   readonly #recorded = new Map<string, RegistryAddress | undefined>();
   readonly #clients: RegistryClient[] = [];
   readonly #states = new Map<string, RepositoryState | undefined>();
+  /** Repositories being asked about right now, by state key. */
+  readonly #inflight = new Map<string, Promise<void>>();
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
   readonly #listed = new Map<string, NamespaceListing>();
@@ -133,6 +135,7 @@ export class RegistryStates {
     // progress counts this file's repositories not asked yet (the total used to grow with every step)
     if (target.snapshotPath && wants.length) await this.source(wants[0]!, target);
     const pending = new Map<string, { want: ImageWant; repository: string }>();
+    const elsewhere: Promise<void>[] = [];
     for (const want of wants) {
       const place = this.#place(want, target)!;
       if ('unanswered' in place) {
@@ -140,19 +143,28 @@ export class RegistryStates {
         continue;
       }
       const key = `${place.key}|${place.repository}`;
-      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository });
+      const running = this.#inflight.get(key);
+      if (running) elsewhere.push(running);
+      else if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository });
     }
     // All repositories at once: each client's own concurrency limit bounds the requests.
+    // A repository another caller (another file, or another repository of a fleet) is
+    // asking about already is awaited, not asked again.
     let done = 0;
-    await Promise.all(
-      [...pending].map(async ([key, { want, repository }]) => {
-        this.#asked.set(key, `${want.registry ?? target.registry}/${repository}`);
-        this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${repository}`);
-        const source = await this.source(want, target);
-        this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
-        this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
+    await Promise.all([
+      ...elsewhere,
+      ...[...pending].map(([key, { want, repository }]) => {
+        const job = (async () => {
+          this.#asked.set(key, `${want.registry ?? target.registry}/${repository}`);
+          this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${repository}`);
+          const source = await this.source(want, target);
+          this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
+          this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
+        })().finally(() => this.#inflight.delete(key));
+        this.#inflight.set(key, job);
+        return job;
       }),
-    );
+    ]);
   }
 
   async #resolveRepository(source: RegistrySource, repository: string, target: TargetConfig, digest: DigestForm): Promise<RepositoryState | undefined> {

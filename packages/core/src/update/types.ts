@@ -7,6 +7,7 @@ import type { Change } from '../formats/types.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
 import type { ManifestCache } from '../registry/manifest-cache.js';
+import type { RegistryStates } from './registry-state.js';
 
 /** The file system the engine reads and writes target files with (local mode). */
 export interface UpdateFileSystem {
@@ -62,6 +63,11 @@ export interface UpdateOptions {
   minRemainingMs?: number;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * @internal Registry sources and states shared with other runs (the repositories of a
+   * fleet), so that each image is asked about once. Default: the run's own.
+   */
+  registryStates?: RegistryStates;
 }
 
 export interface ProgressEvent {

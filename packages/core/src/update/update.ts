@@ -74,7 +74,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     ...(options.deadline !== undefined && { at: options.deadline }),
     ...(options.signal && { signal: options.signal }),
   });
-  const states = new RegistryStates(options, deadline);
+  const states = options.registryStates ?? new RegistryStates(options, deadline);
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
   const progress: { stage: Stage; matched: string[]; planned: PlannedFile[] } = { stage: 'open', matched: [], planned: [] };
 

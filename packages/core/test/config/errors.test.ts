@@ -344,7 +344,7 @@ describe('parseConfig errors', () => {
     ]);
     // `base` is not a config key, and the value it brings into the target is wrong: both, in file order.
     expect(error.message).toBe(
-      'imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git\n' +
+      'imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git, repositories, autodiscover\n' +
         'imgsync.config.yaml:3:10: targets[0].prune: must be one of report, comment, remove (got "delete")',
     );
   });

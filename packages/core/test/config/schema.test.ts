@@ -52,6 +52,8 @@ describe('imgsync.schema.json', () => {
       registrySettings: [...keys(defs.registrySettings).slice(0, -1), ...keys(defs.mirroredRegistry), 'insecure'],
       git: keys(settingOf((shippedSchema.properties as Record<string, Node>).git)),
       gitAuthor: keys(settingOf(settingOf((shippedSchema.properties as Record<string, Node>).git)?.properties?.author)),
+      fleetRepository: keys(defs.fleetRepository),
+      autodiscover: keys(defs.autodiscover),
     }).toEqual(Object.fromEntries(Object.entries(CONFIG_KEYS).map(([name, list]) => [name, [...list]])));
   });
 

@@ -24,3 +24,19 @@ export function problem(rule: string, keyPath: ConfigKeyPath, message: string, p
 export function eachOf(value: unknown, keyPath: ConfigKeyPath): [ConfigKeyPath, unknown][] {
   return Array.isArray(value) ? value.map((item, index) => [[...keyPath, index], item]) : [[keyPath, value]];
 }
+
+/**
+ * Every target of the config with its key path: the shared `targets`, and the `targets` of
+ * each fleet repository (`repositories[2].targets[0]`).
+ */
+export function allTargets(data: unknown): [ConfigKeyPath, Record<string, unknown>][] {
+  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const out: [ConfigKeyPath, Record<string, unknown>][] = [];
+  const add = (targets: unknown, at: ConfigKeyPath) => {
+    if (Array.isArray(targets)) targets.forEach((target, index) => isMap(target) && out.push([[...at, index], target]));
+  };
+  if (!isMap(data)) return out;
+  add(data.targets, ['targets']);
+  if (Array.isArray(data.repositories)) data.repositories.forEach((repository, index) => isMap(repository) && add(repository.targets, ['repositories', index, 'targets']));
+  return out;
+}

@@ -7,7 +7,7 @@ import type { CodeRule } from './code-rule.js';
 import { mirrorIsAnotherRegistry, registryKeys, registrySettingsApply } from './registry-rules.js';
 import { secretRules } from './secrets.js';
 import { regexCompiles, semverRange } from './tag-rules.js';
-import { discoverNamespace, entryTemplate, filesInsideRepository, globCompiles, targetRegistryAddress } from './target-rules.js';
+import { discoverNamespace, entryTemplate, filesInsideRepository, fleetRepositories, globCompiles, targetRegistryAddress } from './target-rules.js';
 import { urlParses } from './url-rules.js';
 
 export type { CodeRule } from './code-rule.js';
@@ -27,6 +27,7 @@ export const CODE_RULES: readonly CodeRule[] = [
   registrySettingsApply,
   mirrorIsAnotherRegistry,
   urlParses,
+  fleetRepositories,
 ];
 
 /** The problems `rules` find in `data`, in the rules' order. */

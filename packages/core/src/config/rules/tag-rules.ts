@@ -9,20 +9,18 @@ import { parseIgnoreRule } from '../../policy/ignore-rules.js';
 import { createTagPolicy, type TagPolicyOptions } from '../../policy/tag-policy.js';
 import { isMapping, type RawProblem } from '../problems.js';
 import type { ConfigKeyPath } from '../source-locations.js';
-import { type CodeRule, eachOf, problem } from './code-rule.js';
+import { allTargets, type CodeRule, eachOf, problem } from './code-rule.js';
 
 /** The `tags` mappings of the config: each target's, and each marker policy's. */
 function tagPolicies(data: unknown): [ConfigKeyPath, Record<string, unknown>][] {
   const found: [ConfigKeyPath, Record<string, unknown>][] = [];
-  const targets = isMapping(data) && Array.isArray(data.targets) ? data.targets : [];
-  targets.forEach((target, index) => {
-    if (!isMapping(target)) return;
-    if (isMapping(target.tags)) found.push([['targets', index, 'tags'], target.tags]);
-    if (!isMapping(target.policies)) return;
+  for (const [at, target] of allTargets(data)) {
+    if (isMapping(target.tags)) found.push([[...at, 'tags'], target.tags]);
+    if (!isMapping(target.policies)) continue;
     for (const [name, policy] of Object.entries(target.policies)) {
-      if (isMapping(policy) && isMapping(policy.tags)) found.push([['targets', index, 'policies', name, 'tags'], policy.tags]);
+      if (isMapping(policy) && isMapping(policy.tags)) found.push([[...at, 'policies', name, 'tags'], policy.tags]);
     }
-  });
+  }
   return found;
 }
 
@@ -70,10 +68,8 @@ export const semverRange: CodeRule = {
       const message = refusal({ semver: tags.semver });
       if (message) out.push(problem(this.name, [...at, 'semver'], message));
     }
-    const targets = isMapping(data) && Array.isArray(data.targets) ? data.targets : [];
-    targets.forEach((target, index) => {
-      if (!isMapping(target)) return;
-      for (const [itemAt, rule] of eachOf(target.ignore, ['targets', index, 'ignore'])) {
+    for (const [at, target] of allTargets(data)) {
+      for (const [itemAt, rule] of eachOf(target.ignore, [...at, 'ignore'])) {
         if (typeof rule !== 'string') continue;
         try {
           parseIgnoreRule(rule);
@@ -82,7 +78,7 @@ export const semverRange: CodeRule = {
           if (error instanceof ConfigError && error.message.includes('invalid semver range')) out.push(problem(this.name, itemAt, error.message));
         }
       }
-    });
+    }
     return out;
   },
 };

@@ -11,28 +11,26 @@ import { registryProblem } from '../shape/target.js';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { isMapping, type RawProblem } from '../problems.js';
 import type { ConfigKeyPath } from '../source-locations.js';
-import { type CodeRule, eachOf, problem } from './code-rule.js';
+import { allTargets, type CodeRule, eachOf, problem } from './code-rule.js';
 
 /** Keys a new entry gets from the registry, which the `entry` template may not set. */
 const ENTRY_OWN_KEYS = ['name', 'tags'];
 
-function eachTarget(data: unknown): [ConfigKeyPath, Record<string, unknown>][] {
-  const targets = isMapping(data) && Array.isArray(data.targets) ? data.targets : [];
-  return targets.flatMap((target, index) => (isMapping(target) ? [[['targets', index], target] as [ConfigKeyPath, Record<string, unknown>]] : []));
-}
+const eachTarget = allTargets;
 
 export const filesInsideRepository: CodeRule = {
   name: 'files-inside-repository',
   description: "with git.url, no files pattern leaves the cloned repository (no .. path component).",
   check(data) {
     const out: RawProblem[] = [];
-    if (!isMapping(data) || !isMapping(data.git) || typeof data.git.url !== 'string') return out;
+    const fleet = isMapping(data) && (data.repositories !== undefined || data.autodiscover !== undefined);
+    if (!isMapping(data) || (!fleet && (!isMapping(data.git) || typeof data.git.url !== 'string'))) return out;
     for (const [at, target] of eachTarget(data)) {
       for (const [itemAt, pattern] of eachOf(target.files, [...at, 'files'])) {
         if (typeof pattern !== 'string') continue;
         const path = pattern.startsWith('!') ? pattern.slice(1) : pattern;
         if (path.split(/[\\/]/).includes('..')) {
-          out.push(problem(this.name, itemAt, `must stay inside the cloned repository; ".." is not allowed with git.url (got ${JSON.stringify(pattern)})`));
+          out.push(problem(this.name, itemAt, `must stay inside the cloned repository; ".." is not allowed with ${fleet ? 'repositories' : 'git.url'} (got ${JSON.stringify(pattern)})`));
         }
       }
     }
@@ -123,6 +121,37 @@ export const targetRegistryAddress: CodeRule = {
       if (typeof target.registry !== 'string' || target.registry.startsWith('file:') || target.registry.trim() === '') continue;
       const refusal = addressRefusal(target.registry);
       if (refusal) out.push(problem(this.name, [...at, 'registry'], refusal));
+    }
+    return out;
+  },
+};
+
+export const fleetRepositories: CodeRule = {
+  name: 'fleet-repositories',
+  description: 'repositories and autodiscover replace git.url (git: then holds what the repositories share); no repository is listed twice; the autodiscover name glob compiles.',
+  check(data) {
+    const out: RawProblem[] = [];
+    if (!isMapping(data)) return out;
+    const fleet = data.repositories !== undefined && data.repositories !== null ? 'repositories' : data.autodiscover !== undefined && data.autodiscover !== null ? 'autodiscover' : undefined;
+    if (fleet && isMapping(data.git) && data.git.url !== undefined && data.git.url !== null) {
+      out.push(problem(this.name, ['git', 'url'], `does not go with ${fleet}: each repository of the fleet names its own url; git: holds what they share (token, author, mode, message)`, 'key'));
+    }
+    const seen = new Map<string, number>();
+    (Array.isArray(data.repositories) ? data.repositories : []).forEach((item, index) => {
+      const url = typeof item === 'string' ? item : isMapping(item) && typeof item.url === 'string' ? item.url : undefined;
+      if (!url) return;
+      const key = url.toLowerCase().replace(/\.git$|\/+$/g, '');
+      const first = seen.get(key);
+      if (first !== undefined) out.push(problem(this.name, typeof item === 'string' ? ['repositories', index] : ['repositories', index, 'url'], `lists ${url} again (first at repositories[${first}])`));
+      else seen.set(key, index);
+    });
+    const name = isMapping(data.autodiscover) ? data.autodiscover.name : undefined;
+    if (typeof name === 'string') {
+      try {
+        picomatch.makeRe(name);
+      } catch (error) {
+        out.push(problem(this.name, ['autodiscover', 'name'], `is not a valid glob: ${(error as Error).message}`));
+      }
     }
     return out;
   },

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { describeValue } from '../problems.js';
+import { autodiscover, repositories } from './fleet.js';
 import { git } from './git.js';
 import { registries } from './registries.js';
 import { target, TARGET_KEYS } from './target.js';
@@ -26,6 +27,8 @@ export const configShape = mapping(
     targets,
     registries: optional(registries),
     git: optional(git),
+    repositories: optional(repositories),
+    autodiscover: optional(autodiscover),
   },
   {
     unknownKey: (key) => (TARGET_KEYS.includes(key) ? { message: 'is a target setting; move it under each entry of targets', part: 'key' } : undefined),
