@@ -60,7 +60,8 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
       .option('--json', 'print the result object as JSON')
       .option('--timeout <duration>', 'end the run by then (10m, 90s, 1h30m): nothing written or pushed, exit 4')
       .option('--cache <file>', 'digest cache file (default: ~/.cache/imgsync/manifests.json)')
-      .option('--no-cache', 'no digest cache');
+      .option('--no-cache', 'no digest cache')
+      .option('--shard <i/n>', 'a fleet: run only shard i (from 0) of n (also IMGSYNC_SHARD, or JOB_COMPLETION_INDEX with IMGSYNC_SHARD_COUNT)');
 
   updateLike(
     program

@@ -5,8 +5,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, resolveSecrets, runUpdate, type UpdateResult } from '@imgsync/core';
-import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_STOPPED } from '../exit-codes.js';
+import { loadConfig, parseShard, resolveSecrets, runFleet, runUpdate, type FleetResult, type Shard, type UpdateResult } from '@imgsync/core';
+import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_REMOTE, EXIT_STOPPED, UsageError } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 import { locateConfig } from '../locate-config.js';
 import { minRemainingMs, runDeadline } from '../run-deadline.js';
@@ -18,6 +18,7 @@ export interface UpdateFlags {
   push?: boolean;
   cache?: string | false;
   timeout?: string;
+  shard?: string;
 }
 
 export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mode: 'update' | 'check'): Promise<number> {
@@ -29,6 +30,23 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   out.verbose(`config ${configPath}: ${config.targets.length} target(s)${config.git ? `, git ${config.git.mode}` : ''}`);
   const secrets = await resolveSecrets(config, io.env);
   const dryRun = mode === 'check' || flags.dryRun === true;
+  const shard = shardOf(flags.shard, io.env);
+  if (config.fleet) {
+    if (flags.push === false) throw new UsageError('--no-push does not apply to a fleet: its repositories are cloned, so there is nothing to edit locally (use --dry-run)');
+    const fleet = await runFleet({
+      config,
+      dryRun,
+      secrets,
+      ...(shard && { shard }),
+      ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
+      dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+      ...(deadline !== undefined && { deadline }),
+      ...(reserve !== undefined && { minRemainingMs: reserve }),
+      ...(io.signal && { signal: io.signal }),
+    });
+    return reportFleet(ctx, fleet, mode, flags);
+  }
+  if (shard) throw new UsageError('--shard splits a fleet (repositories: or autodiscover: in the config); this config names one repository');
   const result = await runUpdate({
     config,
     dryRun,
@@ -119,6 +137,58 @@ function deliveredLine(result: UpdateResult, tally: string): string {
   if (d.pullRequest) return `${tally}: pull request #${d.pullRequest.number} ${d.pullRequest.action}: ${d.pullRequest.url}`;
   if (d.pushed) return `${tally}: pushed ${d.commit?.slice(0, 12)} to ${d.branch}`;
   return `${tally}: not pushed`;
+}
+
+/** `--shard i/n`, else `IMGSYNC_SHARD`, else a Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `IMGSYNC_SHARD_COUNT`. */
+function shardOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): Shard | undefined {
+  const text =
+    flag ?? env.IMGSYNC_SHARD ?? (env.JOB_COMPLETION_INDEX !== undefined && env.IMGSYNC_SHARD_COUNT ? `${env.JOB_COMPLETION_INDEX}/${env.IMGSYNC_SHARD_COUNT}` : undefined);
+  if (text === undefined) return undefined;
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new UsageError(`--shard: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * One line per repository of the fleet, then the total; the exit code is the worst outcome
+ * (a stopped run 4, a failed repository 3, drift under check 1).
+ */
+function reportFleet(ctx: CommandContext, fleet: FleetResult, mode: 'update' | 'check', flags: UpdateFlags): number {
+  const { out } = ctx;
+  const c = out.chalk;
+  if (flags.json) out.out(JSON.stringify(fleet, null, 2));
+  else {
+    for (const warning of fleet.warnings) out.warn(warning);
+    for (const repository of fleet.repositories) {
+      const r = repository.result;
+      const real = r ? r.changes.filter((ch) => ch.kind !== 'reported').length : 0;
+      const detail =
+        repository.outcome === 'failed'
+          ? c.red(`failed: ${repository.error?.message ?? 'unknown error'}`)
+          : repository.outcome === 'partial'
+            ? c.red(`stopped: ${r?.partial?.reason ?? ''}`)
+            : repository.outcome === 'changed'
+              ? `${real} change${real === 1 ? '' : 's'}${r?.delivery?.pullRequest ? `, pull request ${r.delivery.pullRequest.url}` : r?.delivery?.pushed ? `, pushed ${r.delivery.commit?.slice(0, 12)} to ${r.delivery.branch}` : fleet.dryRun ? ', nothing written' : ''}`
+              : r?.drift
+                ? c.yellow('new repositories reported')
+                : c.green('up to date');
+      out.info(`${repository.url}: ${detail}`);
+      if (flags.dryRun && r) for (const file of r.files) if (file.diff) out.diff(file.diff);
+    }
+    const t = fleet.totals;
+    out.info(
+      `${t.repositories} repositor${t.repositories === 1 ? 'y' : 'ies'}: ${t.changed} changed, ${t.unchanged} unchanged, ${t.failed} failed` +
+        `${t.partial ? `, ${t.partial} stopped` : ''}; ${t.changes} change${t.changes === 1 ? '' : 's'}` +
+        `${t.newRepositories ? `, ${t.newRepositories} new repositor${t.newRepositories === 1 ? 'y' : 'ies'}` : ''}` +
+        `${fleet.skipped ? ` (${fleet.skipped} in other shards)` : ''}`,
+    );
+  }
+  if (fleet.totals.partial) return EXIT_STOPPED;
+  if (fleet.totals.failed) return EXIT_REMOTE;
+  if (mode === 'check' && fleet.drift) return EXIT_DRIFT;
+  return EXIT_OK;
 }
 
 function defaultCachePath(env: Readonly<Record<string, string | undefined>>): string {

@@ -1,0 +1,77 @@
+/**
+ * A fleet end to end with the built CLI: one config naming several repositories on the
+ * real `git http-backend`, the Backend.AI image list in each, images in the real
+ * `docker-registry`. `check` reports each repository and exits 1; `update` pushes to each
+ * and prints one line per repository and a total; a repository that does not exist fails
+ * alone (exit 3) and shards (`--shard`, an Indexed Job's JOB_COMPLETION_INDEX) split the list.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
+import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
+import { configText, expectedMetadata, metadataPath, originalMetadata } from './support/backendai-world.js';
+import { runCli } from './support/run-cli.js';
+import { useE2eWorld } from './support/e2e-world.js';
+
+const token = 'imgsync-e2e-fleet-token-2b7d9e4c1a';
+const world = useE2eWorld(token);
+const run = (args: string[], env: Record<string, string | undefined> = { IMGSYNC_GIT_TOKEN: token }) => runCli(args, { cwd: world.sandbox.dir, sandbox: world.sandbox, env });
+
+/** The single-repository config of the other e2e tests, turned into a fleet of `names`. */
+function fleetConfig(file: string, names: string[]): string {
+  const single = configText({ registry: world.registry.url, gitUrl: world.git.url(`fleet/${names[0]}`) });
+  const text = single.replace(/^( {2})url: .*\n/m, '') + `repositories:\n${names.map((name) => `  - ${world.git.url(`fleet/${name}`)}\n`).join('')}`;
+  writeFileSync(join(world.sandbox.dir, file), text);
+  return file;
+}
+
+describe('imgsync update on a fleet (real registry and git server)', () => {
+  it('check names each repository (exit 3: one failed); update pushes to each, one line per repository and a total; a missing one fails alone', async () => {
+    const names = ['alpha', 'beta'];
+    for (const name of names) createBareRepo(join(world.gitRoot, 'fleet'), name, { [metadataPath]: originalMetadata });
+    const config = fleetConfig('fleet.imgsync.config.yaml', [...names, 'nowhere']);
+
+    const check = await run(['check', '--config', config]);
+    expect(check.stdout).toMatch(/fleet\/alpha\.git: 5 changes, nothing written/);
+    expect(check.stdout).toMatch(/fleet\/nowhere\.git: failed: /);
+    expect(check.stdout).toContain('3 repositories: 2 changed, 0 unchanged, 1 failed; 10 changes');
+    expect(check.code).toBe(3);
+
+    const update = await run(['update', '--config', config]);
+    expect(update.stdout).toMatch(/fleet\/beta\.git: 5 changes, pushed [0-9a-f]{12} to main/);
+    expect(update.code).toBe(3);
+    for (const name of names) expect(showFile(join(world.gitRoot, 'fleet', `${name}.git`), 'main', metadataPath)).toBe(expectedMetadata(world.pushed));
+    expect(findToken(token, [world.sandbox.tmp, world.sandbox.home], [check.stdout, check.stderr, update.stdout, update.stderr])).toEqual([]);
+    expect(readdirSync(world.sandbox.tmp)).toEqual([]);
+
+    // without the missing repository: up to date everywhere, exit 0
+    const again = await run(['check', '--config', fleetConfig('fleet2.imgsync.config.yaml', names)]);
+    expect(again.stdout).toContain('2 repositories: 0 changed, 2 unchanged, 0 failed; 0 changes');
+    expect(again.code).toBe(0);
+    expect(gitCli(join(world.gitRoot, 'fleet', 'alpha.git'), 'rev-list', '--count', 'main').trim()).toBe('2');
+  });
+
+  it('runs one shard with --shard i/n or an Indexed Job index, and refuses --shard on a single repository', async () => {
+    const names = ['s0', 's1', 's2', 's3'];
+    for (const name of names) createBareRepo(join(world.gitRoot, 'fleet'), name, { [metadataPath]: originalMetadata });
+    const config = fleetConfig('shards.imgsync.config.yaml', names);
+    const listed = (stdout: string) => [...stdout.matchAll(/fleet\/(s\d)\.git:/g)].map((m) => m[1]!);
+    const byShard: string[][] = [];
+    for (const index of [0, 1]) {
+      const shard = await run(['check', '--config', config, '--shard', `${index}/2`]);
+      byShard.push(listed(shard.stdout));
+      expect(shard.stdout).toMatch(/in other shards\)/);
+    }
+    expect(byShard.flat().sort()).toEqual(names);
+    // an Indexed Job pod: its index from JOB_COMPLETION_INDEX, the count from IMGSYNC_SHARD_COUNT
+    const indexed = await run(['check', '--config', config], { IMGSYNC_GIT_TOKEN: token, JOB_COMPLETION_INDEX: '1', IMGSYNC_SHARD_COUNT: '2' });
+    expect(listed(indexed.stdout)).toEqual(byShard[1]);
+
+    const single = configText({ registry: world.registry.url, gitUrl: world.git.url('fleet/s0') });
+    writeFileSync(join(world.sandbox.dir, 'single.imgsync.config.yaml'), single);
+    const refused = await run(['check', '--config', 'single.imgsync.config.yaml', '--shard', '0/2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--shard splits a fleet/);
+  });
+});
