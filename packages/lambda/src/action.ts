@@ -14,7 +14,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { UpdateResult } from '@imgsync/core';
+import type { FleetResult, UpdateResult } from '@imgsync/core';
 import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
 
 function input(name: string): string {
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const stop = new AbortController();
   for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => stop.abort(new Error(name)));
   try {
-    const result = await scheduledRun({ env, baseDir: workspace, signal: stop.signal, dryRun: /^true$/i.test(input('dry-run')) });
+    const shard = input('shard');
+    const result = await scheduledRun({ env, baseDir: workspace, signal: stop.signal, dryRun: /^true$/i.test(input('dry-run')), ...(shard && { shard }) });
     report(result);
   } catch (error) {
     if (error instanceof ScheduledRunError && error.result) report(error.result);
@@ -42,7 +43,11 @@ async function main(): Promise<void> {
   }
 }
 
-function report(result: UpdateResult): void {
+function report(result: UpdateResult | FleetResult): void {
+  if ('repositories' in result) {
+    reportFleet(result);
+    return;
+  }
   const d = result.delivery;
   const real = result.changes.filter((c) => c.kind !== 'reported');
   const outputs = {
@@ -71,6 +76,28 @@ function report(result: UpdateResult): void {
     const table = rows.length ? `\n| file | image | tag | kind | old | new |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n` : '';
     const undone = result.partial?.undone.length ? `\nLeft undone:\n${result.partial.undone.map((line) => `- ${line}`).join('\n')}\n` : '';
     appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### ${head}\n${undone}${table}`);
+  }
+}
+
+/** A fleet (or one shard of it, a matrix job): outputs over all its repositories, one summary row each. */
+function reportFleet(fleet: FleetResult): void {
+  const results = fleet.repositories.flatMap((r) => (r.result ? [r.result] : []));
+  const outputs = {
+    changed: String(fleet.totals.changed > 0),
+    changes: String(fleet.totals.changes),
+    commit: '',
+    pushed: String(results.some((r) => r.delivery?.pushed)),
+    'pull-request': results.flatMap((r) => (r.delivery?.pullRequest ? [r.delivery.pullRequest.url] : [])).join(' '),
+    'new-repositories': results.flatMap((r) => r.changes.filter((c) => c.code === 'new-repository').map((c) => c.image)).join(' '),
+  };
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    const t = fleet.totals;
+    const rows = fleet.repositories.map((r) => `| ${r.url} | ${r.outcome} | ${r.result ? r.result.changes.filter((c) => c.kind !== 'reported').length : 0} | ${r.error?.message ?? r.result?.delivery?.pullRequest?.url ?? r.result?.delivery?.commit?.slice(0, 12) ?? ''} |`);
+    appendFileSync(
+      process.env.GITHUB_STEP_SUMMARY,
+      `### imgsync: ${t.repositories} repositories, ${t.changed} changed, ${t.failed} failed\n\n| repository | outcome | changes | commit, pull request or error |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`,
+    );
   }
 }
 

@@ -10,8 +10,9 @@
  * | `IMGSYNC_MIN_REMAINING_MS` | start no registry request with less time left (default 10 000) |
  * | `IMGSYNC_DRY_RUN` | `true`: compute and log the changes, push nothing |
  *
- * The event is ignored (an EventBridge Scheduler or rule event, a test invoke: all mean
- * "run now"). Returns the engine's result; throws on failure so that Lambda's retries,
+ * The event means "run now" (an EventBridge Scheduler or rule event, a test invoke); only
+ * a `shard` field (`{ "shard": "2/8" }`, a Step Functions Distributed Map item) is read, to
+ * run that shard of a fleet config. Returns the engine's result; throws on failure so that Lambda's retries,
  * the dead-letter queue and the error alarm see it (see `scheduled-run.ts`).
  *
  * Deadline: the run ends {@link EXIT_RESERVE_MS} before the function's timeout
@@ -34,7 +35,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { UpdateResult } from '@imgsync/core';
+import type { FleetResult, UpdateResult } from '@imgsync/core';
 import type { SecretFetcher } from './git-token.js';
 import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
 
@@ -46,7 +47,7 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-export type Handler = (event: unknown, context?: LambdaContext) => Promise<UpdateResult>;
+export type Handler = (event: unknown, context?: LambdaContext) => Promise<UpdateResult | FleetResult>;
 
 export interface HandlerOptions {
   /** Replaces the AWS SDK secret lookup (tests, other secret stores). */
@@ -74,7 +75,7 @@ function isMain(): boolean {
 
 /** A handler with its dependencies replaced; `handler` is `createHandler()`. */
 export function createHandler(options: HandlerOptions = {}): Handler {
-  return async (_event, context) => {
+  return async (event, context) => {
     const remaining = context?.getRemainingTimeInMillis?.();
     const env = options.env?.() ?? process.env;
     const tmpDir = tmpdir();
@@ -86,8 +87,15 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       ...(options.fetchSecret && { fetchSecret: options.fetchSecret }),
       ...(remaining !== undefined && { deadline: Date.now() + remaining - EXIT_RESERVE_MS }),
       dryRun: /^(1|true|yes)$/i.test(env.IMGSYNC_DRY_RUN ?? ''),
+      // a Step Functions Distributed Map item ({ "shard": "2/8" }) runs that shard of a fleet
+      ...(shardOfEvent(event) && { shard: shardOfEvent(event)! }),
     });
   };
+}
+
+function shardOfEvent(event: unknown): string | undefined {
+  const shard = typeof event === 'object' && event !== null ? (event as { shard?: unknown }).shard : undefined;
+  return typeof shard === 'string' ? shard : undefined;
 }
 
 export const handler: Handler = createHandler();

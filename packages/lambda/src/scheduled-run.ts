@@ -21,8 +21,11 @@ import {
   ImgsyncError,
   parseDeadline,
   redactSecrets,
+  parseShard,
   resolveSecrets,
+  runFleet,
   runUpdate,
+  type FleetResult,
   type UpdateResult,
 } from '@imgsync/core';
 import { readConfig, type Environment } from './config-source.js';
@@ -46,6 +49,11 @@ export interface ScheduledRunOptions {
   /** Default `IMGSYNC_MIN_REMAINING_MS`, else core's 10 s. */
   minRemainingMs?: number;
   dryRun?: boolean;
+  /**
+   * A fleet config's shard, `i/n` (a Step Functions Distributed Map item's `shard`); else
+   * `IMGSYNC_SHARD`, else an Indexed Job's `JOB_COMPLETION_INDEX` of `IMGSYNC_SHARD_COUNT`.
+   */
+  shard?: string;
   /** One JSON line per call; default `console.log`. */
   log?: LogSink;
 }
@@ -62,7 +70,9 @@ export class ScheduledRunError extends Error {
   }
 }
 
-export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult> {
+export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult>;
+export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult>;
+export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult> {
   const started = Date.now();
   const secrets: string[] = [];
   const logger = createLogger(options.log ?? ((line) => console.log(line)), () => secrets);
@@ -84,6 +94,30 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
       if (credentials && 'identityToken' in credentials) secrets.push(credentials.identityToken);
     }
     const minRemainingMs = options.minRemainingMs ?? numberOf(options.env.IMGSYNC_MIN_REMAINING_MS);
+    if (config.fleet) {
+      const shardText =
+        options.shard ??
+        options.env.IMGSYNC_SHARD ??
+        (options.env.JOB_COMPLETION_INDEX !== undefined && options.env.IMGSYNC_SHARD_COUNT ? `${options.env.JOB_COMPLETION_INDEX}/${options.env.IMGSYNC_SHARD_COUNT}` : undefined);
+      let shard;
+      try {
+        shard = shardText === undefined ? undefined : parseShard(shardText);
+      } catch (error) {
+        throw new ConfigError(`shard: ${(error as Error).message}`);
+      }
+      const fleet = await runFleet({
+        config,
+        secrets: resolved,
+        ...(options.dryRun && { dryRun: true }),
+        ...(shard && { shard }),
+        manifestCache: join(tmp, 'imgsync-manifests.json'),
+        gitIo: { tmpDir: tmp },
+        ...(deadline !== undefined && { deadline }),
+        ...(options.signal && { signal: options.signal }),
+        ...(minRemainingMs !== undefined && { minRemainingMs }),
+      });
+      return finishFleet(logger, fleet, started, secrets);
+    }
     result = await runUpdate({
       config,
       secrets: resolved,
@@ -117,6 +151,36 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
     throw new ScheduledRunError('FILES', redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
   }
   return result;
+}
+
+/**
+ * A fleet's log: one `repository` line each (outcome, changes, commit or error) and a
+ * `fleet-summary` line; the run fails (throws) when some repository failed or stopped, after
+ * the others were delivered.
+ */
+function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult, started: number, secrets: string[]): FleetResult {
+  for (const repository of fleet.repositories) {
+    const r = repository.result;
+    logger.log({
+      level: repository.outcome === 'failed' || repository.outcome === 'partial' ? 'error' : 'info',
+      msg: 'repository',
+      url: repository.url,
+      outcome: repository.outcome,
+      changes: r ? r.changes.filter((c) => c.kind !== 'reported').length : 0,
+      newRepositories: r ? r.changes.filter((c) => c.code === 'new-repository').length : 0,
+      ...(r?.delivery?.commit && { commit: r.delivery.commit }),
+      ...(r?.delivery?.pullRequest && { pullRequest: r.delivery.pullRequest.url }),
+      ...(repository.error && { code: repository.error.code, error: repository.error.message }),
+    });
+  }
+  for (const warning of fleet.warnings) logger.log({ level: 'warn', msg: 'warning', text: warning });
+  const failed = fleet.totals.failed + fleet.totals.partial;
+  logger.log({ level: failed ? 'error' : 'info', msg: 'fleet-summary', ...fleet.totals, skipped: fleet.skipped, durationMs: Date.now() - started });
+  if (failed) {
+    const which = fleet.repositories.filter((r) => r.outcome === 'failed' || r.outcome === 'partial').map((r) => `${r.url}: ${r.error?.message ?? r.result?.partial?.reason ?? r.outcome}`);
+    throw new ScheduledRunError('FLEET', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
+  }
+  return fleet;
 }
 
 function earliest(...deadlines: (number | undefined)[]): number | undefined {
