@@ -109,6 +109,28 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(JSON.parse(probe.stdout)).toEqual({ home: null, path: ['node'], cwdWrite: 'EACCES', tmpWrite: 'ok', git: 'ENOENT' });
   });
 
+  it('runs a fleet config: each repository delivered on its own, the shard from the event, one repository line each and a fleet summary', async () => {
+    await pushImage(registry, 'kernel-python', '3.6-ubuntu', { seed: 'fleet-py' });
+    const names = ['fleet-a', 'fleet-b', 'fleet-c'];
+    for (const name of names) createBareRepo(join(gitRoot.root, 'repos'), name, { [metadataFile]: metadata(rubyId) });
+    const fleet = configYaml('fleet-a').replace(/^ {2}url: .*\n/m, '') + `\nrepositories:\n${names.map((n) => `  - ${git.url(n)}`).join('\n')}\n`;
+    const { lambda } = lambdaWith({ IMGSYNC_CONFIG: fleet, IMGSYNC_GIT_TOKEN: token });
+    const seen: string[] = [];
+    for (const shard of ['0/2', '1/2']) {
+      const outcome = await lambda.invoke({ event: { shard } });
+      expect(outcome).toMatchObject({ ok: true });
+      const result = (outcome as { result: { repositories: { url: string; outcome: string }[]; skipped: number } }).result;
+      expect(result.repositories.every((r) => r.outcome === 'changed')).toBe(true);
+      expect(result.skipped + result.repositories.length).toBe(3);
+      seen.push(...result.repositories.map((r) => r.url));
+    }
+    expect(seen.map((url) => url.replace(/.*\//, '')).sort()).toEqual(names.map((n) => `${n}.git`));
+    const lines = lambda.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.filter((l) => l.msg === 'repository')).toHaveLength(3);
+    expect(lines.filter((l) => l.msg === 'fleet-summary')).toHaveLength(2);
+    for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).not.toBe(metadata(rubyId));
+  });
+
   it('pushes the expected commit, then on a warm start pushes nothing, then picks up a rebuilt image and a changed config', async () => {
     const python1 = imageId12((await pushImage(registry, 'kernel-python', '3.6-ubuntu', { seed: 'py-1' })).configDigest);
     const bare = createBareRepo(join(gitRoot.root, 'repos'), 'warm', { [metadataFile]: metadata(rubyId) });

@@ -52,6 +52,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     region: 'eu-west-1',
     resources: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/default/imgsync'],
     detail: '{}',
+    // a Step Functions Distributed Map item carries its own fields (a fleet's shard)
+    ...request.event,
   };
   const context = {
     functionName: 'imgsync',

@@ -88,7 +88,7 @@ export type Outcome =
 
 export interface LambdaProcess {
   /** One invocation; resolves with the handler's return value or thrown error. */
-  invoke(request?: { remainingMs?: number; env?: Record<string, string | null> }, timeoutMs?: number): Promise<Outcome>;
+  invoke(request?: { remainingMs?: number; env?: Record<string, string | null>; event?: Record<string, unknown> }, timeoutMs?: number): Promise<Outcome>;
   stdout(): string;
   stderr(): string;
   /** Ends stdin and waits for the exit (killed after 5 s). */
