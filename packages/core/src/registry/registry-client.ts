@@ -29,6 +29,7 @@ import type { CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
+import { keepAliveFetch } from './keep-alive.js';
 import { choosePlatform, DEFAULT_PLATFORM, summarizeManifest, type ManifestSummary } from './manifest.js';
 import { fileManifestCache, memoryManifestCache, type ManifestCache } from './manifest-cache.js';
 import { OciDistributionClient } from './oci-client.js';
@@ -53,7 +54,7 @@ import { isValidRepository, isValidTag } from './validate.js';
 export interface RegistryClientOptions {
   /** `docker.io`, a host (`ghcr.io`, https implied) or a base URL (`http://127.0.0.1:5000`). */
   registry: string;
-  /** Default: the global fetch. */
+  /** Default: Node's global fetch, keeping connections (HEADs included) alive; see `keep-alive.ts`. */
   fetch?: FetchLike;
   /** Explicit credentials (the mirror's, with `mirror`); win over any docker config. */
   credentials?: RegistryCredentials;
@@ -131,10 +132,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const cache: ManifestCache =
     typeof options.cache === 'string' ? fileManifestCache(options.cache) : (options.cache ?? memoryManifestCache());
+  const concurrency = options.concurrency ?? 8;
   const http = new HttpTransport({
     registry: address.name,
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    concurrency: options.concurrency ?? 8,
+    fetch: options.fetch ?? keepAliveFetch({ connections: concurrency }),
+    concurrency,
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 3,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
