@@ -20,6 +20,7 @@ import { RegistryError } from '../errors.js';
 import { wantKey } from '../formats/image-want.js';
 import type { ImageWant, RepositoryState, StateLookup, TagState } from '../formats/types.js';
 import type { DigestForm } from '../policy/digest-form.js';
+import { fileManifestCache, type ManifestCache } from '../registry/manifest-cache.js';
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
@@ -38,7 +39,8 @@ export class RegistryStates {
   readonly #ready = new Map<string, RegistrySource>();
   /** The registry each loaded snapshot recorded, by source key. */
   readonly #recorded = new Map<string, RegistryAddress | undefined>();
-  readonly #clients: RegistryClient[] = [];
+  /** One digest cache for every client of the run: a cache file is read once and written once. */
+  readonly #cache: ManifestCache | undefined;
   readonly #states = new Map<string, RepositoryState | undefined>();
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
@@ -47,6 +49,8 @@ export class RegistryStates {
 
   constructor(options: UpdateOptions) {
     this.#options = options;
+    const { manifestCache } = options;
+    this.#cache = typeof manifestCache === 'string' ? fileManifestCache(manifestCache) : manifestCache;
   }
 
   /**
@@ -87,13 +91,12 @@ export class RegistryStates {
       fetch: this.#options.fetch,
       credentials: settings ? this.#options.secrets?.registries?.[settings.registry] : undefined,
       dockerConfigPath: this.#options.dockerConfigPath,
-      cache: this.#options.manifestCache,
+      ...(this.#cache && { cache: this.#cache }),
       ...(settings?.concurrency !== undefined && { concurrency: settings.concurrency }),
       ...(settings?.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
       ...(settings?.retries !== undefined && { retries: settings.retries }),
       ...(settings?.hubApiUrl !== undefined && { hubApiUrl: settings.hubApiUrl }),
     });
-    this.#clients.push(client);
     return client;
   }
 
@@ -274,8 +277,9 @@ export class RegistryStates {
     return Object.fromEntries([...this.#ready].map(([key, source]) => [key.startsWith('file:') ? key : source.registry, source.stats()]));
   }
 
+  /** Writes the run's digest cache (once, whatever the number of registries); a failed write is not the run's failure. */
   async flush(): Promise<void> {
-    await Promise.all(this.#clients.map((c) => c.flushCache().catch(() => {})));
+    await this.#cache?.flush().catch(() => {});
   }
 }
 
