@@ -15,6 +15,7 @@
  * `maxTagsPerRepository` tags resolved per repository, and the caller's time budget
  * (no new request starts with less than `minRemainingMs` left).
  */
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { TargetConfig } from '../config/types.js';
 import { RegistryError } from '../errors.js';
 import { wantKey } from '../formats/image-want.js';
@@ -24,11 +25,22 @@ import { fileManifestCache, type ManifestCache } from '../registry/manifest-cach
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
-import type { RegistrySource, RegistryStats } from '../registry/types.js';
+import type { RegistrySource, RegistryStats, TagInfo } from '../registry/types.js';
 import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import type { UpdateOptions } from './types.js';
 
 export const maxTagsPerRepository = 1000;
+
+/**
+ * Work started at once per registry: repositories being resolved, and tag resolutions
+ * (at least 64, else 4 x the registry's concurrency). The client's own limit bounds the
+ * requests; this bounds what waits for it. Starting all 10,000 tags of a big run at once
+ * kept 10,000 suspended request chains (promises, closures, async frames) alive, several
+ * KiB each, for the whole run; now a run's memory follows the work in flight, not the
+ * number of tags.
+ */
+export const repositoriesInFlight = 16;
+export const minTagsInFlight = 64;
 
 /** Thrown inside the engine when the time budget runs out; becomes a partial result. */
 export class BudgetExhausted extends Error {}
@@ -45,6 +57,8 @@ export class RegistryStates {
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
   readonly #listed = new Map<string, NamespaceListing>();
+  /** Per source key: the bounds of {@link repositoriesInFlight} and {@link minTagsInFlight}. */
+  readonly #inFlight = new Map<string, { repositories: LimitFunction; tags: LimitFunction }>();
   readonly warnings: string[] = [];
 
   constructor(options: UpdateOptions) {
@@ -127,7 +141,7 @@ export class RegistryStates {
   async resolve(wants: readonly ImageWant[], target: TargetConfig, digest: DigestForm): Promise<void> {
     // progress counts this file's repositories not asked yet (the total used to grow with every step)
     if (target.snapshotPath && wants.length) await this.source(wants[0]!, target);
-    const pending = new Map<string, { want: ImageWant; repository: string }>();
+    const pending = new Map<string, { want: ImageWant; repository: string; source: string }>();
     for (const want of wants) {
       const place = this.#place(want, target)!;
       if ('unanswered' in place) {
@@ -135,21 +149,42 @@ export class RegistryStates {
         continue;
       }
       const key = `${place.key}|${place.repository}`;
-      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository });
+      if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository, source: place.key });
     }
-    // All repositories at once: each client's own concurrency limit bounds the requests.
+    // Every registry at once, a bounded number of repositories and tags each (see repositoriesInFlight).
     let done = 0;
     await Promise.all(
-      [...pending].map(async ([key, { want, repository }]) => {
-        this.#checkBudget();
-        const source = await this.source(want, target);
-        this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
-        this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
+      [...pending].map(([key, { want, repository, source: sourceKey }]) => {
+        const inFlight = this.#inFlightFor(sourceKey, want, target);
+        return inFlight.repositories(async () => {
+          this.#checkBudget();
+          const source = await this.source(want, target);
+          this.#states.set(key, await this.#resolveRepository(source, repository, target, digest, inFlight.tags));
+          this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
+        });
       }),
     );
   }
 
-  async #resolveRepository(source: RegistrySource, repository: string, target: TargetConfig, digest: DigestForm): Promise<RepositoryState | undefined> {
+  #inFlightFor(sourceKey: string, want: ImageWant, target: TargetConfig): { repositories: LimitFunction; tags: LimitFunction } {
+    let limits = this.#inFlight.get(sourceKey);
+    if (!limits) {
+      const concurrency = target.snapshotPath
+        ? undefined
+        : registryEndpoint(want.registry ?? target.registry, this.#options.config.registries).settings?.concurrency;
+      limits = { repositories: pLimit(repositoriesInFlight), tags: pLimit(Math.max(minTagsInFlight, 4 * (concurrency ?? 0))) };
+      this.#inFlight.set(sourceKey, limits);
+    }
+    return limits;
+  }
+
+  async #resolveRepository(
+    source: RegistrySource,
+    repository: string,
+    target: TargetConfig,
+    digest: DigestForm,
+    tagLimit: LimitFunction,
+  ): Promise<RepositoryState | undefined> {
     let listed;
     try {
       listed = await source.listTags(repository);
@@ -174,18 +209,22 @@ export class RegistryStates {
           states.set(info.tag, { manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
           return;
         }
-        this.#checkBudget();
-        const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
-        for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
-        states.set(info.tag, {
-          manifestDigest: resolved.manifestDigest,
-          imageId: resolved.imageId,
-          platforms: resolved.platforms,
-          pushedAt: info.pushedAt,
-        });
+        await tagLimit(() => this.#resolveTag(source, repository, info, target, states));
       }),
     );
     return { repository, tags: states };
+  }
+
+  async #resolveTag(source: RegistrySource, repository: string, info: TagInfo, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
+    this.#checkBudget();
+    const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
+    for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
+    states.set(info.tag, {
+      manifestDigest: resolved.manifestDigest,
+      imageId: resolved.imageId,
+      platforms: resolved.platforms,
+      pushedAt: info.pushedAt,
+    });
   }
 
   /**
