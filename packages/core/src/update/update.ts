@@ -19,24 +19,38 @@ import { BACKENDAI_ONLY, defaultDigestForm } from '../config/validate-target.js'
 import type { TargetConfig } from '../config/types.js';
 import { ConfigError, ImgsyncError } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
-import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
+import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
 import { deliver, openTarget } from '../git/deliver.js';
 import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { discoverRepositories, planDiscovery } from './discovery.js';
+import { discoverRepositories, discoveryEntryNames, planDiscovery, type EntryNames } from './discovery.js';
 import { BudgetExhausted, RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
 import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
 
+/**
+ * A file to apply. Planning keeps no parse: a file's parse (YAML CST and document, ~3 KiB
+ * per line of a Backend.AI list) is released before the first registry request and made
+ * anew to apply, so a run holds one file's parse at a time, never all of them while the
+ * registries answer.
+ */
 interface PlannedFile {
   target: TargetConfig;
   path: string;
-  /** The parse made while planning, handed to the first apply when the text is the same. */
-  parsed?: { text: string; prepared: Prepared | Skipped };
+}
+
+/** What planning reads off one file's parse: the images it names and, for discovery, its entries. */
+type FilePlan = { wants: ImageWant[]; options: TargetOptions; entryNames: EntryNames | undefined } | Skipped | { error: ImgsyncError | Error };
+
+function planFile(path: string, target: TargetConfig, text: string | undefined): FilePlan {
+  const prepared = prepare(path, target, text);
+  if ('error' in prepared || 'skipped' in prepared) return prepared;
+  const { file, adapter, options } = prepared;
+  return { wants: adapter.wants(file, options), options, entryNames: discoveryEntryNames(file, adapter, target) };
 }
 
 /**
@@ -85,16 +99,16 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const paths = await list(target.files);
       if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
       for (const path of paths) {
-        const text = await read(path);
-        const prepared = prepare(path, target, text);
-        if ('error' in prepared) {
-          recordError(result, path, prepared.error);
+        // planFile returns no reference to the parse: none is held while the registries answer
+        const plan = planFile(path, target, await read(path));
+        if ('error' in plan) {
+          recordError(result, path, plan.error);
           continue;
         }
-        planned.push({ target, path, parsed: { text: text ?? '', prepared } });
-        if ('skipped' in prepared) continue;
-        await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
-        await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
+        planned.push({ target, path });
+        if ('skipped' in plan) continue;
+        await states.resolve(plan.wants, target, plan.options.digest);
+        await planDiscovery(states, plan.entryNames, target, plan.options);
       }
     }
 
@@ -109,11 +123,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
         const prev = files.get(path);
         const current = prev?.text ?? (await readNow(path));
-        // the planning parse serves the first apply on the same text; after that, parse anew
-        const parsed = plan.parsed;
-        delete plan.parsed;
-        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current);
-        const result = applyFile(path, prepared, states, target);
+        const result = applyFile(path, prepare(path, target, current), states, target);
         if (!prev) {
           files.set(path, result);
           continue;
