@@ -2,15 +2,14 @@
  * The `imgsync` command line. Turns argv into core options and core results into output
  * and an exit code; all I/O comes in through `CliIo`, so tests run it in-process as well
  * as as a subprocess.
+ *
+ * A command's module, and with it `@imgsync/core`, is loaded when the command runs:
+ * `--version`, `--help` and usage errors load commander and chalk only.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ImgsyncError } from '@imgsync/core';
-import { initCommand } from './commands/init.js';
-import { snapshotCommand } from './commands/snapshot.js';
-import { updateCommand } from './commands/update.js';
 import { refuseConflictingFlags } from './conflicting-flags.js';
 import type { CliIo, CommandContext } from './context.js';
-import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
+import { EXIT_INPUT, UsageError } from './exit-status.js';
 import { Output } from './output.js';
 import { version } from './version.js';
 
@@ -64,11 +63,13 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
       .addOption(new Option('--push', 'commit and push even without a git: section (the checkout in the current directory)'))
       .addOption(new Option('--no-push', 'edit files only, even with a git: section')),
   ).action(async (_opts, cmd: Command) => {
+    const { updateCommand } = await import('./commands/update.js');
     exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'update');
   });
 
   updateLike(program.command('check').description('exit 1 when the files are not current; list vanished tags and dangling aliases')).action(
     async (_opts, cmd: Command) => {
+      const { updateCommand } = await import('./commands/update.js');
       exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'check');
     },
   );
@@ -82,6 +83,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .option('--platform <os/arch>', 'platform whose image id is recorded (default linux/amd64)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (_opts, cmd: Command) => {
+      const { snapshotCommand } = await import('./commands/snapshot.js');
       exitCode = await snapshotCommand(context(cmd), cmd.optsWithGlobals());
     });
 
@@ -94,6 +96,7 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
     .option('--repository <template>', 'backendai: how an entry name maps to a repository (default lablup/kernel-{name})')
     .option('--force', 'replace an existing config file')
     .action(async (file: string, _opts, cmd: Command) => {
+      const { initCommand } = await import('./commands/init.js');
       exitCode = await initCommand(context(cmd), file, cmd.optsWithGlobals());
     });
 
@@ -104,6 +107,8 @@ Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), NO_COLOR, FORCE_COLO
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
     out.clearProgress();
+    // already loaded by the command that threw, unless the failure came before one ran
+    const [{ ImgsyncError }, { exitCodeOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
     const code = error instanceof UsageError ? EXIT_INPUT : exitCodeOf(error);
     const message =
       error instanceof UsageError || error instanceof ImgsyncError
