@@ -20,6 +20,7 @@ export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-co
 export { credentialHelperRunner, type CredentialHelperOptions, type CredentialHelperRunner } from './credential-helper.js';
 export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type CacheLimits, type ManifestCache } from './manifest-cache.js';
 export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
+export { BODY_LIMITS, type BodyKind } from './body-limits.js';
 export { isLoopbackHost, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
 export { isValidRepository } from './validate.js';
 export type { BackoffPolicy } from './retry.js';

@@ -25,6 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../errors.js';
+import type { BodyKind } from './body-limits.js';
 import type { CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
@@ -91,6 +92,8 @@ export interface RegistryClientOptions {
   imageIdsFor?: 'all' | 'chosen';
   /** Stop before a manifest GET when `RateLimit-Remaining` is at or below this. Default 0. */
   pullReserve?: number;
+  /** Largest body per kind of answer, replacing the defaults of `body-limits.ts` (8 MiB tag lists, 4 MiB indexes, …). */
+  bodyLimits?: Partial<Record<BodyKind, number>>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
@@ -145,6 +148,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     now,
     random: options.random ?? Math.random,
     stats,
+    ...(options.bodyLimits && { bodyLimits: options.bodyLimits }),
   });
 
   let parts: Promise<{ oci: OciDistributionClient; hub: DockerHubApi | undefined }> | undefined;
