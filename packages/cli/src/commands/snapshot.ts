@@ -24,6 +24,8 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
   if (!flags.namespace?.length && !flags.repository?.length) throw new UsageError('snapshot needs --namespace NAME or --repository NAME (repeatable)');
   const client = createRegistryClient({
     registry: flags.registry,
+    // a snapshot answers for any platform a config may name later: record every image id
+    imageIdsFor: 'all',
     dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
   });
   const { snapshot, warnings } = await recordSnapshot(client, {

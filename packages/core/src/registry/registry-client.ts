@@ -9,9 +9,12 @@
  * 2. Look the digest up in the manifest cache -> platforms / image id, no GET at all.
  * 3. Only on a cache miss, `GET` the manifest *by digest* (so a tag moving in between
  *    cannot mix two manifests; the body is checked against the digest), and for an index
- *    the platform manifests whose image ids are wanted, each again cache-first.
+ *    the manifest of the wanted platform only (`imageIdsFor: 'all'` fetches every
+ *    platform's), again cache-first.
  *
- * So a run in which no digest moved costs one HEAD per tag and zero manifest GETs. Before
+ * So a run in which no digest moved costs one HEAD per tag and zero manifest GETs, and a
+ * multi-platform tag that moved costs two GETs (its index and one platform's manifest),
+ * however many platforms the index lists. Before
  * any GET the last seen `RateLimit-Remaining` is checked against `pullReserve`: the client
  * stops with a clear error instead of spending the last pulls.
  *
@@ -88,7 +91,7 @@ export interface RegistryClientOptions {
   mirror?: string;
   /** Digest -> manifest summary cache, or a JSON file path for {@link fileManifestCache}. Default: in memory. */
   cache?: ManifestCache | string;
-  /** Which platforms of an index get their image id fetched: `all` (default) or only the `chosen` one. */
+  /** Which platforms of an index get their image id fetched: only the `chosen` one (default), or `all`. */
   imageIdsFor?: 'all' | 'chosen';
   /** Stop before a manifest GET when `RateLimit-Remaining` is at or below this. Default 0. */
   pullReserve?: number;
@@ -113,7 +116,7 @@ export interface RegistryClient extends RegistrySource {
  * | `timeoutMs` | 30 000 |
  * | `retries` | 3 |
  * | `maxRetryAfterMs` | 60 000 |
- * | `imageIdsFor` | `'all'` |
+ * | `imageIdsFor` | `'chosen'` |
  *
  * @example
  * const client = createRegistryClient({ registry: 'docker.io', cache: '.imgsync-cache.json' });
@@ -258,7 +261,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       }
 
       const chosen = choosePlatform(summary.platforms, wanted);
-      const fetchAll = (options.imageIdsFor ?? 'all') === 'all';
+      const fetchAll = options.imageIdsFor === 'all';
       const platforms: PlatformImage[] = await Promise.all(
         summary.platforms.map(async (platform) => {
           if (!fetchAll && platform !== chosen) return { ...platform, imageId: undefined };

@@ -124,7 +124,7 @@ export function discoverRepositories(states: RegistryStates, file: YamlFile, ada
       });
       continue;
     }
-    const state = states.lookup(target)(candidate.want);
+    const state = states.lookup(target, options.digest)(candidate.want);
     if (target.discover.mode === 'add' && state) {
       changes.push(...adapter.discovery.addEntry(file, { name: candidate.name, image: candidate.image, state }, options));
       continue;

@@ -20,7 +20,7 @@ import type { TargetConfig } from '../config/types.js';
 import { RegistryError } from '../errors.js';
 import { wantKey } from '../formats/image-want.js';
 import type { ImageWant, RepositoryState, StateLookup, TagState } from '../formats/types.js';
-import type { DigestForm } from '../policy/digest-form.js';
+import { formatPlatform, normalizePlatform, type DigestForm } from '../policy/digest-form.js';
 import { fileManifestCache, type ManifestCache } from '../registry/manifest-cache.js';
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
@@ -53,7 +53,14 @@ export class RegistryStates {
   readonly #recorded = new Map<string, RegistryAddress | undefined>();
   /** One digest cache for every client of the run: a cache file is read once and written once. */
   readonly #cache: ManifestCache | undefined;
+  /**
+   * By source, repository and resolution (see {@link resolutionOf}): two targets that want
+   * image ids of different platforms of one repository each get theirs, since only the
+   * wanted platform's manifest of an index is fetched.
+   */
   readonly #states = new Map<string, RepositoryState | undefined>();
+  /** By source and repository: the tag names of a resolved repository (undefined: the registry has none). */
+  readonly #resolvedNames = new Map<string, string[] | undefined>();
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
   readonly #listed = new Map<string, NamespaceListing>();
@@ -148,7 +155,7 @@ export class RegistryStates {
         if (!this.warnings.includes(place.unanswered)) this.warnings.push(place.unanswered);
         continue;
       }
-      const key = `${place.key}|${place.repository}`;
+      const key = `${place.key}|${place.repository}|${resolutionOf(target, digest)}`;
       if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository, source: place.key });
     }
     // Every registry at once, a bounded number of repositories and tags each (see repositoriesInFlight).
@@ -159,7 +166,9 @@ export class RegistryStates {
         return inFlight.repositories(async () => {
           this.#checkBudget();
           const source = await this.source(want, target);
-          this.#states.set(key, await this.#resolveRepository(source, repository, target, digest, inFlight.tags));
+          const state = await this.#resolveRepository(source, repository, target, digest, inFlight.tags);
+          this.#states.set(key, state);
+          this.#resolvedNames.set(`${sourceKey}|${repository}`, state && [...state.tags.keys()]);
           this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
         });
       }),
@@ -274,7 +283,7 @@ export class RegistryStates {
         const place = this.#place(want, target);
         if (!place || !('key' in place)) return;
         const key = `${place.key}|${place.repository}`;
-        if (this.#tagNames.has(key) || this.#states.has(key)) return;
+        if (this.#tagNames.has(key) || this.#resolvedNames.has(key)) return;
         this.#checkBudget();
         const source = await this.source(want, target);
         try {
@@ -293,8 +302,7 @@ export class RegistryStates {
     const place = this.#place(want, target);
     if (!place || !('key' in place)) return undefined;
     const key = `${place.key}|${place.repository}`;
-    const state = this.#states.get(key);
-    return state ? [...state.tags.keys()] : this.#tagNames.get(key);
+    return this.#resolvedNames.get(key) ?? this.#tagNames.get(key);
   }
 
   #checkBudget(): void {
@@ -304,10 +312,12 @@ export class RegistryStates {
     }
   }
 
-  lookup(target: TargetConfig): StateLookup {
+  /** The states {@link resolve} found for `target`'s wants in `digest` form. */
+  lookup(target: TargetConfig, digest: DigestForm): StateLookup {
+    const resolution = resolutionOf(target, digest);
     return (want) => {
       const place = this.#place(want, target);
-      return place && 'key' in place ? this.#states.get(`${place.key}|${place.repository}`) : undefined;
+      return place && 'key' in place ? this.#states.get(`${place.key}|${place.repository}|${resolution}`) : undefined;
     };
   }
 
@@ -326,6 +336,14 @@ export class RegistryStates {
 export interface NamespaceListing {
   repositories: string[];
   complete: boolean;
+}
+
+/**
+ * What a repository was resolved for: manifest digests only, or the image ids of one
+ * platform (normalized, so `linux/arm64` and `linux/arm64/v8` are one).
+ */
+function resolutionOf(target: TargetConfig, digest: DigestForm): string {
+  return digest === 'manifest' ? 'manifest' : `image-id ${formatPlatform(normalizePlatform(target.platform))}`;
 }
 
 function snapshotKey(target: TargetConfig): string {

@@ -239,7 +239,7 @@ function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }
   const { file, adapter, options } = prepared;
   const before = file.toString();
   try {
-    const changes = adapter.apply(file, states.lookup(target), options);
+    const changes = adapter.apply(file, states.lookup(target, options.digest), options);
     changes.push(...discoverRepositories(states, file, adapter, target, options));
     const after = file.toString();
     // The edited text must still be the YAML it claims to be; never write one that is not.
