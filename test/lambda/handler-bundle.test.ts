@@ -119,7 +119,7 @@ describe('the bundled handler in Lambda conditions', () => {
     for (const shard of ['0/2', '1/2']) {
       const outcome = await lambda.invoke({ event: { shard } });
       expect(outcome).toMatchObject({ ok: true });
-      const result = (outcome as { result: { repositories: { url: string; outcome: string }[]; skipped: number } }).result;
+      const result = (outcome as unknown as { result: { repositories: { url: string; outcome: string }[]; skipped: number } }).result;
       expect(result.repositories.every((r) => r.outcome === 'changed')).toBe(true);
       expect(result.skipped + result.repositories.length).toBe(3);
       seen.push(...result.repositories.map((r) => r.url));

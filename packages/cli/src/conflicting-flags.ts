@@ -3,7 +3,7 @@
  * silently; a scheduled job whose flags say two things should fail loudly instead (a
  * usage error, exit 2), before anything runs.
  */
-import { UsageError } from './exit-codes.js';
+import { UsageError } from './exit-status.js';
 
 interface Conflict {
   one: readonly string[];

@@ -2,16 +2,14 @@
  * The `imgsync` command line. Turns argv into core options and core results into output
  * and an exit code; all I/O comes in through `CliIo`, so tests run it in-process as well
  * as as a subprocess.
+ *
+ * A command's module, and with it `@imgsync/core`, is loaded when the command runs:
+ * `--version`, `--help` and usage errors load commander and chalk only.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, formatConfigProblem, ImgsyncError } from '@imgsync/core';
-import { initCommand } from './commands/init.js';
-import { snapshotCommand } from './commands/snapshot.js';
-import { updateCommand } from './commands/update.js';
-import { validateCommand } from './commands/validate.js';
 import { refuseConflictingFlags } from './conflicting-flags.js';
 import type { CliIo, CommandContext } from './context.js';
-import { EXIT_INPUT, UsageError, exitCodeOf } from './exit-codes.js';
+import { EXIT_INPUT, UsageError } from './exit-status.js';
 import { Output } from './output.js';
 import { version } from './version.js';
 
@@ -71,11 +69,13 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
       .addOption(new Option('--push', 'commit and push even without a git: section (the checkout in the current directory)'))
       .addOption(new Option('--no-push', 'edit files only, even with a git: section')),
   ).action(async (_opts, cmd: Command) => {
+    const { updateCommand } = await import('./commands/update.js');
     exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'update');
   });
 
   updateLike(program.command('check').description('exit 1 when the files are not current; list vanished tags and dangling aliases')).action(
     async (_opts, cmd: Command) => {
+      const { updateCommand } = await import('./commands/update.js');
       exitCode = await updateCommand(context(cmd), cmd.optsWithGlobals(), 'check');
     },
   );
@@ -85,6 +85,7 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
     .description('check the config file and print every problem (no file globbing, no network); exit 0 or 2')
     .option('--json', 'print { valid, problems: [{ path, line, col, setting, message, expected, suggestion, rule }] }')
     .action(async (_opts, cmd: Command) => {
+      const { validateCommand } = await import('./commands/validate.js');
       exitCode = await validateCommand(context(cmd), cmd.optsWithGlobals());
     });
 
@@ -98,6 +99,7 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--timeout <duration>', 'end the run by then (10m, 90s): nothing written, exit 4')
     .action(async (_opts, cmd: Command) => {
+      const { snapshotCommand } = await import('./commands/snapshot.js');
       exitCode = await snapshotCommand(context(cmd), cmd.optsWithGlobals());
     });
 
@@ -110,6 +112,7 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
     .option('--repository <template>', 'backendai: how an entry name maps to a repository (default lablup/kernel-{name})')
     .option('--force', 'replace an existing config file')
     .action(async (file: string, _opts, cmd: Command) => {
+      const { initCommand } = await import('./commands/init.js');
       exitCode = await initCommand(context(cmd), file, cmd.optsWithGlobals());
     });
 
@@ -120,6 +123,8 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
     out.clearProgress();
+    // already loaded by the command that threw, unless the failure came before one ran
+    const [{ ConfigError, formatConfigProblem, ImgsyncError }, { exitCodeOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
     const code = error instanceof UsageError ? EXIT_INPUT : exitCodeOf(error);
     const message =
       error instanceof UsageError || error instanceof ImgsyncError

@@ -29,6 +29,8 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
   const deadline = new Deadline({ ...(at !== undefined && { at }), ...(io.signal && { signal: io.signal }) });
   const client = createRegistryClient({
     registry: flags.registry,
+    // a snapshot answers for any platform a config may name later: record every image id
+    imageIdsFor: 'all',
     dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
     deadline,
   });

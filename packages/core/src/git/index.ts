@@ -1,15 +1,13 @@
 /**
  * Git delivery: commit and push without a git executable or ssh (isomorphic-git over
- * HTTPS with a token), or push a branch and open a pull request on GitHub.
+ * HTTPS with a token), or push a branch and open a pull request on GitHub. The operations
+ * that need isomorphic-git load it on first use (see `lazy.ts`).
  */
-export { deliver, openTarget } from './deliver.js';
+export { deliver, openTarget, cloneShallow, openCheckout, commitFiles } from './lazy.js';
 export type { DeliverOptions, DeliverResult, DeliveryMode, DeliveryTarget, PullRequestSettings } from './deliver.js';
-export { Checkout } from './checkout.js';
-export { cloneShallow } from './clone.js';
+export type { Checkout } from './checkout.js';
 export type { CloneOptions } from './clone.js';
-export { openCheckout } from './open-checkout.js';
 export type { OpenCheckoutOptions } from './open-checkout.js';
-export { commitFiles } from './commit.js';
 export type { CommitFilesOptions, CommitFilesResult } from './commit.js';
 export { buildCommitMessage, buildSubject, buildBody, describeChange } from './commit-message.js';
 export type { CommitMessageOptions } from './commit-message.js';

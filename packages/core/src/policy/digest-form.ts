@@ -156,7 +156,12 @@ export function normalizePlatform(platform: Platform): Platform {
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
-function samePlatform(a: Platform, b: Platform): boolean {
+/**
+ * Whether two platforms are the same once normalized ({@link normalizePlatform}).
+ *
+ * @example samePlatform({ os: 'linux', architecture: 'aarch64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }) // true
+ */
+export function samePlatform(a: Platform, b: Platform): boolean {
   const na = normalizePlatform(a);
   const nb = normalizePlatform(b);
   return na.os === nb.os && na.architecture === nb.architecture && (na.variant ?? '') === (nb.variant ?? '');

@@ -11,9 +11,10 @@
  *   wait fails at once with a {@link RegistryError} rather than hanging a scheduled run;
  * - counters in {@link RegistryStats}, including the last `RateLimit-Remaining`.
  *
- * Bodies are read in full (registry answers are small JSON documents) so that a body cut
- * off mid-way is retried like any other transient failure. Responses other than 2xx/3xx
- * that are not retryable (401, 403, 404, ...) are returned to the caller to interpret.
+ * Bodies are read in full, up to their kind's limit (`body-limits.ts`: a larger one fails
+ * at once, unread), so that a body cut off mid-way is retried like any other transient
+ * failure. Responses other than 2xx/3xx that are not retryable (401, 403, 404, ...) are
+ * returned to the caller to interpret.
  */
 import { createHash } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -21,10 +22,11 @@ import { Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import { requestPhase } from './request-phase.js';
+import { BODY_LIMITS, bodyTooLarge, manifestBodyKind, readBoundedBody, type BodyKind } from './body-limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRateLimitValue, parseRetryAfter, type BackoffPolicy } from './retry.js';
 import type { FetchLike, RegistryStats } from './types.js';
 
-export type RequestKind = 'manifest-head' | 'manifest-get' | 'token' | 'hub-api' | 'registry';
+export type RequestKind = 'manifest-head' | 'manifest-get' | 'token' | 'hub-api' | 'tag-list' | 'catalog';
 
 export interface HttpRequest {
   url: string;
@@ -67,6 +69,8 @@ export interface HttpTransportOptions {
   now: () => number;
   random: () => number;
   stats: RegistryStats;
+  /** Per kind of body, replacing {@link BODY_LIMITS}' value. */
+  bodyLimits?: Partial<Record<BodyKind, number>>;
 }
 
 /** A failure worth another attempt; carries the status when there was one. */
@@ -167,8 +171,9 @@ export class HttpTransport {
         redirect: 'follow',
         signal: AbortSignal.any([controller.signal, deadline.signal]),
       });
-      body = request.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
+      body = request.method === 'HEAD' ? new Uint8Array() : await this.readBody(request, response);
     } catch (error) {
+      if (error instanceof RegistryError) throw error;
       if (deadline.stopped) throw deadline.error(during);
       const what = `${requestPhase(request)} request to ${hostOf(request.url)}`;
       if (controller.signal.aborted) throw new TransientFailure(`${what} timed out after ${timeoutMs} ms`);
@@ -208,6 +213,15 @@ export class HttpTransport {
       }
     }
     return { status, headers: response.headers, body, json, url: response.url || request.url };
+  }
+
+  /** The body within its kind's limit; a larger one is a {@link RegistryError}, not retried. */
+  private async readBody(request: HttpRequest, response: Response): Promise<Uint8Array> {
+    const kind: BodyKind = request.kind === 'manifest-get' || request.kind === 'manifest-head' ? manifestBodyKind(response.headers.get('content-type')) : request.kind;
+    const limit = this.options.bodyLimits?.[kind] ?? BODY_LIMITS[kind];
+    const body = await readBoundedBody(response, limit);
+    if (!body) throw bodyTooLarge(kind, limit, this.where(request, response.status));
+    return body;
   }
 
   private readRateLimit(headers: Headers): void {

@@ -5,6 +5,7 @@
  * Everything else in this folder is internal.
  */
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry-client.js';
+export { keepAliveFetch, keepAliveDispatcher, type KeepAliveOptions } from './keep-alive.js';
 export {
   createSnapshotSource,
   parseSnapshot,
@@ -17,8 +18,9 @@ export {
 } from './snapshot.js';
 export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 export { credentialHelperRunner, type CredentialHelperOptions, type CredentialHelperRunner } from './credential-helper.js';
-export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type ManifestCache } from './manifest-cache.js';
+export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type CacheLimits, type ManifestCache } from './manifest-cache.js';
 export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
+export { BODY_LIMITS, type BodyKind } from './body-limits.js';
 export { isLoopbackHost, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
 export { isValidRepository } from './validate.js';
 export type { BackoffPolicy } from './retry.js';

@@ -6,10 +6,12 @@
  * manifest GET — which is what Docker Hub counts as a pull.
  *
  * Two stores: {@link memoryManifestCache} (a `Map`, for one process or a Lambda warm
- * start) and {@link fileManifestCache} (a JSON file, loaded on first use and written
- * atomically by `flush()`). The file is a plain object `{ "sha256:…": ManifestSummary }`
- * with a `"version": 1` key; an unreadable or foreign file is treated as empty.
+ * start) and {@link fileManifestCache} (a JSON file, loaded once on first use and written
+ * once, atomically, by `flush()`). A run shares one store across all its registry clients.
+ * The file is a plain object `{ "sha256:…": ManifestSummary }` with a `"version": 1` key;
+ * an unreadable, oversized or foreign file is treated as empty.
  */
+import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { isValidDigest } from './validate.js';
 import type { ManifestSummary } from './manifest.js';
@@ -41,23 +43,50 @@ export interface CacheFileSystem {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** Used to skip an oversized file without reading it; without it the text's length is checked. */
+  stat?(path: string): Promise<{ size: number }>;
+}
+
+/** A cache file larger than this is not read (treated as empty, then rewritten). */
+export const MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024;
+/** Entries kept when writing: those this run used first, then the others. */
+export const MAX_CACHE_ENTRIES = 100_000;
+
+/** Bounds of {@link fileManifestCache}; the defaults are {@link MAX_CACHE_FILE_BYTES} and {@link MAX_CACHE_ENTRIES}. */
+export interface CacheLimits {
+  maxFileBytes?: number;
+  maxEntries?: number;
 }
 
 /**
+ * A cache in a JSON file: read and parsed once, on the first lookup (every lookup that
+ * arrives while it loads waits for that one read), and written by `flush()` once per
+ * change set, to a temporary file renamed over the old one, so a crash or a concurrent
+ * reader never sees half a file. At most {@link MAX_CACHE_ENTRIES} are written, those this
+ * run used first, so a long-lived cache (a Lambda's `/tmp`) stays bounded.
+ *
  * @example
  * const cache = fileManifestCache('.imgsync-cache.json');
  * const client = createRegistryClient({ registry: 'docker.io', cache });
  * // ... resolve tags ...
  * await cache.flush();
  */
-export function fileManifestCache(path: string, fs: CacheFileSystem = nodeFs): ManifestCache {
-  let entries: Map<string, ManifestSummary> | undefined;
+export function fileManifestCache(path: string, fs: CacheFileSystem = nodeFs, limits: CacheLimits = {}): ManifestCache {
+  const maxFileBytes = limits.maxFileBytes ?? MAX_CACHE_FILE_BYTES;
+  const maxEntries = limits.maxEntries ?? MAX_CACHE_ENTRIES;
+  let loading: Promise<Map<string, ManifestSummary>> | undefined;
+  /** Digests looked up or stored in this run, in order of first use. */
+  const used = new Set<string>();
   let dirty = false;
-  const load = async (): Promise<Map<string, ManifestSummary>> => {
-    if (entries) return entries;
+  let writing: Promise<void> = Promise.resolve();
+
+  const read = async (): Promise<Map<string, ManifestSummary>> => {
     const loaded = new Map<string, ManifestSummary>();
     try {
-      const parsed = JSON.parse(await fs.readFile(path, 'utf8')) as Record<string, unknown>;
+      if (fs.stat && (await fs.stat(path)).size > maxFileBytes) return loaded;
+      const text = await fs.readFile(path, 'utf8');
+      if (text.length > maxFileBytes) return loaded;
+      const parsed = JSON.parse(text) as Record<string, unknown>;
       if (parsed && typeof parsed === 'object' && parsed.version === 1) {
         for (const [digest, summary] of Object.entries(parsed)) {
           if (isValidDigest(digest) && isSummary(summary)) loaded.set(digest, summary);
@@ -66,24 +95,43 @@ export function fileManifestCache(path: string, fs: CacheFileSystem = nodeFs): M
     } catch {
       // missing or unreadable: start empty, the file is rewritten on flush
     }
-    entries ??= loaded;
-    return entries;
+    return loaded;
   };
-  return {
-    get: async (digest) => (await load()).get(digest),
-    set: async (digest, summary) => {
-      (await load()).set(digest, summary);
-      dirty = true;
-    },
-    flush: async () => {
-      if (!dirty || !entries) return;
-      const out: Record<string, unknown> = { version: 1 };
-      for (const [digest, summary] of [...entries].sort(([a], [b]) => a.localeCompare(b))) out[digest] = summary;
-      const temporary = `${path}.${process.pid}.tmp`;
+  const load = () => (loading ??= read());
+
+  const write = async (): Promise<void> => {
+    if (!dirty || !loading) return;
+    const entries = await loading;
+    dirty = false;
+    const keep = [...used, ...[...entries.keys()].filter((digest) => !used.has(digest))].slice(0, maxEntries);
+    const out: Record<string, unknown> = { version: 1 };
+    for (const digest of keep.sort()) {
+      const summary = entries.get(digest);
+      if (summary) out[digest] = summary;
+    }
+    const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
       await fs.writeFile(temporary, `${JSON.stringify(out, null, 1)}\n`);
       await fs.rename(temporary, path);
-      dirty = false;
+    } catch (error) {
+      dirty = true;
+      throw error;
+    }
+  };
+
+  return {
+    get: async (digest) => {
+      const summary = (await load()).get(digest);
+      if (summary) used.add(digest);
+      return summary;
     },
+    set: async (digest, summary) => {
+      (await load()).set(digest, summary);
+      used.add(digest);
+      dirty = true;
+    },
+    // one write at a time: a flush called while another runs waits, then writes what is left
+    flush: () => (writing = writing.then(write, write)),
   };
 }
 

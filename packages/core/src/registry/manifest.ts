@@ -8,6 +8,7 @@
  * `unknown/unknown` platforms with a `vnd.docker.reference.type` annotation) are not
  * platforms and are left out. Entries with an invalid digest are skipped with a warning.
  */
+import { samePlatform } from '../policy/digest-form.js';
 import { isValidDigest } from './validate.js';
 import type { Platform, PlatformImage, RegistryWarning } from './types.js';
 
@@ -89,14 +90,12 @@ export function summarizeManifest(
 export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
 
 /**
- * Picks the platform entry for `wanted`: exact variant first; without a wanted variant,
- * the entry without a variant, else the first of that os/architecture (arm64 images are
- * often marked `v8`).
+ * Picks the platform entry for `wanted`: the first that is the same platform once both are
+ * normalized as containerd does (`arm64` = `arm64/v8` = `aarch64`, `arm` = `arm/v7`), which
+ * is the entry whose image id `digestForm` writes, so the one whose manifest is fetched.
  */
 export function choosePlatform<T extends Platform>(platforms: readonly T[], wanted: Platform): T | undefined {
-  const same = platforms.filter((p) => p.os === wanted.os && p.architecture === wanted.architecture);
-  if (wanted.variant) return same.find((p) => p.variant === wanted.variant);
-  return same.find((p) => !p.variant) ?? same[0];
+  return platforms.find((p) => samePlatform(p, wanted));
 }
 
 /** `linux/arm64/v8` as users write it. */

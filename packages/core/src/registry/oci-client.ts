@@ -139,7 +139,7 @@ export class OciDistributionClient {
     for (let page = 0; next && page < MAX_PAGES; page++) {
       if (seen.has(next)) break;
       seen.add(next);
-      const response = await this.send({ url: next, kind: 'registry', json: true }, scope, repository, what === 'catalog');
+      const response = await this.send({ url: next, kind: what === 'catalog' ? 'catalog' : 'tag-list', json: true }, scope, repository, what === 'catalog');
       if (what === 'catalog' && (response.status === 404 || response.status === 401 || response.status === 403)) {
         throw new RegistryError(
           'this registry does not allow listing its repositories (/v2/_catalog); list the repositories in the config instead',

@@ -9,9 +9,12 @@
  * 2. Look the digest up in the manifest cache -> platforms / image id, no GET at all.
  * 3. Only on a cache miss, `GET` the manifest *by digest* (so a tag moving in between
  *    cannot mix two manifests; the body is checked against the digest), and for an index
- *    the platform manifests whose image ids are wanted, each again cache-first.
+ *    the manifest of the wanted platform only (`imageIdsFor: 'all'` fetches every
+ *    platform's), again cache-first.
  *
- * So a run in which no digest moved costs one HEAD per tag and zero manifest GETs. Before
+ * So a run in which no digest moved costs one HEAD per tag and zero manifest GETs, and a
+ * multi-platform tag that moved costs two GETs (its index and one platform's manifest),
+ * however many platforms the index lists. Before
  * any GET the last seen `RateLimit-Remaining` is checked against `pullReserve`: the client
  * stops with a clear error instead of spending the last pulls.
  *
@@ -26,10 +29,12 @@
 import { createHash } from 'node:crypto';
 import { abortableSleep, Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
+import type { BodyKind } from './body-limits.js';
 import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
+import { keepAliveFetch } from './keep-alive.js';
 import { choosePlatform, DEFAULT_PLATFORM, summarizeManifest, type ManifestSummary } from './manifest.js';
 import { fileManifestCache, memoryManifestCache, type ManifestCache } from './manifest-cache.js';
 import { OciDistributionClient } from './oci-client.js';
@@ -54,7 +59,7 @@ import { isValidRepository, isValidTag } from './validate.js';
 export interface RegistryClientOptions {
   /** `docker.io`, a host (`ghcr.io`, https implied) or a base URL (`http://127.0.0.1:5000`). */
   registry: string;
-  /** Default: the global fetch. */
+  /** Default: Node's global fetch, keeping connections (HEADs included) alive; see `keep-alive.ts`. */
   fetch?: FetchLike;
   /** Explicit credentials (the mirror's, with `mirror`); win over any docker config. */
   credentials?: RegistryCredentials;
@@ -93,7 +98,7 @@ export interface RegistryClientOptions {
   mirror?: string;
   /** Digest -> manifest summary cache, or a JSON file path for {@link fileManifestCache}. Default: in memory. */
   cache?: ManifestCache | string;
-  /** Which platforms of an index get their image id fetched: `all` (default) or only the `chosen` one. */
+  /** Which platforms of an index get their image id fetched: only the `chosen` one (default), or `all`. */
   imageIdsFor?: 'all' | 'chosen';
   /** Stop before a manifest GET when `RateLimit-Remaining` is at or below this. Default 0. */
   pullReserve?: number;
@@ -104,6 +109,8 @@ export interface RegistryClientOptions {
   deadline?: Deadline;
   /** Receives the deadline's signal; the default sleep ends early when it fires. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Largest body per kind of answer, replacing the defaults of `body-limits.ts` (8 MiB tag lists, 4 MiB indexes, …). */
+  bodyLimits?: Partial<Record<BodyKind, number>>;
   now?: () => number;
   random?: () => number;
 }
@@ -122,7 +129,7 @@ export interface RegistryClient extends RegistrySource {
  * | `timeoutMs` | 30 000 |
  * | `retries` | 3 |
  * | `maxRetryAfterMs` | 60 000 |
- * | `imageIdsFor` | `'all'` |
+ * | `imageIdsFor` | `'chosen'` |
  *
  * @example
  * const client = createRegistryClient({ registry: 'docker.io', cache: '.imgsync-cache.json' });
@@ -145,10 +152,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const deadline = options.deadline ?? Deadline.none;
   const cache: ManifestCache =
     typeof options.cache === 'string' ? fileManifestCache(options.cache) : (options.cache ?? memoryManifestCache());
+  const concurrency = options.concurrency ?? 8;
   const http = new HttpTransport({
     registry: address.name,
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    concurrency: options.concurrency ?? 8,
+    fetch: options.fetch ?? keepAliveFetch({ connections: concurrency }),
+    concurrency,
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 3,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
@@ -158,6 +166,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     now,
     random: options.random ?? Math.random,
     stats,
+    ...(options.bodyLimits && { bodyLimits: options.bodyLimits }),
   });
 
   let parts: Promise<{ oci: OciDistributionClient; hub: DockerHubApi | undefined }> | undefined;
@@ -268,7 +277,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       }
 
       const chosen = choosePlatform(summary.platforms, wanted);
-      const fetchAll = (options.imageIdsFor ?? 'all') === 'all';
+      const fetchAll = options.imageIdsFor === 'all';
       const platforms: PlatformImage[] = await Promise.all(
         summary.platforms.map(async (platform) => {
           if (!fetchAll && platform !== chosen) return { ...platform, imageId: undefined };

@@ -228,10 +228,11 @@ export interface RecordSnapshotOptions {
 /**
  * Records a snapshot from a live source: lists the namespaces' repositories, their tags,
  * and resolves every included tag (concurrently, within the client's own limit). Returns
- * the snapshot and every warning met on the way.
+ * the snapshot and every warning met on the way. A client made with `imageIdsFor: 'all'`
+ * records every platform's image id, so that the snapshot answers for any platform.
  *
  * @example
- * const client = createRegistryClient({ registry: 'docker.io' });
+ * const client = createRegistryClient({ registry: 'docker.io', imageIdsFor: 'all' });
  * const { snapshot } = await recordSnapshot(client, { namespaces: ['lablup'] });
  * await writeFile('registry.snapshot.json', serializeSnapshot(snapshot));
  */

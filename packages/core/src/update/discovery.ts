@@ -26,6 +26,9 @@ interface Candidate {
   commentedTags?: string[];
 }
 
+/** The entries a file has, by name: what discovery compares the namespace with. */
+export type EntryNames = NonNullable<ReturnType<NonNullable<FormatAdapter['discovery']>['entryNames']>>;
+
 interface Namespace {
   template: NameTemplate;
   /** The registry the template names (`cr.backend.ai`); undefined: the target's. */
@@ -43,9 +46,8 @@ function namespaceOf(target: TargetConfig): Namespace | undefined {
  * Repositories of the namespace that the file has no live entry for, minus `exclude`; those
  * with a commented-out entry carry the tags it names (they are never added, see below).
  */
-function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
+function candidates(states: RegistryStates, names: EntryNames | undefined, target: TargetConfig): Candidate[] | undefined {
   const discover = target.discover;
-  const names = adapter.discovery?.entryNames(file);
   const ns = namespaceOf(target);
   if (!discover || !names || !ns) return undefined;
   const listing = states.namespaceListing(ns.registry, discover.namespace, target);
@@ -67,15 +69,24 @@ function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapt
 }
 
 /**
+ * The entries of `file` discovery needs to know while planning (`undefined`: nothing to
+ * discover for this target or file), read off the parse so that planning need not keep it.
+ */
+export function discoveryEntryNames(file: YamlFile, adapter: FormatAdapter, target: TargetConfig): EntryNames | undefined {
+  return target.discover && namespaceOf(target) ? adapter.discovery?.entryNames(file) : undefined;
+}
+
+/**
  * Planning: lists the namespace and the new repositories' tags (resolving them for `add`),
  * so that {@link discoverRepositories} can run synchronously. Does nothing for a target
- * without discovery or a file that holds no entries (Backend.AI's `image-aliases.yml`).
+ * without discovery or a file that holds no entries (Backend.AI's `image-aliases.yml`):
+ * `names` is {@link discoveryEntryNames} of the file.
  */
-export async function planDiscovery(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Promise<void> {
+export async function planDiscovery(states: RegistryStates, names: EntryNames | undefined, target: TargetConfig, options: TargetOptions): Promise<void> {
   const ns = namespaceOf(target);
-  if (!target.discover || !ns || !adapter.discovery?.entryNames(file)) return;
+  if (!target.discover || !ns || !names) return;
   await states.listNamespace(ns.registry, target.discover.namespace, target);
-  const found = candidates(states, file, adapter, target) ?? [];
+  const found = candidates(states, names, target) ?? [];
   const fresh = found.filter((c) => !c.commentedTags);
   if (target.discover.mode === 'add') await states.resolve(fresh.map((c) => c.want), target, options.digest);
   else await states.listTagNames(fresh.map((c) => c.want), target);
@@ -90,7 +101,7 @@ export async function planDiscovery(states: RegistryStates, file: YamlFile, adap
  * `commented-repository` line says so.
  */
 export function discoverRepositories(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Change[] {
-  const found = candidates(states, file, adapter, target);
+  const found = candidates(states, adapter.discovery?.entryNames(file), target);
   if (!found || !adapter.discovery || !target.discover) return [];
   const changes: Change[] = [];
   for (const candidate of found) {
@@ -113,7 +124,7 @@ export function discoverRepositories(states: RegistryStates, file: YamlFile, ada
       });
       continue;
     }
-    const state = states.lookup(target)(candidate.want);
+    const state = states.lookup(target, options.digest)(candidate.want);
     if (target.discover.mode === 'add' && state) {
       changes.push(...adapter.discovery.addEntry(file, { name: candidate.name, image: candidate.image, state }, options));
       continue;

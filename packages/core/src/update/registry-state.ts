@@ -14,22 +14,37 @@
  * Requests are bounded: the client's own concurrency limit and retry budget, at most
  * `maxTagsPerRepository` tags resolved per repository, and the run's deadline: every
  * request, retry and wait is capped by it, and no new request starts with less than
- * `minRemainingMs` left (kept for editing and delivering).
+ * `minRemainingMs` left (a `DeadlineError`, which the engine turns into a partial result).
+ * A repository being asked about for one caller (another file, another repository of a
+ * fleet sharing these states) is awaited by the others, not asked again.
  */
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
 import { DeadlineError, RegistryError } from '../errors.js';
 import { wantKey } from '../formats/image-want.js';
 import type { ImageWant, RepositoryState, StateLookup, TagState } from '../formats/types.js';
-import type { DigestForm } from '../policy/digest-form.js';
+import { formatPlatform, normalizePlatform, type DigestForm } from '../policy/digest-form.js';
+import { fileManifestCache, type ManifestCache } from '../registry/manifest-cache.js';
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
-import type { RegistrySource, RegistryStats } from '../registry/types.js';
+import type { RegistrySource, RegistryStats, TagInfo } from '../registry/types.js';
 import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import type { UpdateOptions } from './types.js';
 
 export const maxTagsPerRepository = 1000;
+
+/**
+ * Work started at once per registry: repositories being resolved, and tag resolutions
+ * (at least 64, else 4 x the registry's concurrency). The client's own limit bounds the
+ * requests; this bounds what waits for it. Starting all 10,000 tags of a big run at once
+ * kept 10,000 suspended request chains (promises, closures, async frames) alive, several
+ * KiB each, for the whole run; now a run's memory follows the work in flight, not the
+ * number of tags.
+ */
+export const repositoriesInFlight = 16;
+export const minTagsInFlight = 64;
 
 /** Default of `minRemainingMs`: time kept for editing and delivering once the registries are asked. */
 export const DEFAULT_MIN_REMAINING_MS = 10_000;
@@ -40,13 +55,23 @@ export class RegistryStates {
   readonly #ready = new Map<string, RegistrySource>();
   /** The registry each loaded snapshot recorded, by source key. */
   readonly #recorded = new Map<string, RegistryAddress | undefined>();
-  readonly #clients: RegistryClient[] = [];
+  /** One digest cache for every client of the run: a cache file is read once and written once. */
+  readonly #cache: ManifestCache | undefined;
+  /**
+   * By source, repository and resolution (see {@link resolutionOf}): two targets that want
+   * image ids of different platforms of one repository each get theirs, since only the
+   * wanted platform's manifest of an index is fetched.
+   */
   readonly #states = new Map<string, RepositoryState | undefined>();
-  /** Repositories being asked about right now, by state key. */
-  readonly #inflight = new Map<string, Promise<void>>();
+  /** By source and repository: the tag names of a resolved repository (undefined: the registry has none). */
+  readonly #resolvedNames = new Map<string, string[] | undefined>();
   readonly #tagNames = new Map<string, string[] | undefined>();
   readonly #namespaces = new Map<string, Promise<NamespaceListing>>();
   readonly #listed = new Map<string, NamespaceListing>();
+  /** Per source key: the bounds of {@link repositoriesInFlight} and {@link minTagsInFlight}. */
+  readonly #inFlight = new Map<string, { repositories: LimitFunction; tags: LimitFunction }>();
+  /** Repositories being asked about right now, by state key. */
+  readonly #asking = new Map<string, Promise<void>>();
   /** Repositories asked for (`registry/repository` by state key), to tell what a stopped run left unresolved. */
   readonly #asked = new Map<string, string>();
   readonly #deadline: Deadline;
@@ -55,6 +80,8 @@ export class RegistryStates {
   constructor(options: UpdateOptions, deadline: Deadline = Deadline.none) {
     this.#options = options;
     this.#deadline = deadline;
+    const { manifestCache } = options;
+    this.#cache = typeof manifestCache === 'string' ? fileManifestCache(manifestCache) : manifestCache;
   }
 
   /**
@@ -95,7 +122,7 @@ export class RegistryStates {
       fetch: this.#options.fetch,
       credentials: settings ? this.#options.secrets?.registries?.[settings.registry] : undefined,
       dockerConfigPath: this.#options.dockerConfigPath,
-      cache: this.#options.manifestCache,
+      ...(this.#cache && { cache: this.#cache }),
       ...(settings?.concurrency !== undefined && { concurrency: settings.concurrency }),
       ...(settings?.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
       ...(settings?.retries !== undefined && { retries: settings.retries }),
@@ -103,7 +130,6 @@ export class RegistryStates {
       ...(settings?.authServer !== undefined && { authServers: [settings.authServer] }),
       deadline: this.#deadline,
     });
-    this.#clients.push(client);
     return client;
   }
 
@@ -134,7 +160,7 @@ export class RegistryStates {
   async resolve(wants: readonly ImageWant[], target: TargetConfig, digest: DigestForm): Promise<void> {
     // progress counts this file's repositories not asked yet (the total used to grow with every step)
     if (target.snapshotPath && wants.length) await this.source(wants[0]!, target);
-    const pending = new Map<string, { want: ImageWant; repository: string }>();
+    const pending = new Map<string, { want: ImageWant; repository: string; source: string }>();
     const elsewhere: Promise<void>[] = [];
     for (const want of wants) {
       const place = this.#place(want, target)!;
@@ -142,32 +168,53 @@ export class RegistryStates {
         if (!this.warnings.includes(place.unanswered)) this.warnings.push(place.unanswered);
         continue;
       }
-      const key = `${place.key}|${place.repository}`;
-      const running = this.#inflight.get(key);
-      if (running) elsewhere.push(running);
-      else if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository });
+      const key = `${place.key}|${place.repository}|${resolutionOf(target, digest)}`;
+      const asking = this.#asking.get(key);
+      if (asking) elsewhere.push(asking);
+      else if (!this.#states.has(key) && !pending.has(key)) pending.set(key, { want, repository: place.repository, source: place.key });
     }
-    // All repositories at once: each client's own concurrency limit bounds the requests.
-    // A repository another caller (another file, or another repository of a fleet) is
-    // asking about already is awaited, not asked again.
+    // Every registry at once, a bounded number of repositories and tags each (see repositoriesInFlight).
     let done = 0;
     await Promise.all([
       ...elsewhere,
-      ...[...pending].map(([key, { want, repository }]) => {
-        const job = (async () => {
-          this.#asked.set(key, `${want.registry ?? target.registry}/${repository}`);
-          this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${repository}`);
-          const source = await this.source(want, target);
-          this.#states.set(key, await this.#resolveRepository(source, repository, target, digest));
-          this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
-        })().finally(() => this.#inflight.delete(key));
-        this.#inflight.set(key, job);
+      ...[...pending].map(([key, { want, repository, source: sourceKey }]) => {
+        const inFlight = this.#inFlightFor(sourceKey, want, target);
+        this.#asked.set(key, `${want.registry ?? target.registry}/${repository}`);
+        const job = inFlight
+          .repositories(async () => {
+            this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${repository}`);
+            const source = await this.source(want, target);
+            const state = await this.#resolveRepository(source, repository, target, digest, inFlight.tags);
+            this.#states.set(key, state);
+            this.#resolvedNames.set(`${sourceKey}|${repository}`, state && [...state.tags.keys()]);
+            this.#options.onProgress?.({ phase: 'registry', done: ++done, total: pending.size, what: repository });
+          })
+          .finally(() => this.#asking.delete(key));
+        this.#asking.set(key, job);
         return job;
       }),
     ]);
   }
 
-  async #resolveRepository(source: RegistrySource, repository: string, target: TargetConfig, digest: DigestForm): Promise<RepositoryState | undefined> {
+  #inFlightFor(sourceKey: string, want: ImageWant, target: TargetConfig): { repositories: LimitFunction; tags: LimitFunction } {
+    let limits = this.#inFlight.get(sourceKey);
+    if (!limits) {
+      const concurrency = target.snapshotPath
+        ? undefined
+        : registryEndpoint(want.registry ?? target.registry, this.#options.config.registries).settings?.concurrency;
+      limits = { repositories: pLimit(repositoriesInFlight), tags: pLimit(Math.max(minTagsInFlight, 4 * (concurrency ?? 0))) };
+      this.#inFlight.set(sourceKey, limits);
+    }
+    return limits;
+  }
+
+  async #resolveRepository(
+    source: RegistrySource,
+    repository: string,
+    target: TargetConfig,
+    digest: DigestForm,
+    tagLimit: LimitFunction,
+  ): Promise<RepositoryState | undefined> {
     let listed;
     try {
       listed = await source.listTags(repository);
@@ -192,18 +239,22 @@ export class RegistryStates {
           states.set(info.tag, { manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
           return;
         }
-        this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
-        const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
-        for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
-        states.set(info.tag, {
-          manifestDigest: resolved.manifestDigest,
-          imageId: resolved.imageId,
-          platforms: resolved.platforms,
-          pushedAt: info.pushedAt,
-        });
+        await tagLimit(() => this.#resolveTag(source, repository, info, target, states));
       }),
     );
     return { repository, tags: states };
+  }
+
+  async #resolveTag(source: RegistrySource, repository: string, info: TagInfo, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
+    this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
+    const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
+    for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
+    states.set(info.tag, {
+      manifestDigest: resolved.manifestDigest,
+      imageId: resolved.imageId,
+      platforms: resolved.platforms,
+      pushedAt: info.pushedAt,
+    });
   }
 
   /**
@@ -253,7 +304,7 @@ export class RegistryStates {
         const place = this.#place(want, target);
         if (!place || !('key' in place)) return;
         const key = `${place.key}|${place.repository}`;
-        if (this.#tagNames.has(key) || this.#states.has(key)) return;
+        if (this.#tagNames.has(key) || this.#resolvedNames.has(key)) return;
         this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${place.repository}`);
         const source = await this.source(want, target);
         try {
@@ -272,8 +323,7 @@ export class RegistryStates {
     const place = this.#place(want, target);
     if (!place || !('key' in place)) return undefined;
     const key = `${place.key}|${place.repository}`;
-    const state = this.#states.get(key);
-    return state ? [...state.tags.keys()] : this.#tagNames.get(key);
+    return this.#resolvedNames.get(key) ?? this.#tagNames.get(key);
   }
 
   /** Throws a {@link DeadlineError} when `during` should not start: the deadline passed, or less than `minRemainingMs` is left. */
@@ -295,10 +345,12 @@ export class RegistryStates {
     return [...this.#asked].filter(([key]) => !this.#states.has(key)).map(([, name]) => name);
   }
 
-  lookup(target: TargetConfig): StateLookup {
+  /** The states {@link resolve} found for `target`'s wants in `digest` form. */
+  lookup(target: TargetConfig, digest: DigestForm): StateLookup {
+    const resolution = resolutionOf(target, digest);
     return (want) => {
       const place = this.#place(want, target);
-      return place && 'key' in place ? this.#states.get(`${place.key}|${place.repository}`) : undefined;
+      return place && 'key' in place ? this.#states.get(`${place.key}|${place.repository}|${resolution}`) : undefined;
     };
   }
 
@@ -307,8 +359,9 @@ export class RegistryStates {
     return Object.fromEntries([...this.#ready].map(([key, source]) => [key.startsWith('file:') ? key : source.registry, source.stats()]));
   }
 
+  /** Writes the run's digest cache (once, whatever the number of registries); a failed write is not the run's failure. */
   async flush(): Promise<void> {
-    await Promise.all(this.#clients.map((c) => c.flushCache().catch(() => {})));
+    await this.#cache?.flush().catch(() => {});
   }
 }
 
@@ -316,6 +369,14 @@ export class RegistryStates {
 export interface NamespaceListing {
   repositories: string[];
   complete: boolean;
+}
+
+/**
+ * What a repository was resolved for: manifest digests only, or the image ids of one
+ * platform (normalized, so `linux/arm64` and `linux/arm64/v8` are one).
+ */
+function resolutionOf(target: TargetConfig, digest: DigestForm): string {
+  return digest === 'manifest' ? 'manifest' : `image-id ${formatPlatform(normalizePlatform(target.platform))}`;
 }
 
 function snapshotKey(target: TargetConfig): string {

@@ -23,26 +23,40 @@ import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
 import { ConfigError, DeadlineError, FileError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
-import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
+import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
-import { deliver, openTarget } from '../git/deliver.js';
+import { deliver, openTarget } from '../git/lazy.js';
 import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { discoverRepositories, planDiscovery } from './discovery.js';
+import { discoverRepositories, discoveryEntryNames, planDiscovery, type EntryNames } from './discovery.js';
 import { RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
 import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
 
+/**
+ * A file to apply. Planning keeps no parse: a file's parse (YAML CST and document, ~3 KiB
+ * per line of a Backend.AI list) is released before the first registry request and made
+ * anew to apply, so a run holds one file's parse at a time, never all of them while the
+ * registries answer.
+ */
 interface PlannedFile {
   target: TargetConfig;
   path: string;
   /** The file itself when `path` is a symbolic link (git mode): where the edit goes, and what merges. */
   key: string;
-  /** The parse made while planning, handed to the first apply when the text is the same. */
-  parsed?: { text: ReadResult; prepared: Prepared | Skipped | { error: ImgsyncError | Error } };
+}
+
+/** What planning reads off one file's parse: the images it names and, for discovery, its entries. */
+type FilePlan = { wants: ImageWant[]; options: TargetOptions; entryNames: EntryNames | undefined } | Skipped | { error: ImgsyncError | Error };
+
+function planFile(path: string, target: TargetConfig, text: ReadResult): FilePlan {
+  const prepared = prepare(path, target, text);
+  if ('error' in prepared || 'skipped' in prepared) return prepared;
+  const { file, adapter, options } = prepared;
+  return { wants: adapter.wants(file, options), options, entryNames: discoveryEntryNames(file, adapter, target) };
 }
 
 /** What reading a target gives: its text, `undefined` when absent, or why it cannot be edited. */
@@ -111,16 +125,16 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     const planned = progress.planned;
     for (const { target, paths } of matches) {
       for (const path of paths) {
-        const text = await readTarget(read, path);
-        const prepared = prepare(path, target, text);
-        if ('error' in prepared) {
-          recordError(result, path, prepared.error);
+        // planFile returns no reference to the parse: none is held while the registries answer
+        const plan = planFile(path, target, await readTarget(read, path));
+        if ('error' in plan) {
+          recordError(result, path, plan.error);
           continue;
         }
-        planned.push({ target, path, key: await keyOf(path), parsed: { text, prepared } });
-        if ('skipped' in prepared) continue;
-        await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
-        await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
+        planned.push({ target, path, key: await keyOf(path) });
+        if ('skipped' in plan) continue;
+        await states.resolve(plan.wants, target, plan.options.digest);
+        await planDiscovery(states, plan.entryNames, target, plan.options);
       }
     }
 
@@ -136,11 +150,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
         const prev = files.get(key);
         const current = prev?.text ?? (await readTarget(readNow, path));
-        // the planning parse serves the first apply on the same text; after that, parse anew
-        const parsed = plan.parsed;
-        delete plan.parsed;
-        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current);
-        const result = applyFile(prev?.path ?? path, prepared, states, target);
+        const result = applyFile(prev?.path ?? path, prepare(path, target, current), states, target);
         if (key !== path && !prev) result.linkTo = key;
         if (!prev) {
           files.set(key, result);
@@ -311,7 +321,7 @@ function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }
   const { file, adapter, options } = prepared;
   const before = file.toString();
   try {
-    const changes = adapter.apply(file, states.lookup(target), options);
+    const changes = adapter.apply(file, states.lookup(target, options.digest), options);
     changes.push(...discoverRepositories(states, file, adapter, target, options));
     const after = file.toString();
     // The edited text must still be the YAML it claims to be; never write one that is not.

@@ -105,7 +105,7 @@ describe('registry client through a fault-injecting proxy (real registry behind 
 
   it('retries truncated bodies of manifests and tag lists', async () => {
     proxy.setPlan((req, n) => (req.method === 'GET' && n < 4 ? 'truncate' : 'pass'));
-    const { client: c } = client({ retries: 4 });
+    const { client: c } = client({ retries: 4, imageIdsFor: 'all' });
     const resolved = await c.resolveTag('lablup/python', 'multi');
     expect(resolved.platforms.map((p) => p.imageId)).toEqual(multi.platforms.map((p) => p.configDigest));
     proxy.setPlan(firstFail(1, 'truncate'));

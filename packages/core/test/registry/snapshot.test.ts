@@ -41,7 +41,8 @@ afterAll(async () => {
 
 describe('recordSnapshot and createSnapshotSource', () => {
   it('records a namespace from the live registry and answers like it, offline', async () => {
-    const live = createRegistryClient({ registry: registry.url });
+    // a snapshot answers for any platform later: every platform's image id is recorded
+    const live = createRegistryClient({ registry: registry.url, imageIdsFor: 'all' });
     const { snapshot, warnings } = await recordSnapshot(live, {
       namespaces: ['lablup'],
       includeTag: (_repository, tag) => tag !== 'skip-me',

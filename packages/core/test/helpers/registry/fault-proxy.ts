@@ -12,6 +12,7 @@
  * | `{ status: 500 }` / 502 / 503 | a server error, no upstream call |
  * | `truncate` | the upstream status and headers, then half the body and a closed socket |
  * | `stall` | nothing at all until the client gives up |
+ * | `{ bloat: bytes, declared? }` | 200 and a body of `bytes` spaces, streamed as the client reads, with a Content-Length when `declared` |
  *
  * A `latencyMs` option delays every answer (the benchmark's 50 ms round trip).
  */
@@ -23,6 +24,7 @@ export type Fault =
   | 'truncate'
   | 'stall'
   | { latencyMs: number }
+  | { bloat: number; declared?: boolean }
   | { status: number; retryAfter?: string; headers?: Record<string, string> };
 
 export interface FaultProxyOptions {
@@ -33,8 +35,8 @@ export interface FaultProxyOptions {
 
 export interface RunningFaultProxy {
   url: string;
-  /** Requests received, and those answered by a fault. */
-  counts: { requests: number; faults: number };
+  /** Requests received, those answered by a fault, and body bytes a `bloat` fault got out. */
+  counts: { requests: number; faults: number; bloatBytesSent: number };
   /** Replace the plan between tests. */
   setPlan(plan: FaultProxyOptions['plan']): void;
   stop(): Promise<void>;
@@ -45,7 +47,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let plan = options.plan ?? (() => 'pass' as Fault);
   let n = 0;
-  const counts = { requests: 0, faults: 0 };
+  const counts = { requests: 0, faults: 0, bloatBytesSent: 0 };
   const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const server: Server = createServer(async (req, res) => {
@@ -61,6 +63,26 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
       return;
     }
     if (fault === 'stall') return; // closed by stop() or by the client's timeout
+    if (typeof fault === 'object' && 'bloat' in fault) {
+      const size = fault.bloat;
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      res.writeHead(200, { 'content-type': 'application/json', ...(fault.declared && { 'content-length': String(size) }) });
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < size && !res.destroyed) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, size - sent));
+          sent += piece.length;
+          counts.bloatBytesSent += piece.length;
+          if (!res.write(piece)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
     if (typeof fault === 'object' && 'status' in fault) {
       res
         .writeHead(fault.status, {

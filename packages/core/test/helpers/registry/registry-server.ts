@@ -27,11 +27,17 @@ export interface StartRegistryOptions {
   /** username -> password; enables htpasswd Basic auth. */
   htpasswd?: Record<string, string>;
   token?: TokenAuthConfig;
+  /** Serve HTTPS with this PEM certificate and key (the client must trust the certificate). */
+  tls?: { certPath: string; keyPath: string };
+  /** Storage root to serve (another registry's `storageDir`), instead of a new empty one. */
+  storageDir?: string;
 }
 
 export interface RunningRegistry {
   url: string;
   host: string;
+  /** Where the images are stored; another registry can serve the same (`storageDir`). */
+  storageDir: string;
   stop(): Promise<void>;
   /** Everything the registry wrote to stderr/stdout, for failure messages. */
   log(): string;
@@ -39,6 +45,7 @@ export interface RunningRegistry {
 
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'imgsync-registry-'));
+  const storageDir = options.storageDir ?? join(dir, 'data');
   const port = await freePort();
   const lines = [
     'version: 0.1',
@@ -48,12 +55,13 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${join(dir, 'data')}`,
+    `    rootdirectory: ${storageDir}`,
     '  delete:',
     '    enabled: true',
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: imgsync-test-secret',
+    ...(options.tls ? ['  tls:', `    certificate: ${options.tls.certPath}`, `    key: ${options.tls.keyPath}`] : []),
   ];
   if (options.htpasswd) {
     const entries = Object.entries(options.htpasswd).map(([user, password]) => `${user}:${bcrypt.hashSync(password, 4)}`);
@@ -78,7 +86,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   try {
     await waitFor(async () => {
       if (exited) throw new Error('registry exited');
@@ -94,6 +102,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   return {
     url,
     host: `127.0.0.1:${port}`,
+    storageDir,
     log: () => output,
     async stop() {
       if (!exited) {
