@@ -16,6 +16,7 @@ import {
   type SourceToken,
   type Token,
   endsLine,
+  forgetItemIndex,
   isRealItem,
   isSequence,
   ownSource,
@@ -31,6 +32,7 @@ import {
  */
 export function deleteItem(doc: CST.Document, collection: Collection, itemIndex: number, replacement: SourceToken[] = []): void {
   const item = collection.items[itemIndex]!;
+  forgetItemIndex(collection);
   if (collection.type === 'flow-collection') return deleteFlowItem(collection, itemIndex);
 
   // Comment lines before the entry's indicator belong to the neighbourhood: keep them.
@@ -84,6 +86,7 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
     if (next) next.start = [...kept, ...next.start];
     else collection.items.splice(itemIndex, 0, { start: kept });
   }
+  forgetItemIndex(collection);
   if (realCount === 1) emptyBlockCollection(doc, collection, endsWithBreak);
 }
 
@@ -94,6 +97,7 @@ function deleteFlowItem(collection: CST.FlowCollection, itemIndex: number): void
     // the first entry went: the next one takes its place and drops its comma
     next.start = removed.start.filter((t) => t.type !== 'comma');
   }
+  forgetItemIndex(collection);
 }
 
 /**
