@@ -8,7 +8,7 @@
  * Messages never contain a secret: anything that may echo a server's words goes through
  * {@link redactSecrets} first.
  */
-export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT';
+export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT' | 'FILE_TOO_LARGE';
 
 export class ImgsyncError extends Error {
   readonly code: ImgsyncErrorCode;
@@ -116,6 +116,34 @@ export class FormatError extends ImgsyncError {
     this.line = where?.line;
     this.col = where?.col;
   }
+}
+
+/**
+ * A target file bigger than the engine's `maxFileBytes`: left untouched, without being read
+ * where its size is known first, so that one huge file cannot exhaust the run's memory.
+ */
+export class FileTooLargeError extends ImgsyncError {
+  readonly path: string;
+  readonly bytes: number;
+  readonly limit: number;
+  constructor(path: string, bytes: number, limit: number) {
+    super('FILE_TOO_LARGE', `${path}: ${bytes} bytes, more than the ${formatBytes(limit)} a target file may have (maxFileBytes); the file is left untouched`);
+    this.path = path;
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
+/** `20 MiB`, `1.5 KiB`, `12 bytes`. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** `images[0].tags[1]` for a key path, as users see it in messages. */

@@ -14,7 +14,8 @@ export interface UpdateFileSystem {
   writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
-  stat(path: string): Promise<{ mode: number }>;
+  /** `size` (bytes), when given, lets a file over `maxFileBytes` be refused without reading it. */
+  stat(path: string): Promise<{ mode: number; size?: number }>;
   chmod(path: string, mode: number): Promise<void>;
   /** Resolves symbolic links, so that a symlinked target's own file is replaced, not the link. */
   realpath?(path: string): Promise<string>;
@@ -53,9 +54,19 @@ export interface UpdateOptions {
    */
   remainingMs?: () => number;
   minRemainingMs?: number;
+  /**
+   * Largest target file edited, in bytes (default {@link DEFAULT_MAX_FILE_BYTES}, 20 MiB):
+   * a bigger one is a per-file `FileTooLargeError` and is left untouched, the others run.
+   * Time and memory grow linearly with a file's size; this bounds both (a 20 MiB
+   * Backend.AI file peaks near 1 GiB of heap: see bench/RESULTS.md).
+   */
+  maxFileBytes?: number;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
 }
+
+/** The default `maxFileBytes`: 20 MiB, some 100 times Backend.AI's real image list. */
+export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export interface ProgressEvent {
   phase: 'registry' | 'apply' | 'deliver';

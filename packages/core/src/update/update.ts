@@ -17,7 +17,7 @@ import { TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/validate-git.js';
 import { BACKENDAI_ONLY, defaultDigestForm } from '../config/validate-target.js';
 import type { TargetConfig } from '../config/types.js';
-import { ConfigError, ImgsyncError } from '../errors.js';
+import { ConfigError, FileTooLargeError, ImgsyncError } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
@@ -29,7 +29,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { discoverRepositories, planDiscovery } from './discovery.js';
 import { BudgetExhausted, RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
-import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
+import { DEFAULT_MAX_FILE_BYTES, type FileResult, type UpdateFileSystem, type UpdateOptions, type UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
 
 interface PlannedFile {
@@ -58,6 +58,8 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       { path: config.path },
     );
   }
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
   const states = new RegistryStates(options);
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
 
@@ -75,7 +77,12 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       read = checkout.read;
       list = async (patterns) => globList(patterns, all);
     } else {
-      read = (path) => fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
+      read = async (path) => {
+        // a file known to be too big is not read at all (prepare checks what was read)
+        const size = await fs.stat(join(config.dir, path)).then((s) => s.size, () => undefined);
+        if (size !== undefined && size > maxFileBytes) throw new FileTooLargeError(path, size, maxFileBytes);
+        return fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
+      };
       list = (patterns) => globLocal(patterns, config.dir);
     }
 
@@ -85,8 +92,15 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const paths = await list(target.files);
       if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
       for (const path of paths) {
-        const text = await read(path);
-        const prepared = prepare(path, target, text);
+        let text: string | undefined;
+        try {
+          text = await read(path);
+        } catch (error) {
+          if (!(error instanceof FileTooLargeError)) throw error;
+          recordError(result, path, error);
+          continue;
+        }
+        const prepared = prepare(path, target, text, maxFileBytes);
         if ('error' in prepared) {
           recordError(result, path, prepared.error);
           continue;
@@ -112,7 +126,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         // the planning parse serves the first apply on the same text; after that, parse anew
         const parsed = plan.parsed;
         delete plan.parsed;
-        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current);
+        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current, maxFileBytes);
         const result = applyFile(path, prepared, states, target);
         if (!prev) {
           files.set(path, result);
@@ -209,8 +223,10 @@ interface Skipped {
   skipped: string;
 }
 
-function prepare(path: string, target: TargetConfig, text: string | undefined): Prepared | Skipped | { error: ImgsyncError | Error } {
+function prepare(path: string, target: TargetConfig, text: string | undefined, maxFileBytes: number): Prepared | Skipped | { error: ImgsyncError | Error } {
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
+  const bytes = text.length * 3 > maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
+  if (bytes > maxFileBytes) return { error: new FileTooLargeError(path, bytes, maxFileBytes) };
   try {
     const file = parseYaml(text, { path });
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
