@@ -119,18 +119,21 @@ export class FormatError extends ImgsyncError {
 }
 
 /**
- * A target file bigger than the engine's `maxFileBytes`: left untouched, without being read
- * where its size is known first, so that one huge file cannot exhaust the run's memory.
+ * A target file too big to edit: more bytes than the engine's `maxFileBytes`, or more YAML
+ * tokens than this process's memory can hold while editing it. The file is left untouched
+ * (and, where its size is known first, never read), so that one huge file cannot end the
+ * run out of memory; the other files still run.
  */
 export class FileTooLargeError extends ImgsyncError {
   readonly path: string;
-  readonly bytes: number;
-  readonly limit: number;
-  constructor(path: string, bytes: number, limit: number) {
-    super('FILE_TOO_LARGE', `${path}: ${bytes} bytes, more than the ${formatBytes(limit)} a target file may have (maxFileBytes); the file is left untouched`);
+  constructor(path: string, reason: string) {
+    super('FILE_TOO_LARGE', `${path}: ${reason}; the file is left untouched`);
     this.path = path;
-    this.bytes = bytes;
-    this.limit = limit;
+  }
+
+  /** More bytes than `maxFileBytes`. */
+  static bytes(path: string, bytes: number, limit: number): FileTooLargeError {
+    return new FileTooLargeError(path, `${bytes} bytes, more than the ${formatBytes(limit)} a target file may have (maxFileBytes)`);
   }
 }
 

@@ -17,7 +17,7 @@ import { nameOfRepository, parseNameTemplate, type NameTemplate } from '../image
 import type { YamlFile } from '../yaml/index.js';
 import type { RegistryStates } from './registry-state.js';
 
-interface Candidate {
+export interface Candidate {
   name: string;
   /** The repository as the template writes it (`lablup/kernel-c-tester`). */
   image: string;
@@ -43,7 +43,7 @@ function namespaceOf(target: TargetConfig): Namespace | undefined {
  * Repositories of the namespace that the file has no live entry for, minus `exclude`; those
  * with a commented-out entry carry the tags it names (they are never added, see below).
  */
-function candidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
+export function discoveryCandidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
   const discover = target.discover;
   const names = adapter.discovery?.entryNames(file);
   const ns = namespaceOf(target);
@@ -75,7 +75,7 @@ export async function planDiscovery(states: RegistryStates, file: YamlFile, adap
   const ns = namespaceOf(target);
   if (!target.discover || !ns || !adapter.discovery?.entryNames(file)) return;
   await states.listNamespace(ns.registry, target.discover.namespace, target);
-  const found = candidates(states, file, adapter, target) ?? [];
+  const found = discoveryCandidates(states, file, adapter, target) ?? [];
   const fresh = found.filter((c) => !c.commentedTags);
   if (target.discover.mode === 'add') await states.resolve(fresh.map((c) => c.want), target, options.digest);
   else await states.listTagNames(fresh.map((c) => c.want), target);
@@ -89,8 +89,14 @@ export async function planDiscovery(states: RegistryStates, file: YamlFile, adap
  * never added; when it has tags the commented-out lines do not name, one
  * `commented-repository` line says so.
  */
-export function discoverRepositories(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Change[] {
-  const found = candidates(states, file, adapter, target);
+export function discoverRepositories(
+  states: RegistryStates,
+  file: YamlFile,
+  adapter: FormatAdapter,
+  target: TargetConfig,
+  options: TargetOptions,
+  found = discoveryCandidates(states, file, adapter, target),
+): Change[] {
   if (!found || !adapter.discovery || !target.discover) return [];
   const changes: Change[] = [];
   for (const candidate of found) {

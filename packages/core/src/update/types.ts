@@ -58,9 +58,15 @@ export interface UpdateOptions {
    * Largest target file edited, in bytes (default {@link DEFAULT_MAX_FILE_BYTES}, 20 MiB):
    * a bigger one is a per-file `FileTooLargeError` and is left untouched, the others run.
    * Time and memory grow linearly with a file's size; this bounds both (a 20 MiB
-   * Backend.AI file peaks near 1 GiB of heap: see bench/RESULTS.md).
+   * Backend.AI file needs about 2.3 GiB of heap: see bench/RESULTS.md).
    */
   maxFileBytes?: number;
+  /**
+   * The heap this process may use and uses now, asked before a big file is parsed: a file
+   * whose YAML tokens would not fit in what is left is a per-file `FileTooLargeError`
+   * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's statistics.
+   */
+  heapStatistics?: () => { limit: number; used: number };
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
 }

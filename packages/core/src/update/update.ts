@@ -26,11 +26,15 @@ import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { discoverRepositories, planDiscovery } from './discovery.js';
+import { currentHeap, memoryProblem, type HeapStatistics } from './memory-budget.js';
+import { discoverRepositories, discoveryCandidates, planDiscovery } from './discovery.js';
 import { BudgetExhausted, RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
 import { DEFAULT_MAX_FILE_BYTES, type FileResult, type UpdateFileSystem, type UpdateOptions, type UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
+
+/** Files up to this size keep their planning parse for the apply (256 Ki UTF-16 units, a parse of ~25 MiB). */
+const KEEP_PARSE_CHARS = 1 << 18;
 
 interface PlannedFile {
   target: TargetConfig;
@@ -60,6 +64,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   }
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
+  const limits: FileLimits = { maxFileBytes, heap: options.heapStatistics ?? currentHeap };
   const states = new RegistryStates(options);
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
 
@@ -80,7 +85,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       read = async (path) => {
         // a file known to be too big is not read at all (prepare checks what was read)
         const size = await fs.stat(join(config.dir, path)).then((s) => s.size, () => undefined);
-        if (size !== undefined && size > maxFileBytes) throw new FileTooLargeError(path, size, maxFileBytes);
+        if (size !== undefined && size > maxFileBytes) throw FileTooLargeError.bytes(path, size, maxFileBytes);
         return fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
       };
       list = (patterns) => globLocal(patterns, config.dir);
@@ -92,23 +97,9 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const paths = await list(target.files);
       if (!paths.length) result.warnings.push(`targets[${target.index}]: no file matches ${target.files.join(', ')}`);
       for (const path of paths) {
-        let text: string | undefined;
-        try {
-          text = await read(path);
-        } catch (error) {
-          if (!(error instanceof FileTooLargeError)) throw error;
-          recordError(result, path, error);
-          continue;
-        }
-        const prepared = prepare(path, target, text, maxFileBytes);
-        if ('error' in prepared) {
-          recordError(result, path, prepared.error);
-          continue;
-        }
-        planned.push({ target, path, parsed: { text: text ?? '', prepared } });
-        if ('skipped' in prepared) continue;
-        await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
-        await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
+        const plan = await planFile(path, target, read, states, limits);
+        if ('error' in plan) recordError(result, path, plan.error);
+        else planned.push(plan);
       }
     }
 
@@ -119,15 +110,10 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const files = new Map<string, FileResult>();
       let done = 0;
       for (const plan of planned) {
-        const { target, path } = plan;
+        const { path } = plan;
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
         const prev = files.get(path);
-        const current = prev?.text ?? (await readNow(path));
-        // the planning parse serves the first apply on the same text; after that, parse anew
-        const parsed = plan.parsed;
-        delete plan.parsed;
-        const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current, maxFileBytes);
-        const result = applyFile(path, prepared, states, target);
+        const result = checkEdited(await applyPlanned(plan, prev?.text, readNow, states, limits));
         if (!prev) {
           files.set(path, result);
           continue;
@@ -212,6 +198,41 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   return result;
 }
 
+/**
+ * Reads and parses one file and asks the registries what it needs. A function of its own so
+ * that the parse is garbage when it returns (unless kept for the apply): a suspended async
+ * function keeps its locals alive, and a 20 MiB file's parse is a gigabyte.
+ */
+async function planFile(
+  path: string,
+  target: TargetConfig,
+  read: ReadFile,
+  states: RegistryStates,
+  limits: FileLimits,
+): Promise<PlannedFile | { error: ImgsyncError | Error }> {
+  let text: string | undefined;
+  try {
+    text = await read(path);
+  } catch (error) {
+    if (!(error instanceof FileTooLargeError)) throw error;
+    return { error };
+  }
+  const prepared = prepare(path, target, text, limits);
+  if ('error' in prepared) return prepared;
+  if (!('skipped' in prepared)) {
+    await states.resolve(prepared.adapter.wants(prepared.file, prepared.options), target, prepared.options.digest);
+    await planDiscovery(states, prepared.file, prepared.adapter, target, prepared.options);
+  }
+  // a big file's parse is not kept until the apply (it would be held beside the next files'
+  // parses): it is parsed again there
+  return { target, path, ...(text !== undefined && text.length <= KEEP_PARSE_CHARS && { parsed: { text, prepared } }) };
+}
+
+interface FileLimits {
+  maxFileBytes: number;
+  heap: () => HeapStatistics;
+}
+
 interface Prepared {
   file: YamlFile;
   adapter: FormatAdapter;
@@ -223,10 +244,12 @@ interface Skipped {
   skipped: string;
 }
 
-function prepare(path: string, target: TargetConfig, text: string | undefined, maxFileBytes: number): Prepared | Skipped | { error: ImgsyncError | Error } {
+function prepare(path: string, target: TargetConfig, text: string | undefined, limits: FileLimits): Prepared | Skipped | { error: ImgsyncError | Error } {
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
-  const bytes = text.length * 3 > maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
-  if (bytes > maxFileBytes) return { error: new FileTooLargeError(path, bytes, maxFileBytes) };
+  const bytes = text.length * 3 > limits.maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
+  if (bytes > limits.maxFileBytes) return { error: FileTooLargeError.bytes(path, bytes, limits.maxFileBytes) };
+  const tooMuch = memoryProblem(path, text, limits.heap());
+  if (tooMuch) return { error: tooMuch };
   try {
     const file = parseYaml(text, { path });
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
@@ -239,21 +262,49 @@ function prepare(path: string, target: TargetConfig, text: string | undefined, m
   }
 }
 
+/** Parses (unless planning's parse serves) and edits one planned file; its parse is garbage on return. */
+async function applyPlanned(plan: PlannedFile, edited: string | undefined, readNow: ReadFile, states: RegistryStates, limits: FileLimits): Promise<FileResult> {
+  const { target, path } = plan;
+  const current = edited ?? (await readNow(path));
+  // the planning parse serves the first apply on the same text; after that, parse anew
+  const parsed = plan.parsed;
+  delete plan.parsed;
+  const prepared = parsed && parsed.text === current ? parsed.prepared : prepare(path, target, current, limits);
+  return applyFile(path, prepared, states, target);
+}
+
 function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }, states: RegistryStates, target: TargetConfig): FileResult {
   if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
   if ('skipped' in prepared) return { path, changed: false, diff: '', changes: [], skipped: prepared.skipped };
   const { file, adapter, options } = prepared;
   const before = file.toString();
   try {
+    // the file's entries as read (the edits change tags, not entries): read before the
+    // edits, so that no re-composition of the edited text is needed unless discovery adds
+    const found = discoveryCandidates(states, file, adapter, target);
     const changes = adapter.apply(file, states.lookup(target), options);
-    changes.push(...discoverRepositories(states, file, adapter, target, options));
+    changes.push(...discoverRepositories(states, file, adapter, target, options, found));
     const after = file.toString();
-    // The edited text must still be the YAML it claims to be; never write one that is not.
-    if (after !== before) parseYaml(after, { path });
     return { path, format: adapter.name, changed: after !== before, diff: unifiedDiff(path, before, after), changes, text: after };
   } catch (error) {
     if (!(error instanceof ImgsyncError)) throw error;
     return { path, format: adapter.name, changed: false, diff: '', changes: [], error: errorFacts(error) };
+  }
+}
+
+/**
+ * The edited text must still be the YAML it claims to be; a file whose edits broke it is an
+ * error and is not written. Parsed once more, after the edited file's CST is garbage, so
+ * that two parses of a big file are never held at once.
+ */
+function checkEdited(result: FileResult): FileResult {
+  if (!result.changed || result.text === undefined) return result;
+  try {
+    parseYaml(result.text, { path: result.path });
+    return result;
+  } catch (error) {
+    if (!(error instanceof ImgsyncError)) throw error;
+    return { path: result.path, ...(result.format && { format: result.format }), changed: false, diff: '', changes: [], error: errorFacts(error) };
   }
 }
 

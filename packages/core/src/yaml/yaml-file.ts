@@ -46,7 +46,8 @@ class YamlFileHost implements DocumentHost {
   readonly path: string;
   readonly newline: string;
   #file: YamlFile;
-  #composed: Composed | undefined;
+  /** The composition of the current text; without its CST, which is the file's own until an edit. */
+  #composed: Omit<Composed, 'tokens'> | undefined;
   #data = new Map<number, unknown>();
 
   constructor(file: YamlFile, path: string, newline: string, composed: Composed) {
@@ -56,9 +57,18 @@ class YamlFileHost implements DocumentHost {
     this.#composed = composed;
   }
 
+  #current(): Omit<Composed, 'tokens'> {
+    if (!this.#composed) {
+      // after an edit: the offsets of the edited CST are stale, so the text is parsed again;
+      // only the composition is kept (the new CST is as big as the file's own)
+      const { docs, errors, position } = composeAll(this.#file.toString(), this.path, true);
+      this.#composed = { docs, errors, position };
+    }
+    return this.#composed;
+  }
+
   composed(index: number): Document.Parsed {
-    this.#composed ??= composeAll(this.#file.toString(), this.path, true);
-    const doc = this.#composed.docs[index];
+    const doc = this.#current().docs[index];
     if (!doc) throw new Error(`internal: document ${index} is gone`);
     return doc;
   }
