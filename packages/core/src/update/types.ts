@@ -62,11 +62,11 @@ export interface UpdateOptions {
    */
   maxFileBytes?: number;
   /**
-   * The heap this process may use and uses now, asked before a big file is parsed: a file
-   * whose YAML tokens would not fit in what is left is a per-file `FileTooLargeError`
-   * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's statistics.
+   * The heap this process may grow to, in bytes, asked before a big file is parsed: a file
+   * whose YAML tokens would need more than 85 % of it is a per-file `FileTooLargeError`
+   * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's limit.
    */
-  heapStatistics?: () => { limit: number; used: number };
+  heapLimit?: () => number;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
 }

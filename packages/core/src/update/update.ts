@@ -26,7 +26,7 @@ import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { currentHeap, memoryProblem, type HeapStatistics } from './memory-budget.js';
+import { heapLimit, memoryProblem } from './memory-budget.js';
 import { discoverRepositories, discoveryCandidates, planDiscovery } from './discovery.js';
 import { BudgetExhausted, RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
@@ -64,7 +64,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   }
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
-  const limits: FileLimits = { maxFileBytes, heap: options.heapStatistics ?? currentHeap };
+  const limits: FileLimits = { maxFileBytes, heapLimit: options.heapLimit ?? heapLimit };
   const states = new RegistryStates(options);
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
 
@@ -230,7 +230,7 @@ async function planFile(
 
 interface FileLimits {
   maxFileBytes: number;
-  heap: () => HeapStatistics;
+  heapLimit: () => number;
 }
 
 interface Prepared {
@@ -248,7 +248,7 @@ function prepare(path: string, target: TargetConfig, text: string | undefined, l
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
   const bytes = text.length * 3 > limits.maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
   if (bytes > limits.maxFileBytes) return { error: FileTooLargeError.bytes(path, bytes, limits.maxFileBytes) };
-  const tooMuch = memoryProblem(path, text, limits.heap());
+  const tooMuch = memoryProblem(path, text, limits.heapLimit());
   if (tooMuch) return { error: tooMuch };
   try {
     const file = parseYaml(text, { path });

@@ -77,19 +77,19 @@ describe('memory', () => {
   it('refuses a file whose YAML tokens would not fit in the heap left, instead of running out of it', async () => {
     const sub = mkdtempSync(join(dir, 'heap-'));
     writeFileSync(join(sub, 'snapshot.json'), snapshot);
-    // 90 KB of text, but 180,000 tokens: ~90 MB of heap to edit
-    writeFileSync(join(sub, 'dense.yaml'), `spec:\n  containers:\n    - image: ghcr.io/acme/app:1.0\n      args: [${'a,'.repeat(45_000)}a]\n`);
+    // 120 KB of text, but 180,000 tokens: some 65 MB of heap to edit
+    writeFileSync(join(sub, 'dense.yaml'), `spec:\n  containers:\n    - image: ghcr.io/acme/app:1.0\n      args: [${'a,'.repeat(60_000)}a]\n`);
     writeFileSync(join(sub, 'small.yaml'), small);
     const config = parseConfig('targets:\n  - files: ["*.yaml"]\n    registry: file:snapshot.json\n', join(sub, 'imgsync.config.yaml'));
     const mib = 2 ** 20;
-    const result = await runUpdate({ config, dryRun: true, heapStatistics: () => ({ limit: 64 * mib, used: 8 * mib }) });
+    const result = await runUpdate({ config, dryRun: true, heapLimit: () => 64 * mib });
 
     expect(result.errors).toEqual([
       {
         file: 'dense.yaml',
         code: 'FILE_TOO_LARGE',
         message:
-          'dense.yaml: more than 104018 YAML tokens, which would need more than the 50 MiB of memory left to this process (about 500 bytes each; heap limit 64 MiB: raise it with --max-old-space-size, or give the function more memory); the file is left untouched',
+          "dense.yaml: editing it would need more than 54 MiB of memory (360 bytes per YAML token), 85 % of this process's heap limit of 64 MiB; raise the limit (node --max-old-space-size, or a function with more memory) or split the file; the file is left untouched",
       },
     ]);
     expect(result.files.find((f) => f.path === 'small.yaml')?.changed).toBe(true);
