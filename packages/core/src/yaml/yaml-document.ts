@@ -163,7 +163,7 @@ export class YamlDocument {
     const used = anchorsWithin(last.collection, last.item).filter((a) => this.#sharingFacts().aliasedAnchors.has(a));
     if (used.length)
       throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to; deleting it would leave them dangling`);
-    deleteItem(this.cst, last.collection, last.itemIndex);
+    deleteItem(this.cst, last.collection, last.itemIndex, [], found.steps[found.steps.length - 2]?.item);
     this.#changed(true);
   }
 
@@ -193,7 +193,7 @@ export class YamlDocument {
       lines.push(sourceToken('space', pad), sourceToken('comment', `${marker}${body}`), sourceToken('newline', this.#host.newline));
     });
     try {
-      deleteItem(this.cst, last.collection, last.itemIndex, lines);
+      deleteItem(this.cst, last.collection, last.itemIndex, lines, found.steps[found.steps.length - 2]?.item);
     } catch {
       throw this.#error(keyPath, 'the entry shares its line with its parent, so it cannot be commented out on its own');
     }
