@@ -1,15 +1,21 @@
 /**
- * `deploy/template.yaml` (AWS SAM) holds together: every `!Ref` / `!GetAtt` names a
- * parameter or resource of the template, the function runs the bundle the build makes
- * with the environment the handler reads, the schedule is an EventBridge Scheduler
- * schedule with a cron parameter, failures reach a dead-letter queue and alarms, and
- * each IAM statement names one resource of this stack.
+ * `deploy/template.yaml` (AWS SAM) holds together: it passes cfn-lint (the real
+ * CloudFormation validator, SAM transform included), every `!Ref` / `!GetAtt` names a
+ * parameter or resource of the template, a stack without exactly one config is refused
+ * by its Rules, every token source the handler reads is accepted and granted (and only
+ * that one), the function runs the bundle the build makes with the environment the
+ * handler reads, the schedule is an EventBridge Scheduler schedule with a cron parameter,
+ * failures reach a dead-letter queue and alarms, and each IAM statement names one
+ * resource of this stack.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, type Tags } from 'yaml';
+import { secretLocation } from '../../packages/lambda/src/git-token.js';
 
 const templatePath = fileURLToPath(new URL('../../deploy/template.yaml', import.meta.url));
 const handlerSource = fileURLToPath(new URL('../../packages/lambda/src/', import.meta.url));
@@ -49,7 +55,117 @@ function statements(role: Json): Json[] {
   return role.Properties.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
 }
 
+const pseudoParameters: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'imgsync' };
+
+/**
+ * What CloudFormation makes of a template value for the given parameter values: the
+ * intrinsics this template uses, evaluated (`Fn::If` takes only its chosen branch).
+ */
+function evaluate(value: Json, params: Record<string, string>): Json {
+  const ev = (v: Json): Json => evaluate(v, params);
+  if (Array.isArray(value)) return value.map(ev);
+  if (!value || typeof value !== 'object') return value;
+  const [key] = Object.keys(value);
+  const arg = value[key!];
+  const sub = (text: string, vars: Record<string, string>) =>
+    text.replace(/\$\{([^}]+)\}/g, (_, name: string) => vars[name] ?? params[name] ?? pseudoParameters[name] ?? `<${name}?>`);
+  switch (key) {
+    case 'Ref':
+      return params[arg] ?? pseudoParameters[arg] ?? (arg in resources ? `<${arg}>` : (() => { throw new Error(`Ref ${arg}`); })());
+    case 'Condition':
+      return ev(template.Conditions[arg]);
+    case 'Fn::Equals':
+      return ev(arg[0]) === ev(arg[1]);
+    case 'Fn::Not':
+      return !ev(arg[0]);
+    case 'Fn::Or':
+      return arg.some((a: Json) => ev(a));
+    case 'Fn::And':
+      return arg.every((a: Json) => ev(a));
+    case 'Fn::If':
+      return ev(template.Conditions[arg[0]]) ? ev(arg[1]) : ev(arg[2]);
+    case 'Fn::Split':
+      return String(ev(arg[1])).split(arg[0]);
+    case 'Fn::Join':
+      return ev(arg[1]).join(arg[0]);
+    case 'Fn::Select': {
+      const list = ev(arg[1]);
+      if (arg[0] >= list.length) throw new Error(`Fn::Select ${arg[0]} of ${JSON.stringify(list)}`);
+      return list[arg[0]];
+    }
+    case 'Fn::Sub':
+      return typeof arg === 'string' ? sub(arg, {}) : sub(arg[0], Object.fromEntries(Object.entries(arg[1]).map(([k, v]) => [k, ev(v)])));
+    case 'Fn::GetAtt':
+      return `<${arg.join('.')}>`;
+    default:
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ev(v)]));
+  }
+}
+
+/** The parameter values a deployment would have: the defaults, overridden. */
+function parameters(overrides: Record<string, string>): Record<string, string> {
+  const values = Object.fromEntries(Object.entries(template.Parameters).map(([name, p]: [string, Json]) => [name, String(p.Default ?? '')]));
+  return { ...values, ...overrides };
+}
+
+/** The descriptions of the Rules assertions that fail for these parameter values. */
+function failedRules(params: Record<string, string>): string[] {
+  return Object.values(template.Rules as Record<string, Json>).flatMap((rule) =>
+    rule.Assertions.filter((a: Json) => !evaluate(a.Assert, params)).map((a: Json) => a.AssertDescription as string),
+  );
+}
+
 describe('deploy/template.yaml', () => {
+  it('passes cfn-lint, which finds a broken copy of it', () => {
+    const lint = (path: string) => spawnSync('cfn-lint', ['--format', 'parseable', path], { encoding: 'utf8', timeout: 120_000 });
+    const ok = lint(templatePath);
+    expect(ok.error, 'cfn-lint must be installed (pip install cfn-lint; .ci/run does)').toBeUndefined();
+    expect(ok.stdout + ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'imgsync-cfn-'));
+    try {
+      const broken = join(dir, 'template.yaml');
+      writeFileSync(broken, readFileSync(templatePath, 'utf8').replace('Runtime: nodejs22.x', 'Runtime: nodejs99.x'));
+      const bad = lint(broken);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stdout).toMatch(/nodejs99\.x/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a stack without a config, or with both kinds, saying what to set', () => {
+    expect(failedRules(parameters({}))).toEqual([
+      'Set ImgsyncConfig (the config inline) or ImgsyncConfigFile (a config file added to the zip); without a config the function fails on every run.',
+    ]);
+    expect(failedRules(parameters({ ImgsyncConfig: 'targets: []' }))).toEqual([]);
+    expect(failedRules(parameters({ ImgsyncConfigFile: 'imgsync.config.yaml' }))).toEqual([]);
+    expect(failedRules(parameters({ ImgsyncConfig: 'targets: []', ImgsyncConfigFile: 'imgsync.config.yaml' }))).toEqual([
+      'Set only one of ImgsyncConfig and ImgsyncConfigFile; the function refuses to guess which one is meant.',
+    ]);
+  });
+
+  it.each([
+    ['imgsync/git-token', 'secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imgsync/git-token-??????'],
+    [
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imgsync/git-token-AbCdEf',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imgsync/git-token-AbCdEf',
+    ],
+    ['ssm:/imgsync/git-token', 'ssm:GetParameter', 'arn:aws:ssm:eu-west-1:123456789012:parameter/imgsync/git-token'],
+    ['ssm:imgsync-git-token', 'ssm:GetParameter', 'arn:aws:ssm:eu-west-1:123456789012:parameter/imgsync-git-token'],
+  ])('accepts the token source %s that the handler reads, and grants reading it alone', (source, action, arn) => {
+    expect(source).toMatch(new RegExp(template.Parameters.GitTokenSecretName.AllowedPattern));
+    expect(`${secretLocation(source).service}:`).toBe(action.replace(/:.*/, ':'));
+    const role = evaluate(resources.FunctionRole, parameters({ ImgsyncConfigFile: 'imgsync.config.yaml', GitTokenSecretName: source }));
+    const token = statements(role).filter((st: Json) => st.Sid === 'GitToken');
+    expect(token).toEqual([{ Sid: 'GitToken', Effect: 'Allow', Action: action, Resource: arn }]);
+  });
+
+  it.each(['', 'has space', 'ssm:/a b', 'ssm:/a:b', 'arn:aws:ssm:eu-west-1:123456789012:parameter/x'])('refuses the token source %j', (source) => {
+    expect(source).not.toMatch(new RegExp(template.Parameters.GitTokenSecretName.AllowedPattern));
+  });
+
   it('is a SAM template whose references all resolve', () => {
     expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
     const names = new Set([...Object.keys(template.Parameters), ...Object.keys(resources)]);
@@ -125,10 +241,12 @@ describe('deploy/template.yaml', () => {
         expect(Array.isArray(s.Resource)).toBe(false);
         return [[s.Action].flat().join(','), s.Resource];
       });
-    expect(grants(resources.FunctionRole)).toEqual([
-      ['logs:CreateLogStream,logs:PutLogEvents', { 'Fn::GetAtt': ['LogGroup', 'Arn'] }],
-      ['secretsmanager:GetSecretValue', { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${GitTokenSecretName}-??????' }],
-      ['sqs:SendMessage', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }],
+    // the token statement is chosen by the kind of token source (see the test above)
+    const functionRole = evaluate(resources.FunctionRole, parameters({ ImgsyncConfigFile: 'imgsync.config.yaml' }));
+    expect(grants(functionRole)).toEqual([
+      ['logs:CreateLogStream,logs:PutLogEvents', '<LogGroup.Arn>'],
+      ['secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imgsync/git-token-??????'],
+      ['sqs:SendMessage', '<DeadLetterQueue.Arn>'],
     ]);
     expect(grants(resources.SchedulerRole)).toEqual([
       ['lambda:InvokeFunction', { 'Fn::GetAtt': ['Function', 'Arn'] }],

@@ -8,7 +8,7 @@
  * Messages never contain a secret: anything that may echo a server's words goes through
  * {@link redactSecrets} first.
  */
-export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT' | 'FILE' | 'DEADLINE';
+export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT' | 'FILE' | 'FILE_TOO_LARGE' | 'DEADLINE';
 
 export class ImgsyncError extends Error {
   readonly code: ImgsyncErrorCode;
@@ -183,6 +183,37 @@ export class DeadlineError extends ImgsyncError {
     this.reason = reason;
     this.during = during;
   }
+}
+
+/**
+ * A target file too big to edit: more bytes than the engine's `maxFileBytes`, or more YAML
+ * tokens than this process's memory can hold while editing it. The file is left untouched
+ * (and, where its size is known first, never read), so that one huge file cannot end the
+ * run out of memory; the other files still run.
+ */
+export class FileTooLargeError extends ImgsyncError {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super('FILE_TOO_LARGE', `${path}: ${reason}; the file is left untouched`);
+    this.path = path;
+  }
+
+  /** More bytes than `maxFileBytes`. */
+  static bytes(path: string, bytes: number, limit: number): FileTooLargeError {
+    return new FileTooLargeError(path, `${bytes} bytes, more than the ${formatBytes(limit)} a target file may have (maxFileBytes)`);
+  }
+}
+
+/** `20 MiB`, `1.5 KiB`, `12 bytes`. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** `images[0].tags[1]` for a key path, as users see it in messages. */

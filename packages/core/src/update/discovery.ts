@@ -17,7 +17,7 @@ import { nameOfRepository, parseNameTemplate, type NameTemplate } from '../image
 import type { YamlFile } from '../yaml/index.js';
 import type { RegistryStates } from './registry-state.js';
 
-interface Candidate {
+export interface Candidate {
   name: string;
   /** The repository as the template writes it (`lablup/kernel-c-tester`). */
   image: string;
@@ -68,6 +68,11 @@ function candidates(states: RegistryStates, names: EntryNames | undefined, targe
   return out;
 }
 
+/** The candidates of a file as it is now (read before its edits, so that report mode needs no re-composition). */
+export function discoveryCandidates(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig): Candidate[] | undefined {
+  return candidates(states, adapter.discovery?.entryNames(file), target);
+}
+
 /**
  * The entries of `file` discovery needs to know while planning (`undefined`: nothing to
  * discover for this target or file), read off the parse so that planning need not keep it.
@@ -100,8 +105,14 @@ export async function planDiscovery(states: RegistryStates, names: EntryNames | 
  * never added; when it has tags the commented-out lines do not name, one
  * `commented-repository` line says so.
  */
-export function discoverRepositories(states: RegistryStates, file: YamlFile, adapter: FormatAdapter, target: TargetConfig, options: TargetOptions): Change[] {
-  const found = candidates(states, adapter.discovery?.entryNames(file), target);
+export function discoverRepositories(
+  states: RegistryStates,
+  file: YamlFile,
+  adapter: FormatAdapter,
+  target: TargetConfig,
+  options: TargetOptions,
+  found = discoveryCandidates(states, file, adapter, target),
+): Change[] {
   if (!found || !adapter.discovery || !target.discover) return [];
   const changes: Change[] = [];
   for (const candidate of found) {

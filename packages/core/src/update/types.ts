@@ -15,7 +15,8 @@ export interface UpdateFileSystem {
   writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
-  stat(path: string): Promise<{ mode: number }>;
+  /** `size` (bytes), when given, lets a file over `maxFileBytes` be refused without reading it. */
+  stat(path: string): Promise<{ mode: number; size?: number }>;
   chmod(path: string, mode: number): Promise<void>;
   /** Resolves symbolic links, so that a symlinked target's own file is replaced, not the link. */
   realpath?(path: string): Promise<string>;
@@ -61,6 +62,19 @@ export interface UpdateOptions {
    * kept for editing and delivering. Applies only with a `deadline`.
    */
   minRemainingMs?: number;
+  /**
+   * Largest target file edited, in bytes (default {@link DEFAULT_MAX_FILE_BYTES}, 20 MiB):
+   * a bigger one is a per-file `FileTooLargeError` and is left untouched, the others run.
+   * Time and memory grow linearly with a file's size; this bounds both (a 20 MiB
+   * Backend.AI file needs about 2.3 GiB of heap: see bench/RESULTS.md).
+   */
+  maxFileBytes?: number;
+  /**
+   * The heap this process may grow to, in bytes, asked before a big file is parsed: a file
+   * whose YAML tokens would need more than 85 % of it is a per-file `FileTooLargeError`
+   * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's limit.
+   */
+  heapLimit?: () => number;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
   /**
@@ -69,6 +83,9 @@ export interface UpdateOptions {
    */
   registryStates?: RegistryStates;
 }
+
+/** The default `maxFileBytes`: 20 MiB, some 100 times Backend.AI's real image list. */
+export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export interface ProgressEvent {
   phase: 'registry' | 'apply' | 'deliver';

@@ -21,7 +21,7 @@ import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
-import { ConfigError, DeadlineError, FileError, ImgsyncError, stripUrlCredentials } from '../errors.js';
+import { ConfigError, DeadlineError, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
@@ -30,10 +30,11 @@ import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { discoverRepositories, discoveryEntryNames, planDiscovery, type EntryNames } from './discovery.js';
+import { heapLimit, memoryProblem } from './memory-budget.js';
+import { discoverRepositories, discoveryCandidates, discoveryEntryNames, planDiscovery, type EntryNames } from './discovery.js';
 import { RegistryStates } from './registry-state.js';
 import { globList, globLocal } from './target-files.js';
-import type { FileResult, UpdateFileSystem, UpdateOptions, UpdateResult } from './types.js';
+import { DEFAULT_MAX_FILE_BYTES, type FileResult, type UpdateFileSystem, type UpdateOptions, type UpdateResult } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
 
 /**
@@ -52,15 +53,15 @@ interface PlannedFile {
 /** What planning reads off one file's parse: the images it names and, for discovery, its entries. */
 type FilePlan = { wants: ImageWant[]; options: TargetOptions; entryNames: EntryNames | undefined } | Skipped | { error: ImgsyncError | Error };
 
-function planFile(path: string, target: TargetConfig, text: ReadResult): FilePlan {
-  const prepared = prepare(path, target, text);
+function planFile(path: string, target: TargetConfig, text: ReadResult, limits: FileLimits): FilePlan {
+  const prepared = prepare(path, target, text, limits);
   if ('error' in prepared || 'skipped' in prepared) return prepared;
   const { file, adapter, options } = prepared;
   return { wants: adapter.wants(file, options), options, entryNames: discoveryEntryNames(file, adapter, target) };
 }
 
 /** What reading a target gives: its text, `undefined` when absent, or why it cannot be edited. */
-type ReadResult = string | undefined | FileError;
+type ReadResult = string | undefined | FileError | FileTooLargeError;
 
 /** How far a run got, for the undone list of a stopped one. */
 type Stage = 'open' | 'plan' | 'apply' | 'deliver';
@@ -89,6 +90,9 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     ...(options.signal && { signal: options.signal }),
   });
   const states = options.registryStates ?? new RegistryStates(options, deadline);
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
+  const limits: FileLimits = { maxFileBytes, heapLimit: options.heapLimit ?? heapLimit };
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
   const progress: { stage: Stage; matched: string[]; planned: PlannedFile[] } = { stage: 'open', matched: [], planned: [] };
 
@@ -109,7 +113,12 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       list = async (patterns) => globList(patterns, all);
       keyOf = (path) => opened.resolvePath(path).catch(() => path);
     } else {
-      read = (path) => fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
+      read = async (path) => {
+        // a file known to be too big is not read at all (prepare checks what was read)
+        const size = await fs.stat(join(config.dir, path)).then((s) => s.size, () => undefined);
+        if (size !== undefined && size > maxFileBytes) throw FileTooLargeError.bytes(path, size, maxFileBytes);
+        return fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
+      };
       list = (patterns) => globLocal(patterns, config.dir);
     }
 
@@ -126,7 +135,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     for (const { target, paths } of matches) {
       for (const path of paths) {
         // planFile returns no reference to the parse: none is held while the registries answer
-        const plan = planFile(path, target, await readTarget(read, path));
+        const plan = planFile(path, target, await readTarget(read, path), limits);
         if ('error' in plan) {
           recordError(result, path, plan.error);
           continue;
@@ -150,7 +159,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         options.onProgress?.({ phase: 'apply', done: done++, total: planned.length, what: path });
         const prev = files.get(key);
         const current = prev?.text ?? (await readTarget(readNow, path));
-        const result = applyFile(prev?.path ?? path, prepare(path, target, current), states, target);
+        const result = checkEdited(applyFile(prev?.path ?? path, prepare(path, target, current, limits), states, target));
         if (key !== path && !prev) result.linkTo = key;
         if (!prev) {
           files.set(key, result);
@@ -284,9 +293,14 @@ async function readTarget(read: ReadFile, path: string): Promise<ReadResult> {
   try {
     return await read(path);
   } catch (error) {
-    if (error instanceof FileError) return error;
+    if (error instanceof FileError || error instanceof FileTooLargeError) return error;
     throw error;
   }
+}
+
+interface FileLimits {
+  maxFileBytes: number;
+  heapLimit: () => number;
 }
 
 interface Prepared {
@@ -300,9 +314,13 @@ interface Skipped {
   skipped: string;
 }
 
-function prepare(path: string, target: TargetConfig, text: ReadResult): Prepared | Skipped | { error: ImgsyncError | Error } {
-  if (text instanceof FileError) return { error: text };
+function prepare(path: string, target: TargetConfig, text: ReadResult, limits: FileLimits): Prepared | Skipped | { error: ImgsyncError | Error } {
+  if (text instanceof FileError || text instanceof FileTooLargeError) return { error: text };
   if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
+  const bytes = text.length * 3 > limits.maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
+  if (bytes > limits.maxFileBytes) return { error: FileTooLargeError.bytes(path, bytes, limits.maxFileBytes) };
+  const tooMuch = memoryProblem(path, text, limits.heapLimit());
+  if (tooMuch) return { error: tooMuch };
   try {
     const file = parseYaml(text, { path });
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
@@ -321,15 +339,32 @@ function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }
   const { file, adapter, options } = prepared;
   const before = file.toString();
   try {
+    // the file's entries as read (the edits change tags, not entries): read before the
+    // edits, so that no re-composition of the edited text is needed unless discovery adds
+    const found = discoveryCandidates(states, file, adapter, target);
     const changes = adapter.apply(file, states.lookup(target, options.digest), options);
-    changes.push(...discoverRepositories(states, file, adapter, target, options));
+    changes.push(...discoverRepositories(states, file, adapter, target, options, found));
     const after = file.toString();
-    // The edited text must still be the YAML it claims to be; never write one that is not.
-    if (after !== before) parseYaml(after, { path });
     return { path, format: adapter.name, changed: after !== before, diff: unifiedDiff(path, before, after), changes, text: after };
   } catch (error) {
     if (!(error instanceof ImgsyncError)) throw error;
     return { path, format: adapter.name, changed: false, diff: '', changes: [], error: errorFacts(error) };
+  }
+}
+
+/**
+ * The edited text must still be the YAML it claims to be; a file whose edits broke it is an
+ * error and is not written. Parsed once more, after the edited file's CST is garbage, so
+ * that two parses of a big file are never held at once.
+ */
+function checkEdited(result: FileResult): FileResult {
+  if (!result.changed || result.text === undefined) return result;
+  try {
+    parseYaml(result.text, { path: result.path });
+    return result;
+  } catch (error) {
+    if (!(error instanceof ImgsyncError)) throw error;
+    return { path: result.path, ...(result.format && { format: result.format }), changed: false, diff: '', changes: [], error: errorFacts(error) };
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type SourceToken,
   type Token,
   endsLine,
+  forgetItemIndex,
   isRealItem,
   isSequence,
   ownSource,
@@ -27,10 +28,14 @@ import {
 /**
  * Removes entry `itemIndex` of `collection` with its own line(s). `replacement` tokens
  * (whole lines, each ending with a line break) take its place, after the comment lines
- * that stood above it.
+ * that stood above it. `scope` is the entry that holds `collection` (its key's line holds
+ * the first entry's indentation): searching its tokens rather than the whole document's
+ * keeps pruning many entries of a big file linear; the document is searched when the
+ * entry is not found there.
  */
-export function deleteItem(doc: CST.Document, collection: Collection, itemIndex: number, replacement: SourceToken[] = []): void {
+export function deleteItem(doc: CST.Document, collection: Collection, itemIndex: number, replacement: SourceToken[] = [], scope?: CollectionItem): void {
   const item = collection.items[itemIndex]!;
+  forgetItemIndex(collection);
   if (collection.type === 'flow-collection') return deleteFlowItem(collection, itemIndex);
 
   // Comment lines before the entry's indicator belong to the neighbourhood: keep them.
@@ -48,8 +53,12 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
     kept.push(sourceToken('space', indentOfNext.source, indentOfNext.indent));
   }
 
-  const flat = [...sourceTokensOf(doc)];
-  const first = flat.findIndex((t) => own.has(t));
+  let flat = scope ? [...sourceTokensOf(scope)] : [];
+  let first = flat.findIndex((t) => own.has(t));
+  if (first < 0) {
+    flat = [...sourceTokensOf(doc)];
+    first = flat.findIndex((t) => own.has(t));
+  }
   let last = -1;
   for (let i = flat.length - 1; i >= 0; i--) if (own.has(flat[i]!)) { last = i; break; }
 
@@ -84,6 +93,7 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
     if (next) next.start = [...kept, ...next.start];
     else collection.items.splice(itemIndex, 0, { start: kept });
   }
+  forgetItemIndex(collection);
   if (realCount === 1) emptyBlockCollection(doc, collection, endsWithBreak);
 }
 
@@ -94,6 +104,7 @@ function deleteFlowItem(collection: CST.FlowCollection, itemIndex: number): void
     // the first entry went: the next one takes its place and drops its comma
     next.start = removed.start.filter((t) => t.type !== 'comma');
   }
+  forgetItemIndex(collection);
 }
 
 /**

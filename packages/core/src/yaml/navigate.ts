@@ -14,10 +14,13 @@ import {
   type Collection,
   type CollectionItem,
   type Token,
+  indexOfKey,
   isCollection,
-  isRealItem,
+  isPairEntry,
   isScalarToken,
   isSequence,
+  realItemIndexes,
+  sourceToken,
 } from './cst-tokens.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -34,6 +37,8 @@ export interface ResolvedPath {
   steps: PathStep[];
   /** The token at the path; undefined for a key with an empty value (`key:`). */
   node: Token | undefined;
+  /** The tag written on the node (`!!str`, `!local`), if any. */
+  tag?: string;
 }
 
 export interface MissingKey {
@@ -45,9 +50,11 @@ export interface MissingKey {
 
 export interface SharingFacts {
   /** Anchor names that some alias in the document refers to. */
-  aliasedAnchors: ReadonlySet<string>;
-  /** Anchor name -> the token it is attached to. */
-  anchors: ReadonlyMap<string, Token>;
+  aliasedAnchors: Set<string>;
+  /** Alias token -> the token of its anchor: the last anchor of that name before it. */
+  aliasTargets: Map<Token, Token>;
+  /** Anchor name -> the last token anchored so (for aliases that edits add at the end). */
+  anchors: Map<string, Token>;
 }
 
 export interface NavigateOptions {
@@ -56,21 +63,42 @@ export interface NavigateOptions {
   shared: boolean;
 }
 
-/** The scalar text of a mapping key, or undefined for a complex key. */
+/** The scalar text of a mapping key ('' for an empty key, `: a`), or undefined for a complex key. */
 export function keyText(item: CollectionItem): string | undefined {
+  if (item.key === null) return '';
   if (!item.key || !isScalarToken(item.key)) return undefined;
   return CST.resolveAsScalar(item.key)?.value;
 }
 
-/** Anchor names attached to the value of `item` (`key: &a value`, `- &a value`). */
-export function valueAnchors(collection: Collection, item: CollectionItem): string[] {
-  const names: string[] = [];
-  const props = isSequence(collection) ? item.start : afterIndicator(item.sep ?? [], 'map-value-ind');
-  for (const t of props) if (t.type === 'anchor') names.push(t.source.slice(1));
-  if (item.value?.type === 'block-scalar') {
-    for (const p of item.value.props) if (p.type === 'anchor') names.push(p.source.slice(1));
+/** Anchors and tags attached to the value of `item` (`key: &a !t value`, `- &a value`). */
+export function valueProps(collection: Collection, item: CollectionItem): CST.SourceToken[] {
+  const props: CST.SourceToken[] = [];
+  if (isSequence(collection)) {
+    // a pair entry's start holds its key's props; its value is the pair mapping, which has none
+    if (!isPairEntry(collection, item)) for (const t of item.start) if (t.type === 'anchor' || t.type === 'tag') props.push(t);
+  } else {
+    for (const t of afterIndicator(item.sep ?? [], 'map-value-ind')) if (t.type === 'anchor' || t.type === 'tag') props.push(t);
   }
-  return names;
+  if (item.value?.type === 'block-scalar') {
+    for (const p of item.value.props) if (p.type === 'anchor' || p.type === 'tag') props.push(p as CST.SourceToken);
+  }
+  return props;
+}
+
+/** Anchor names attached to the value of `item`. */
+export function valueAnchors(collection: Collection, item: CollectionItem): string[] {
+  return valueProps(collection, item).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1));
+}
+
+/** The tag written on the value of `item` (`!!str`, `!local`), if any. */
+export function valueTag(collection: Collection, item: CollectionItem): string | undefined {
+  return valueProps(collection, item).find((t) => t.type === 'tag')?.source;
+}
+
+/** Anchors and tags attached to the key of a mapping entry (or of a pair entry). */
+function keyProps(collection: Collection, item: CollectionItem): CST.SourceToken[] {
+  if (isSequence(collection) && !isPairEntry(collection, item)) return [];
+  return item.start.filter((t) => t.type === 'anchor' || t.type === 'tag');
 }
 
 function afterIndicator(tokens: CST.SourceToken[], type: CST.SourceToken['type']): CST.SourceToken[] {
@@ -78,51 +106,102 @@ function afterIndicator(tokens: CST.SourceToken[], type: CST.SourceToken['type']
   return i < 0 ? [] : tokens.slice(i + 1);
 }
 
-/** Collects anchors and the names that aliases refer to, in one pass over a document. */
-export function collectSharing(doc: CST.Document): SharingFacts {
-  const aliasedAnchors = new Set<string>();
-  const anchors = new Map<string, Token>();
-  const noteDocStart = () => {
-    for (const t of doc.start) if (t.type === 'anchor' && doc.value) anchors.set(t.source.slice(1), doc.value);
-  };
-  noteDocStart();
-  const walk = (token: Token | null | undefined): void => {
-    if (!token) return;
-    if (token.type === 'alias') {
-      aliasedAnchors.add(token.source.slice(1));
-      return;
-    }
-    if (!isCollection(token)) return;
-    for (const item of token.items) {
-      if (item.value) for (const name of valueAnchors(token, item)) anchors.set(name, item.value);
-      walk(item.key);
-      walk(item.value);
-    }
-  };
-  walk(doc.value);
-  return { aliasedAnchors, anchors };
+/** The props written before the root node (`--- &a !!map`). */
+function rootProps(doc: CST.Document): CST.SourceToken[] {
+  return doc.start.filter((t) => t.type === 'anchor' || t.type === 'tag');
 }
 
-/** Anchor names defined anywhere inside `token` (including on its items' values). */
+const pairMappings = new WeakMap<CollectionItem, CST.FlowCollection>();
+
+/**
+ * The one-pair mapping a pair entry of a flow sequence stands for (see `isPairEntry`), as
+ * a collection whose only item is the entry itself: edits of its key's value change the
+ * entry in place. It has no text of its own (empty `{` and `}`), so adding or removing
+ * pairs, which would have to write one, is refused (see {@link isPairMapping}).
+ */
+function pairMapping(sequence: Collection, item: CollectionItem): CST.FlowCollection {
+  let map = pairMappings.get(item);
+  if (!map) {
+    map = { type: 'flow-collection', offset: -1, indent: sequence.indent, start: sourceToken('flow-map-start', ''), items: [item], end: [] };
+    pairMappings.set(item, map);
+  }
+  return map;
+}
+
+/** Whether `collection` is the stand-in for a pair entry of a flow sequence (`[a: b]`). */
+export function isPairMapping(collection: Collection): boolean {
+  return collection.items.length === 1 && pairMappings.get(collection.items[0]!) === collection;
+}
+
+/**
+ * Collects anchors and the names that aliases refer to, in one pass over a document, in
+ * document order (an anchor's props before its node, a key before its value), so that
+ * each alias is tied to the last anchor of its name before it, as YAML defines it.
+ */
+export function collectSharing(doc: CST.Document): SharingFacts {
+  const facts: SharingFacts = { aliasedAnchors: new Set(), aliasTargets: new Map(), anchors: new Map() };
+  const anchor = (props: CST.SourceToken[], node: Token | null | undefined) => {
+    for (const t of props) if (t.type === 'anchor' && node) facts.anchors.set(t.source.slice(1), node);
+  };
+  anchor(rootProps(doc), doc.value);
+  noteSharing(facts, doc.value);
+  return facts;
+}
+
+/** Adds the anchors and aliases of `token` (met after everything noted so far) to `facts`. */
+export function noteSharing(facts: SharingFacts, token: Token | CollectionItem | null | undefined, within?: Collection): void {
+  const anchor = (props: CST.SourceToken[], node: Token | null | undefined) => {
+    for (const t of props) if (t.type === 'anchor' && node) facts.anchors.set(t.source.slice(1), node);
+  };
+  const walkItem = (collection: Collection, item: CollectionItem): void => {
+    anchor(keyProps(collection, item), item.key);
+    walk(item.key);
+    anchor(valueProps(collection, item), item.value);
+    walk(item.value);
+  };
+  const walk = (t: Token | null | undefined): void => {
+    if (!t) return;
+    if (t.type === 'alias') {
+      const name = t.source.slice(1);
+      facts.aliasedAnchors.add(name);
+      const target = facts.anchors.get(name);
+      if (target) facts.aliasTargets.set(t, target);
+      return;
+    }
+    if (isCollection(t)) for (const item of t.items) walkItem(t, item);
+  };
+  if (token && !('type' in token)) {
+    if (within) walkItem(within, token);
+  } else walk(token);
+}
+
+/** Anchor names defined anywhere inside `item` (including on its value). */
 export function anchorsWithin(collection: Collection, item: CollectionItem): string[] {
-  const names = [...valueAnchors(collection, item)];
+  const names = [...valueAnchors(collection, item), ...keyProps(collection, item).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1))];
   const walk = (token: Token | null | undefined): void => {
     if (!isCollection(token)) return;
     for (const it of token.items) {
-      names.push(...valueAnchors(token, it));
+      names.push(...valueAnchors(token, it), ...keyProps(token, it).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1)));
       walk(it.key);
       walk(it.value);
     }
   };
+  walk(item.key);
   walk(item.value);
   return names;
 }
 
+/** `!!set`, `!!omap` and `!!pairs`: collections whose data does not follow their text's shape. */
+const SPECIAL_COLLECTION_TAG = /^!!(set|omap|pairs)$|^!<tag:yaml\.org,2002:(set|omap|pairs)>$/;
+
 /**
  * Walks `keyPath` from the document's root. Returns the node found, or a `MissingKey`
  * when only the last key is absent from a mapping. Throws `YamlEditError` when the path
- * leads through a scalar, an absent intermediate key, or (without `shared`) an alias, a
- * merge key or an anchored node that aliases refer to.
+ * leads through a scalar, an absent intermediate key, a `!!set` / `!!omap` / `!!pairs`,
+ * or (without `shared`) an alias, a merge key or an anchored node that aliases refer to.
+ *
+ * A pair entry of a flow sequence (`[a: b]`) is a one-pair mapping, as in the data: the
+ * path `[0, 'a']` leads to `b`.
  */
 export function navigate(
   doc: CST.Document,
@@ -132,6 +211,7 @@ export function navigate(
 ): ResolvedPath | MissingKey {
   const steps: PathStep[] = [];
   let node: Token | undefined = doc.value;
+  let tag = rootProps(doc).find((t) => t.type === 'tag')?.source;
   const fail = (depth: number, reason: string): never => {
     throw new YamlEditError(opts.file, keyPath.slice(0, depth + 1), reason);
   };
@@ -149,12 +229,14 @@ export function navigate(
           depth - 1,
           `it is reached through the alias ${node.source}; editing it would change the anchored node and every other alias of it (pass { shared: true } to edit the anchor itself)`,
         );
-      const alias = node.source;
-      node = followAlias(alias, sharing, () => fail(depth - 1, `the alias ${alias} has no anchor`));
+      const alias = node;
+      node = followAlias(alias, sharing, () => fail(depth - 1, `the alias ${alias.source} has no anchor`));
     }
     if (!isCollection(node)) {
       return fail(depth - 1, node ? 'it is a scalar, not a collection' : 'it is empty, not a collection');
     }
+    if (tag && SPECIAL_COLLECTION_TAG.test(tag))
+      fail(depth - 1, `it is a ${tag}, whose data is not shaped like its text; the editor does not edit inside !!set, !!omap or !!pairs`);
     const found = findItem(node, key);
     if (found < 0) {
       if (!isSequence(node)) {
@@ -166,9 +248,13 @@ export function navigate(
               `the key is reached only through the merge key \`<<: ${merged.via}\`; editing it would change the anchored mapping and every entry that merges it (override the key in this entry, or pass { shared: true })`,
             );
           steps.push(merged.step);
+          tag = valueTag(merged.step.collection, merged.step.item);
           node = merged.step.item.value;
           continue;
         }
+        const map = node;
+        if (realItemIndexes(map).some((i) => keyText(map.items[i]!) === undefined))
+          fail(depth, 'no such key, and the mapping has keys that are collections, which the editor cannot address (it edits only scalar keys)');
       }
       if (depth === keyPath.length - 1 && !isSequence(node)) return { collection: node, steps, key };
       return fail(depth, isSequence(node) ? `index ${String(key)} is out of range` : 'no such key');
@@ -183,52 +269,48 @@ export function navigate(
           `it is anchored as &${aliased} and aliases refer to it; editing it would silently change every entry that uses *${aliased} (pass { shared: true } to do so)`,
         );
     }
-    node = item.value;
+    tag = valueTag(node, item);
+    node = isSequence(node) && isPairEntry(node, item) ? pairMapping(node, item) : (item.value ?? undefined);
   }
-  return { steps, node };
+  return { steps, node, ...(tag && { tag }) };
 }
 
-function followAlias(source: string, sharing: () => SharingFacts, onMissing: () => never): Token {
-  return sharing().anchors.get(source.slice(1)) ?? onMissing();
+function followAlias(alias: CST.FlowScalar, sharing: () => SharingFacts, onMissing: () => never): Token {
+  const facts = sharing();
+  return facts.aliasTargets.get(alias) ?? facts.anchors.get(alias.source.slice(1)) ?? onMissing();
 }
 
 /** Index into `collection.items` of the item selected by `key`, or -1. */
 export function findItem(collection: Collection, key: string | number): number {
   if (isSequence(collection)) {
     if (typeof key !== 'number' || !Number.isInteger(key) || key < 0) return -1;
-    let n = 0;
-    for (let i = 0; i < collection.items.length; i++) {
-      if (!isRealItem(collection, collection.items[i]!)) continue;
-      if (n === key) return i;
-      n++;
-    }
-    return -1;
+    return realItemIndexes(collection)[key] ?? -1;
   }
-  const wanted = String(key);
-  let found = -1;
-  collection.items.forEach((item, i) => {
-    if (isRealItem(collection, item) && keyText(item) === wanted) found = i; // the last one wins, as in YAML 1.1 tools
-  });
-  return found;
+  return indexOfKey(collection, String(key), keyText);
 }
 
 function findThroughMerge(
   map: Collection,
   key: string | number,
   sharing: () => SharingFacts,
+  seen = new Set<Collection>(),
 ): { step: PathStep; via: string } | undefined {
-  for (const item of map.items) {
-    if (!isRealItem(map, item) || keyText(item) !== '<<' || !item.value) continue;
+  if (seen.has(map)) return undefined; // a merge cycle through aliases
+  seen.add(map);
+  const mergeAt = indexOfKey(map, '<<', keyText);
+  if (mergeAt < 0) return undefined;
+  for (const item of realItemIndexes(map).map((i) => map.items[i]!)) {
+    if (keyText(item) !== '<<' || !item.value) continue;
     const sources: Token[] = [];
     if (item.value.type === 'alias') sources.push(item.value);
     else if (isCollection(item.value)) for (const i of item.value.items) if (i.value) sources.push(i.value);
     for (const source of sources) {
       if (source.type !== 'alias') continue;
-      const target = sharing().anchors.get(source.source.slice(1));
+      const target = followAlias(source, sharing, () => undefined as never);
       if (!isCollection(target) || isSequence(target)) continue;
       const idx = findItem(target, key);
       if (idx >= 0) return { step: { collection: target, itemIndex: idx, item: target.items[idx]! }, via: source.source };
-      const deeper = findThroughMerge(target, key, sharing);
+      const deeper = findThroughMerge(target, key, sharing, seen);
       if (deeper) return deeper;
     }
   }

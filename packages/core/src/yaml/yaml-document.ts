@@ -3,9 +3,9 @@
  */
 import { CST, type Document } from 'yaml';
 import { YamlEditError } from '../errors.js';
-import { type Collection, isCollection, isScalarToken, isSequence, realItemIndexes, endsWithNewline, sourceToken, sourceTokensOf, trailingIndentation } from './cst-tokens.js';
+import { type Collection, forgetItemIndex, isCollection, isScalarToken, isSequence, realItemIndexes, endsWithNewline, sourceToken, sourceTokensOf, trailingIndentation } from './cst-tokens.js';
 import { deleteItem } from './delete-item.js';
-import { type KeyPath, type MissingKey, type ResolvedPath, type SharingFacts, anchorsWithin, collectSharing, navigate } from './navigate.js';
+import { type KeyPath, type MissingKey, type ResolvedPath, type SharingFacts, anchorsWithin, collectSharing, isPairMapping, navigate, noteSharing } from './navigate.js';
 import { type ScalarValue } from './render-scalar.js';
 import { type NewValue, appendTrailing, isScalarValue, itemFromText, renderItem } from './render-item.js';
 import { fillEmptyValue, setScalarToken } from './set-scalar.js';
@@ -87,15 +87,19 @@ export class YamlDocument {
     if (!isScalarValue(value)) throw this.#error(keyPath, 'setIn writes scalar values; use deleteIn and addIn for collections');
     const found = this.#navigate(keyPath, opts);
     if ('key' in found) {
+      if (isPairMapping(found.collection)) throw this.#error(keyPath, PAIR_ENTRY_FIXED);
       this.#add(found.collection, [found.key, value], undefined);
       return true;
     }
+    if (found.tag && !(typeof value === 'string' && STRING_TAG.test(found.tag)))
+      throw this.#error(keyPath, `it is tagged ${found.tag}; the editor writes only untagged values and strings tagged !!str`);
     const last = found.steps[found.steps.length - 1];
     const inFlow = found.steps.some((s) => s.collection.type === 'flow-collection');
     const node = found.node;
-    if (!node) {
+    if (!node || (node.type === 'scalar' && node.source === '')) {
+      // `key:`, `? key`, `{ key }`, or an empty scalar after a tag (`key: !!str`)
       if (!last) throw this.#error(keyPath, 'the document is empty');
-      fillEmptyValue(last.collection, last.item, value, inFlow);
+      fillEmptyValue(last.collection, last.item, value, inFlow, this.#host.newline);
       this.#changed(true);
       return true;
     }
@@ -121,6 +125,7 @@ export class YamlDocument {
     if ('key' in found) throw this.#error(keyPath, 'no such key');
     const node = found.node;
     if (!isCollection(node)) throw this.#error(keyPath, node ? `it is a ${describe(node)}, not a collection` : 'it is empty, not a collection');
+    if (isPairMapping(node)) throw this.#error(keyPath, PAIR_ENTRY_FIXED);
     if (!isSequence(node)) {
       if (!Array.isArray(entry) || entry.length !== 2 || !isScalarValue(entry[0]))
         throw this.#error(keyPath, 'adding to a mapping takes a [key, value] pair');
@@ -154,10 +159,11 @@ export class YamlDocument {
     const found = this.#navigate(keyPath, opts);
     if ('key' in found) throw this.#error(keyPath, 'no such key');
     const last = found.steps[found.steps.length - 1]!;
+    if (isPairMapping(last.collection)) throw this.#error(keyPath, PAIR_ENTRY_FIXED);
     const used = anchorsWithin(last.collection, last.item).filter((a) => this.#sharingFacts().aliasedAnchors.has(a));
     if (used.length)
       throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to; deleting it would leave them dangling`);
-    deleteItem(this.cst, last.collection, last.itemIndex);
+    deleteItem(this.cst, last.collection, last.itemIndex, [], found.steps[found.steps.length - 2]?.item);
     this.#changed(true);
   }
 
@@ -187,7 +193,7 @@ export class YamlDocument {
       lines.push(sourceToken('space', pad), sourceToken('comment', `${marker}${body}`), sourceToken('newline', this.#host.newline));
     });
     try {
-      deleteItem(this.cst, last.collection, last.itemIndex, lines);
+      deleteItem(this.cst, last.collection, last.itemIndex, lines, found.steps[found.steps.length - 2]?.item);
     } catch {
       throw this.#error(keyPath, 'the entry shares its line with its parent, so it cannot be commented out on its own');
     }
@@ -240,6 +246,8 @@ export class YamlDocument {
       }
     }
     collection.items.splice(pos, 0, item);
+    forgetItemIndex(collection);
+    if (this.#sharing) noteSharing(this.#sharing, item, collection);
     this.#changed(true);
   }
 
@@ -263,6 +271,13 @@ export class YamlDocument {
     return new YamlEditError(this.#host.path, keyPath, reason);
   }
 }
+
+/** Why a pair entry of a flow sequence keeps its one pair. */
+const PAIR_ENTRY_FIXED =
+  'it is a one-pair mapping written as an entry of a flow sequence (`[a: b]`); the editor can change its value or remove the whole entry, but not add or remove its pair (that would need `{a: b, …}`)';
+
+/** Tags under which a string value may be written without removing the tag. */
+const STRING_TAG = /^(!!str|!<tag:yaml\.org,2002:str>|!)$/;
 
 function isPrebuilt(entry: NewValue | CST.CollectionItem): entry is CST.CollectionItem {
   return typeof entry === 'object' && entry !== null && !Array.isArray(entry) && Array.isArray((entry as { start?: unknown }).start);

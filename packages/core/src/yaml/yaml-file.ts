@@ -8,9 +8,13 @@
  * comments, anchors, aliases, merge keys, quoting, column alignment, blank lines, CRLF
  * line ends, a BOM, a missing final newline — comes back as it was.
  */
-import { CST, Composer, isScalar, type Document, LineCounter, Parser, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
+import { CST, Composer, type Document, LineCounter, Parser, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { YamlSyntaxError } from '../errors.js';
 import { detectNewline } from './cst-tokens.js';
+import { documentProblem } from './document-checks.js';
+import type { LinePosition } from './line-index.js';
+import { MAX_NESTING_DEPTH, tooDeep } from './nesting-depth.js';
+import { plainData } from './plain-data.js';
 import { type AddOptions, type CommentOutOptions, type DocumentHost, type EditOptions, YamlDocument } from './yaml-document.js';
 import type { KeyPath } from './navigate.js';
 import type { ScalarValue } from './render-scalar.js';
@@ -27,11 +31,14 @@ export interface ParseYamlOptions {
   allowErrors?: boolean;
 }
 
-/** Options for composing: merge keys on, no alias limit (real files have thousands of `<<: *default`). */
+/**
+ * Options for composing: merge keys on. Duplicate keys (scalars of equal value; empty keys,
+ * `: a` twice, are valid YAML), aliases without anchor and merge sources are checked by
+ * `documentProblem` in one pass, since the `yaml` package's own checks are quadratic.
+ */
 const composeOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   merge: true,
-  // Duplicate keys are an error, except empty keys (`: a` twice is valid YAML).
-  uniqueKeys: (a, b) => isScalar(a) && isScalar(b) && a.value !== null && a.value === b.value,
+  uniqueKeys: false,
   strict: true,
 };
 
@@ -39,25 +46,38 @@ class YamlFileHost implements DocumentHost {
   readonly path: string;
   readonly newline: string;
   #file: YamlFile;
-  #composed: Document.Parsed[] | undefined;
+  /** The composition of the current text; without its CST, which is the file's own until an edit. */
+  #composed: Omit<Composed, 'tokens'> | undefined;
   #data = new Map<number, unknown>();
 
-  constructor(file: YamlFile, path: string, newline: string, composed: Document.Parsed[]) {
+  constructor(file: YamlFile, path: string, newline: string, composed: Composed) {
     this.#file = file;
     this.path = path;
     this.newline = newline;
     this.#composed = composed;
   }
 
+  #current(): Omit<Composed, 'tokens'> {
+    if (!this.#composed) {
+      // after an edit: the offsets of the edited CST are stale, so the text is parsed again;
+      // only the composition is kept (the new CST is as big as the file's own)
+      const { docs, errors, position } = composeAll(this.#file.toString(), this.path, true);
+      this.#composed = { docs, errors, position };
+    }
+    return this.#composed;
+  }
+
   composed(index: number): Document.Parsed {
-    if (!this.#composed) this.#composed = composeAll(this.#file.toString(), this.path, true).docs;
-    const doc = this.#composed[index];
+    const doc = this.#current().docs[index];
     if (!doc) throw new Error(`internal: document ${index} is gone`);
     return doc;
   }
 
   data(index: number): unknown {
-    if (!this.#data.has(index)) this.#data.set(index, this.composed(index).toJS({ maxAliasCount: -1 }));
+    if (!this.#data.has(index)) {
+      const doc = this.composed(index);
+      this.#data.set(index, plainData(doc, { path: this.path, position: this.#composed!.position }));
+    }
     return this.#data.get(index);
   }
 
@@ -67,25 +87,41 @@ class YamlFileHost implements DocumentHost {
   }
 }
 
-function composeAll(
-  text: string,
-  path: string,
-  allowErrors = false,
-): { tokens: CST.Token[]; docs: Document.Parsed[]; errors: YamlSyntaxError[] } {
+interface Composed {
+  tokens: CST.Token[];
+  docs: Document.Parsed[];
+  errors: YamlSyntaxError[];
+  /** Line and column of an offset of the composed text. */
+  position: (offset: number) => LinePosition;
+}
+
+function composeAll(text: string, path: string, allowErrors = false): Composed {
   const lineCounter = new LineCounter();
+  const position = (offset: number): LinePosition => lineCounter.linePos(offset);
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
-  const docs = [...new Composer(composeOptions).compose(tokens)] as Document.Parsed[];
-  const errors: YamlSyntaxError[] = [];
-  for (const doc of docs) {
-    for (const err of doc.errors) {
-      const { line, col } = lineCounter.linePos(err.pos[0]);
-      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      const error = new YamlSyntaxError(path, line, col, reason);
-      if (!allowErrors) throw error;
-      errors.push(error);
+  for (const token of tokens) {
+    // before anything recursive runs over the tokens; thrown even with allowErrors, since
+    // nothing can be composed or printed past this depth
+    const deep = tooDeep(token);
+    if (deep) {
+      const { line, col } = position(deep.offset);
+      throw new YamlSyntaxError(path, line, col, `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of collections`);
     }
   }
-  return { tokens, docs, errors };
+  const docs = [...new Composer(composeOptions).compose(tokens)] as Document.Parsed[];
+  const errors: YamlSyntaxError[] = [];
+  const fail = (offset: number, reason: string): void => {
+    const { line, col } = position(offset);
+    const error = new YamlSyntaxError(path, line, col, reason);
+    if (!allowErrors) throw error;
+    errors.push(error);
+  };
+  for (const doc of docs) {
+    for (const err of doc.errors) fail(err.pos[0], err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+    const problem = documentProblem(doc);
+    if (problem) fail(problem.offset, problem.reason);
+  }
+  return { tokens, docs, errors, position };
 }
 
 /**
@@ -104,10 +140,11 @@ export class YamlFile {
   constructor(text: string, opts: ParseYamlOptions = {}) {
     this.path = opts.path ?? '<input>';
     this.newline = detectNewline(text);
-    const { tokens, docs, errors } = composeAll(text, this.path, opts.allowErrors);
+    const composed = composeAll(text, this.path, opts.allowErrors);
+    const { tokens, errors } = composed;
     this.#tokens = tokens;
     this.errors = errors;
-    const host = new YamlFileHost(this, this.path, this.newline, docs);
+    const host = new YamlFileHost(this, this.path, this.newline, composed);
     this.documents = tokens
       .filter((t): t is CST.Document => t.type === 'document')
       .map((cst, i) => new YamlDocument(cst, i, host));

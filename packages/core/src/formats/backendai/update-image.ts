@@ -100,7 +100,7 @@ export function updateImage(ctx: ImageContext): Change[] {
   }
   for (const entry of [...removals].sort((a, b) => b.index - a.index)) {
     const path = [...listPath, entry.index];
-    const outcome = guardedEdit(() => (target.prune === 'comment' ? file.commentOutIn(path, { marker: commentMarker(file.toString()) }) : file.deleteIn(path)));
+    const outcome = guardedEdit(() => (target.prune === 'comment' ? file.commentOutIn(path, { marker: commentMarker(file) }) : file.deleteIn(path)));
     if (!outcome.ok) {
       report(entry.tag, outcome.message, entry);
       continue;
@@ -176,8 +176,17 @@ export function updateImage(ctx: ImageContext): Change[] {
 /**
  * How this file writes a commented-out entry: `#- [...]` (Backend.AI's own style) or
  * `# - [...]`, whichever its commented-out flow pairs use most; `# ` when it has none.
+ * Found once per file (entries imgsync comments out only add to the winner), not once per
+ * pruned entry, which rescanned the whole text each time.
  */
-function commentMarker(text: string): string {
+const commentMarkers = new WeakMap<YamlFile, string>();
+function commentMarker(file: YamlFile): string {
+  let marker = commentMarkers.get(file);
+  if (marker === undefined) commentMarkers.set(file, (marker = commentMarkerOf(file.toString())));
+  return marker;
+}
+
+function commentMarkerOf(text: string): string {
   const counts = new Map<string, number>();
   for (const match of text.matchAll(/^[ \t]*(#[ \t]*)-[ \t]*\[/gm)) counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
   let best = '# ';
