@@ -21,6 +21,7 @@ import { Deadline } from '../deadline.js';
 import { ConfigError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { inShard, type Shard } from '../fleet/shard.js';
 import { createGitHubClient } from '../git/github-client.js';
+import type { RegistryStats } from '../registry/types.js';
 import { RegistryStates } from './registry-state.js';
 import type { UpdateOptions, UpdateResult } from './types.js';
 import { runUpdate } from './update.js';
@@ -50,6 +51,8 @@ export interface FleetResult {
   warnings: string[];
   /** True when some repository's files are behind the registries (what `check` exits 1 on). */
   drift: boolean;
+  /** Request counters of the registries the whole fleet shared, by registry. */
+  stats: { registries: Record<string, RegistryStats> };
 }
 
 /**
@@ -116,6 +119,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     },
     warnings: [...warnings, ...states.warnings],
     drift: repositories.some((r) => r.result?.drift),
+    stats: { registries: states.stats() },
   };
 }
 

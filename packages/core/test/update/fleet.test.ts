@@ -78,7 +78,7 @@ describe('runFleet (real git http-backend and docker-registry)', () => {
       const result = await runUpdate({ config: parseConfig(text, join(configDir, 'alone.yaml')), dryRun: true, push: true, secrets: { gitToken: token }, gitIo: { tmpDir: suite.work } });
       return Object.values(result.stats.registries)[0]!.requests;
     };
-    const fleetRequests = Object.values(fleet.repositories[0]!.result!.stats.registries)[0]!.requests;
+    const fleetRequests = Object.values(fleet.stats.registries)[0]!.requests;
     expect(fleetRequests).toBe((await alone('api', "[{ files: ['deploy/*.yaml'], format: image-refs }]")) + (await alone('tools', '[{ files: ci/tool.yaml, format: image-refs }]')));
 
     // a second tick: nothing to do anywhere, the missing repository still failing alone
