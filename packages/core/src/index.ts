@@ -38,4 +38,4 @@ export {
   type TargetOptions,
 } from './formats/index.js';
 export * from './update/index.js';
-export { inShard, parseShard, shardOfKey, type Shard } from './fleet/shard.js';
+export { inShard, parseShard, repositoryKey, shardFromEnvironment, shardOfKey, type Shard } from './fleet/shard.js';

@@ -21,10 +21,10 @@ import {
   ImgsyncError,
   parseDeadline,
   redactSecrets,
-  parseShard,
   resolveSecrets,
   runFleet,
   runUpdate,
+  shardFromEnvironment,
   type FleetResult,
   type UpdateResult,
 } from '@imgsync/core';
@@ -95,13 +95,9 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
     }
     const minRemainingMs = options.minRemainingMs ?? numberOf(options.env.IMGSYNC_MIN_REMAINING_MS);
     if (config.fleet) {
-      const shardText =
-        options.shard ??
-        options.env.IMGSYNC_SHARD ??
-        (options.env.JOB_COMPLETION_INDEX !== undefined && options.env.IMGSYNC_SHARD_COUNT ? `${options.env.JOB_COMPLETION_INDEX}/${options.env.IMGSYNC_SHARD_COUNT}` : undefined);
       let shard;
       try {
-        shard = shardText === undefined ? undefined : parseShard(shardText);
+        shard = shardFromEnvironment(options.shard, options.env);
       } catch (error) {
         throw new ConfigError(`shard: ${(error as Error).message}`);
       }

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseShard, resolveSecrets, runFleet, runUpdate, type FleetResult, type Shard, type UpdateResult } from '@imgsync/core';
+import { loadConfig, resolveSecrets, runFleet, runUpdate, shardFromEnvironment, type FleetResult, type Shard, type UpdateResult } from '@imgsync/core';
 import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_REMOTE, EXIT_STOPPED, UsageError } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 import { locateConfig } from '../locate-config.js';
@@ -139,13 +139,10 @@ function deliveredLine(result: UpdateResult, tally: string): string {
   return `${tally}: not pushed`;
 }
 
-/** `--shard i/n`, else `IMGSYNC_SHARD`, else a Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `IMGSYNC_SHARD_COUNT`. */
+/** `--shard i/n`, else the environment's (see `shardFromEnvironment`); a bad one is a usage error. */
 function shardOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): Shard | undefined {
-  const text =
-    flag ?? env.IMGSYNC_SHARD ?? (env.JOB_COMPLETION_INDEX !== undefined && env.IMGSYNC_SHARD_COUNT ? `${env.JOB_COMPLETION_INDEX}/${env.IMGSYNC_SHARD_COUNT}` : undefined);
-  if (text === undefined) return undefined;
   try {
-    return parseShard(text);
+    return shardFromEnvironment(flag, env);
   } catch (error) {
     throw new UsageError(`--shard: ${(error as Error).message}`);
   }

@@ -34,6 +34,29 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/**
+ * The shard a run is asked for: `given` (a `--shard` flag, a Lambda event's `shard`), else
+ * `IMGSYNC_SHARD`, else a Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of
+ * `IMGSYNC_SHARD_COUNT`; `undefined` when none says. Throws `RangeError` like {@link parseShard}.
+ *
+ * @example shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2', IMGSYNC_SHARD_COUNT: '4' }) // { index: 2, count: 4 }
+ */
+export function shardFromEnvironment(given: string | undefined, env: Readonly<Record<string, string | undefined>>): Shard | undefined {
+  const indexed = env.JOB_COMPLETION_INDEX !== undefined && env.IMGSYNC_SHARD_COUNT ? `${env.JOB_COMPLETION_INDEX}/${env.IMGSYNC_SHARD_COUNT}` : undefined;
+  const text = given ?? env.IMGSYNC_SHARD ?? indexed;
+  return text === undefined ? undefined : parseShard(text);
+}
+
+/**
+ * A repository URL as fleets compare them: case, a trailing `.git` and slashes do not make
+ * another repository (for duplicates and for the shard a repository falls in).
+ *
+ * @example repositoryKey('https://GitHub.com/acme/API.git/') // 'https://github.com/acme/api'
+ */
+export function repositoryKey(url: string): string {
+  return url.toLowerCase().replace(/\.git$|\/+$/g, '');
+}
+
 function weight(shard: number, key: string): bigint {
   return createHash('sha256').update(`${shard}\u0000${key}`).digest().readBigUInt64BE(0);
 }

@@ -19,7 +19,7 @@ import type { FleetRepository, GitConfig, ImgsyncConfig } from '../config/types.
 import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { Deadline } from '../deadline.js';
 import { ConfigError, ImgsyncError, stripUrlCredentials } from '../errors.js';
-import { inShard, type Shard } from '../fleet/shard.js';
+import { inShard, repositoryKey, type Shard } from '../fleet/shard.js';
 import { createGitHubClient } from '../git/github-client.js';
 import type { RegistryStats } from '../registry/types.js';
 import { RegistryStates } from './registry-state.js';
@@ -74,11 +74,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const all = [...config.fleet.repositories];
   if (config.fleet.autodiscover) {
     const found = await autodiscover(config, options, deadline);
-    const listed = new Set(all.map((r) => key(r.url)));
-    for (const repository of found) if (!listed.has(key(repository.url))) all.push(repository);
+    const listed = new Set(all.map((r) => repositoryKey(r.url)));
+    for (const repository of found) if (!listed.has(repositoryKey(repository.url))) all.push(repository);
     if (!found.length) warnings.push(`autodiscover: no repository of ${config.fleet.autodiscover.organization} matches`);
   }
-  const mine = options.shard ? inShard(all, options.shard, (r) => key(r.url)) : all;
+  const mine = options.shard ? inShard(all, options.shard, (r) => repositoryKey(r.url)) : all;
   const states = new RegistryStates(options, deadline);
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
   const repositories = await Promise.all(
@@ -142,10 +142,6 @@ function repositoryConfig(config: ImgsyncConfig, repository: FleetRepository): I
     targets: repository.targets,
     git: { ...shared, url: repository.url, branch: repository.branch ?? shared.branch, mode: repository.mode ?? shared.mode, where: repository.where },
   };
-}
-
-function key(url: string): string {
-  return url.toLowerCase().replace(/\.git$|\/+$/g, '');
 }
 
 /** The organisation's repositories through the GitHub API: not forks, not archived unless asked, by topic and name. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inShard, parseShard, shardOfKey } from '../../src/fleet/shard.js';
+import { inShard, parseShard, repositoryKey, shardFromEnvironment, shardOfKey } from '../../src/fleet/shard.js';
 
 const repositories = Array.from({ length: 400 }, (_, i) => `https://github.com/acme/service-${i}.git`);
 
@@ -33,5 +33,20 @@ describe('the partition', () => {
     const moved = repositories.filter((r) => shardOfKey(r, 5) !== before.get(r));
     expect(moved.every((r) => shardOfKey(r, 5) === 4)).toBe(true);
     expect(moved.length).toBeLessThan(repositories.length / 3);
+  });
+});
+
+describe('shardFromEnvironment', () => {
+  it('takes the given shard, else IMGSYNC_SHARD, else an Indexed Job index with IMGSYNC_SHARD_COUNT, else none', () => {
+    const env = { IMGSYNC_SHARD: '1/3', JOB_COMPLETION_INDEX: '2', IMGSYNC_SHARD_COUNT: '4' };
+    expect(shardFromEnvironment('0/2', env)).toEqual({ index: 0, count: 2 });
+    expect(shardFromEnvironment(undefined, env)).toEqual({ index: 1, count: 3 });
+    expect(shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2', IMGSYNC_SHARD_COUNT: '4' })).toEqual({ index: 2, count: 4 });
+    expect(shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2' })).toBeUndefined();
+    expect(() => shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '4', IMGSYNC_SHARD_COUNT: '4' })).toThrow(/below the count/);
+  });
+
+  it('compares repository URLs without case, .git or trailing slashes', () => {
+    expect(repositoryKey('https://GitHub.com/acme/API.git')).toBe(repositoryKey('https://github.com/acme/api/'));
   });
 });

@@ -4,7 +4,7 @@
  * rules run after the shape check on the same data, each looking only at values of the kind
  * it checks, so a value the shape check refused is never reported twice.
  */
-import type { RawProblem } from '../problems.js';
+import { isMapping, type RawProblem } from '../problems.js';
 import type { ConfigKeyPath, LocatePart } from '../source-locations.js';
 
 export interface CodeRule {
@@ -30,13 +30,12 @@ export function eachOf(value: unknown, keyPath: ConfigKeyPath): [ConfigKeyPath, 
  * each fleet repository (`repositories[2].targets[0]`).
  */
 export function allTargets(data: unknown): [ConfigKeyPath, Record<string, unknown>][] {
-  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   const out: [ConfigKeyPath, Record<string, unknown>][] = [];
   const add = (targets: unknown, at: ConfigKeyPath) => {
-    if (Array.isArray(targets)) targets.forEach((target, index) => isMap(target) && out.push([[...at, index], target]));
+    if (Array.isArray(targets)) targets.forEach((target, index) => isMapping(target) && out.push([[...at, index], target]));
   };
-  if (!isMap(data)) return out;
+  if (!isMapping(data)) return out;
   add(data.targets, ['targets']);
-  if (Array.isArray(data.repositories)) data.repositories.forEach((repository, index) => isMap(repository) && add(repository.targets, ['repositories', index, 'targets']));
+  if (Array.isArray(data.repositories)) data.repositories.forEach((repository, index) => isMapping(repository) && add(repository.targets, ['repositories', index, 'targets']));
   return out;
 }

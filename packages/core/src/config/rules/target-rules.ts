@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { isMap, parseDocument } from 'yaml';
+import { repositoryKey } from '../../fleet/shard.js';
 import { parseNameTemplate } from '../../image-ref/name-template.js';
 import { registryProblem } from '../shape/target.js';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
@@ -140,7 +141,7 @@ export const fleetRepositories: CodeRule = {
     (Array.isArray(data.repositories) ? data.repositories : []).forEach((item, index) => {
       const url = typeof item === 'string' ? item : isMapping(item) && typeof item.url === 'string' ? item.url : undefined;
       if (!url) return;
-      const key = url.toLowerCase().replace(/\.git$|\/+$/g, '');
+      const key = repositoryKey(url);
       const first = seen.get(key);
       if (first !== undefined) out.push(problem(this.name, typeof item === 'string' ? ['repositories', index] : ['repositories', index, 'url'], `lists ${url} again (first at repositories[${first}])`));
       else seen.set(key, index);

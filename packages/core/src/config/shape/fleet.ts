@@ -19,14 +19,13 @@
  * githubApiUrl), never `url`. Code-only rules: no `git.url` beside a fleet; no repository
  * listed twice; the name glob compiles.
  */
-import { GIT_MODES } from './git.js';
+import { GIT_MODES, SSH_REMOTE } from './git.js';
 import { target } from './target.js';
 import { httpUrl } from './url.js';
 import * as z from 'zod';
 import { describeValue } from '../problems.js';
 import { bool, mapping, noted, oneOf, optional, text, textMatching } from './values.js';
 
-const SSH_REMOTE = /^(ssh:\/\/|git@|[\w.-]+@[\w.-]+:)/;
 const url = httpUrl((value) => (SSH_REMOTE.test(value) ? 'ssh remotes are not supported; use the https URL of the repository' : undefined));
 
 const repositoryEntry = mapping({

@@ -17,7 +17,8 @@ const BRANCH = /^(?![-/.])(?![\s\S]*[/.]$)(?![\s\S]*\.\.)(?![\s\S]*\/\/)(?![\s\S
 /** `{summary}` is the only placeholder of a commit message. */
 const MESSAGE_PLACEHOLDERS = /^(?![\s\S]*\{(?!summary\})[^{}]*\})/u;
 
-const SSH_REMOTE = /^(ssh:\/\/|git@|[\w.-]+@[\w.-]+:)/;
+/** `ssh://…`, `git@host:…`, `user@host:…`: remotes delivery cannot reach (no ssh). */
+export const SSH_REMOTE = /^(ssh:\/\/|git@|[\w.-]+@[\w.-]+:)/;
 
 const author = mapping({
   name: text('a name'),
