@@ -22,6 +22,7 @@ import { ConfigError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { inShard, repositoryKey, type Shard } from '../fleet/shard.js';
 import { createGitHubClient } from '../git/github-client.js';
 import type { RegistryStats } from '../registry/types.js';
+import type { RegistrySnapshot } from '../registry/snapshot.js';
 import { RegistryStates } from './registry-state.js';
 import type { UpdateOptions, UpdateResult } from './types.js';
 import { runUpdate } from './update.js';
@@ -53,6 +54,8 @@ export interface FleetResult {
   drift: boolean;
   /** Request counters of the registries the whole fleet shared, by registry. */
   stats: { registries: Record<string, RegistryStats> };
+  /** With `recordSnapshot`: what the live registries answered for all the repositories, one snapshot per registry. */
+  recordedSnapshots?: RegistrySnapshot[];
 }
 
 /**
@@ -117,9 +120,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       changes: changes.filter((c) => c.kind !== 'reported').length,
       newRepositories: changes.filter((c) => c.code === 'new-repository').length,
     },
-    warnings: [...warnings, ...states.warnings],
+    warnings: [...warnings, ...states.finalWarnings()],
     drift: repositories.some((r) => r.result?.drift),
     stats: { registries: states.stats() },
+    ...(options.recordSnapshot && { recordedSnapshots: states.recordedSnapshots() }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Change } from '../formats/types.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
 import type { ManifestCache } from '../registry/manifest-cache.js';
+import type { RegistrySnapshot, SnapshotSet } from '../registry/snapshot.js';
 import type { RegistryStates } from './registry-state.js';
 
 /** The file system the engine reads and writes target files with (local mode). */
@@ -75,6 +76,17 @@ export interface UpdateOptions {
    * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's limit.
    */
   heapLimit?: () => number;
+  /**
+   * The registry state recorded once for this tick (`imgsync snapshot --config`), shared by
+   * the shards of a fleet: a lookup it holds costs no request; one it does not hold (a
+   * repository, tag or platform the recording run did not need) is asked live. A snapshot
+   * older than `snapshotMaxAgeMs` is set aside with a warning.
+   */
+  snapshot?: SnapshotSet;
+  /** Default 6 hours. */
+  snapshotMaxAgeMs?: number;
+  /** Record what the live registries answered, as `recordedSnapshots` of the result. */
+  recordSnapshot?: boolean;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
   /**
@@ -145,4 +157,6 @@ export interface UpdateResult {
     pullRequest?: { number: number; url: string; action: 'created' | 'updated' };
   };
   stats: { registries: Record<string, RegistryStats> };
+  /** With `recordSnapshot`: what the live registries answered, one snapshot per registry. */
+  recordedSnapshots?: RegistrySnapshot[];
 }

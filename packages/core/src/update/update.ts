@@ -252,7 +252,10 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
     deadline.expire();
     await checkout?.close().catch(() => {});
     await states.flush();
-    result.warnings.push(...states.warnings);
+    if (!options.registryStates) {
+      result.warnings.push(...states.finalWarnings());
+      if (options.recordSnapshot) result.recordedSnapshots = states.recordedSnapshots();
+    } else result.warnings.push(...states.warnings);
     result.stats.registries = states.stats();
   }
   return result;
