@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags } from 'yaml';
+import { parse, parseAllDocuments, type Tags } from 'yaml';
 import { repoRoot } from '../../packages/core/test/helpers/fixtures.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -24,17 +24,33 @@ const cloudFormationTags: Tags = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not',
 }) as Tags;
 
 describe('fleet fan-out examples', () => {
-  it('Kubernetes: an Indexed Job whose completions equal IMGSYNC_SHARD_COUNT, one pod per index, the bundle as command', () => {
-    const cron = parse(read('deploy/kubernetes/fleet-indexed-job.yaml'));
+  it('Kubernetes: a recording CronJob, then an Indexed Job whose completions equal IMGSYNC_SHARD_COUNT reading the recording; the bundle as command, images pinned', () => {
+    const docs = parseAllDocuments(read('deploy/kubernetes/fleet-indexed-job.yaml')).map((d) => d.toJS());
+    const [claim, recorder, cron] = docs;
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['PersistentVolumeClaim/imgsync-ticks', 'CronJob/imgsync-fleet-record', 'CronJob/imgsync-fleet']);
+    expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
+    const envOf = (container: { env: { name: string; value?: string }[] }) => Object.fromEntries(container.env.map((e) => [e.name, e.value]));
     const job = cron.spec.jobTemplate.spec;
     expect(job).toMatchObject({ completionMode: 'Indexed' });
     const [container] = job.template.spec.containers;
-    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const env = envOf(container);
     expect(Number(env.IMGSYNC_SHARD_COUNT)).toBe(job.completions);
     expect(job.parallelism).toBeLessThanOrEqual(job.completions);
     expect(container.command).toEqual(['node', '/opt/imgsync/handler.mjs']);
     // the run ends before Kubernetes kills the pod
     expect(Number.parseInt(env.IMGSYNC_DEADLINE, 10) * 60).toBeLessThan(job.activeDeadlineSeconds);
+
+    // the recording: written where the shards read it, finished before they start
+    const [recording] = recorder.spec.jobTemplate.spec.template.spec.containers;
+    expect(envOf(recording).IMGSYNC_RECORD).toBe(env.IMGSYNC_SNAPSHOT);
+    const minute = (schedule: string) => Number(schedule.split(' ')[0]);
+    expect(minute(recorder.spec.schedule) * 60 + recorder.spec.jobTemplate.spec.activeDeadlineSeconds).toBeLessThanOrEqual(minute(cron.spec.schedule) * 60);
+    const mountOf = (c: { volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }) => c.volumeMounts.find((m) => m.name === 'ticks');
+    expect(env.IMGSYNC_SNAPSHOT.startsWith(`${mountOf(container)!.mountPath}/`)).toBe(true);
+    expect(mountOf(container)!.readOnly).toBe(true);
+    expect(mountOf(recording)!.readOnly).toBeUndefined();
+    for (const c of [container, recording]) expect(c.image).toMatch(/^node:22-alpine@sha256:[0-9a-f]{64}$/);
+    expect(read('packages/lambda/src/handler.ts')).toContain('process.env.IMGSYNC_RECORD');
   });
 
   it('AWS: the SAM template\'s state machine records the tick, then a Distributed Map invokes the function per item; asl-validator accepts it and refuses a broken copy', () => {

@@ -61,6 +61,18 @@ describe('node handler.mjs (CronJob, cron)', () => {
     expect(again).toMatchObject({ changed: false, changes: 0 });
   });
 
+  it('with IMGSYNC_RECORD records the tick there instead of running: nothing edited, one snapshot-recorded line', () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'image-metadata.yml'), 'utf8');
+    const out = run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'imgsync.config.yaml', IMGSYNC_RECORD: join(ws, 'tick.json') });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    expect(jsonLines(out.stdout).find((l) => l.msg === 'snapshot-recorded')).toMatchObject({ level: 'info', recorded: join(ws, 'tick.json'), shards: 1 });
+    // the example answers from a file: snapshot, which is not a live registry to record
+    expect(JSON.parse(readFileSync(join(ws, 'tick.json'), 'utf8'))).toMatchObject({ version: 1, snapshots: [] });
+    expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).toBe(before);
+  });
+
   it('runs when reached through symlinks, as a ConfigMap mounts it', () => {
     const ws = workspace();
     // ConfigMap layout: handler.mjs -> ..data/handler.mjs, ..data -> ..2024_01_01_00_00_00.000000001

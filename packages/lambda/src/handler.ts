@@ -10,6 +10,7 @@
  * | `IMGSYNC_MIN_REMAINING_MS` | start no registry request with less time left (default 10 000) |
  * | `IMGSYNC_DRY_RUN` | `true`: compute and log the changes, push nothing |
  * | `IMGSYNC_SNAPSHOT` | the tick's recorded registry state to answer from: `s3://bucket/key`, an `https://` URL or a file |
+ * | `IMGSYNC_RECORD` | run as a program only: record the tick there instead of running (a CronJob before the shards) |
  *
  * The event means "run now" (an EventBridge Scheduler or rule event, a test invoke). Three
  * fields are read, for a fleet on Step Functions (`deploy/template.yaml`):
@@ -156,11 +157,14 @@ if (isMain()) {
       process.once(name, () => process.exit(name === 'SIGINT' ? 130 : 143));
     });
   }
+  const record = process.env.IMGSYNC_RECORD?.trim();
   scheduledRun({
     env: process.env,
     baseDir: process.cwd(),
     signal: stop.signal,
     dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? ''),
+    // a CronJob recording the tick for the shards that run after it (deploy/kubernetes/fleet-indexed-job.yaml)
+    ...(record && { record: { location: record } }),
   }).then(
     () => undefined,
     (error: unknown) => {
