@@ -83,7 +83,7 @@ describe('fleet fan-out examples', () => {
     expect(template.Resources.Schedule.Properties.Target.Input['Fn::If'][1]['Fn::Sub']).toContain('"shards":${FleetShards},"maxConcurrency":${FleetMaxConcurrency}');
   });
 
-  it('GitHub Actions: a matrix job per shard index, each passing i/n to the action', () => {
+  it('GitHub Actions: a record job, then a matrix job per shard index passing i/n and the recording to the action; action-validator accepts it', () => {
     const workflow = parse(read('examples/github-actions/fleet-matrix.yml'));
     const job = workflow.jobs.shard;
     const shards: number[] = job.strategy.matrix.shard;
@@ -91,7 +91,17 @@ describe('fleet fan-out examples', () => {
     const count = Number(/\/(\d+)$/.exec(step.with.shard)![1]);
     expect(shards).toEqual(Array.from({ length: count }, (_, i) => i));
     expect(job.strategy['fail-fast']).toBe(false);
+    // the recording travels as an artifact from the record job to every shard
+    expect(job.needs).toBe('record');
+    const record = workflow.jobs.record.steps;
+    const recorded = record.find((s: { uses?: string }) => s.uses?.startsWith('imgsync/imgsync')).with.record;
+    expect(record.find((s: { uses?: string }) => s.uses?.startsWith('actions/upload-artifact')).with).toMatchObject({ name: 'imgsync-tick', path: recorded });
+    expect(job.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/download-artifact')).with).toEqual({ name: 'imgsync-tick' });
+    expect(step.with.snapshot).toBe(recorded);
     const action = parse(read('action.yml'));
-    expect(Object.keys(action.inputs)).toContain('shard');
+    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['shard', 'snapshot', 'record']));
+    const validated = spawnSync(join(repoRoot, 'node_modules/.bin/action-validator'), [join(repoRoot, 'examples/github-actions/fleet-matrix.yml')], { encoding: 'utf8', timeout: 60_000 });
+    expect(validated.stdout + validated.stderr).toBe('');
+    expect(validated.status).toBe(0);
   });
 });

@@ -127,6 +127,25 @@ describe('the GitHub Action', () => {
     expect(summary).toContain('new repository lablup/kernel-ruby');
   });
 
+  it('with the record input writes the tick into the workspace and edits nothing; the snapshot input reads it back', () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'image-metadata.yml'), 'utf8');
+    const summaryFile = join(dirname(ws), 'summary.md');
+    writeFileSync(summaryFile, '');
+    const recorded = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_RECORD: 'tick.json', GITHUB_WORKSPACE: ws, GITHUB_STEP_SUMMARY: summaryFile });
+    expect(recorded.stderr).toBe('');
+    expect(recorded.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(ws, 'tick.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(readFileSync(summaryFile, 'utf8')).toMatch(/^### imgsync: recorded 0 repositories, 0 tags/);
+    expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).toBe(before);
+    const shard = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_SNAPSHOT: 'tick.json', GITHUB_WORKSPACE: ws });
+    expect(shard.status).toBe(0);
+    expect(jsonLines(shard.stdout).find((l) => l.msg === 'snapshot')).toMatchObject({ from: join(ws, 'tick.json') });
+    const missing = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_SNAPSHOT: 'no-such-tick.json', GITHUB_WORKSPACE: ws });
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(/::error title=imgsync::.*no-such-tick\.json.*cannot read snapshot/);
+  });
+
   it('fails the step with an error annotation', () => {
     const ws = workspace();
     const out = run(actionPath, ws, { INPUT_CONFIG: 'nope.yaml', GITHUB_WORKSPACE: ws });
