@@ -29,7 +29,7 @@ describe('fleet fan-out examples', () => {
     const [claim, recorder, cron] = docs;
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['PersistentVolumeClaim/imgsync-ticks', 'CronJob/imgsync-fleet-record', 'CronJob/imgsync-fleet']);
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
-    const envOf = (container: { env: { name: string; value?: string }[] }) => Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    const envOf = (container: { env: { name: string; value?: string }[] }): Record<string, string> => Object.fromEntries(container.env.map((e) => [e.name, e.value ?? '']));
     const job = cron.spec.jobTemplate.spec;
     expect(job).toMatchObject({ completionMode: 'Indexed' });
     const [container] = job.template.spec.containers;
@@ -38,7 +38,7 @@ describe('fleet fan-out examples', () => {
     expect(job.parallelism).toBeLessThanOrEqual(job.completions);
     expect(container.command).toEqual(['node', '/opt/imgsync/handler.mjs']);
     // the run ends before Kubernetes kills the pod
-    expect(Number.parseInt(env.IMGSYNC_DEADLINE, 10) * 60).toBeLessThan(job.activeDeadlineSeconds);
+    expect(Number.parseInt(env.IMGSYNC_DEADLINE!, 10) * 60).toBeLessThan(job.activeDeadlineSeconds);
 
     // the recording: written where the shards read it, finished before they start
     const [recording] = recorder.spec.jobTemplate.spec.template.spec.containers;
@@ -46,7 +46,7 @@ describe('fleet fan-out examples', () => {
     const minute = (schedule: string) => Number(schedule.split(' ')[0]);
     expect(minute(recorder.spec.schedule) * 60 + recorder.spec.jobTemplate.spec.activeDeadlineSeconds).toBeLessThanOrEqual(minute(cron.spec.schedule) * 60);
     const mountOf = (c: { volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }) => c.volumeMounts.find((m) => m.name === 'ticks');
-    expect(env.IMGSYNC_SNAPSHOT.startsWith(`${mountOf(container)!.mountPath}/`)).toBe(true);
+    expect(env.IMGSYNC_SNAPSHOT!.startsWith(`${mountOf(container)!.mountPath}/`)).toBe(true);
     expect(mountOf(container)!.readOnly).toBe(true);
     expect(mountOf(recording)!.readOnly).toBeUndefined();
     for (const c of [container, recording]) expect(c.image).toMatch(/^node:22-alpine@sha256:[0-9a-f]{64}$/);
