@@ -267,7 +267,7 @@ describe('the bundled handler in Lambda conditions', () => {
     const start = gitCli(bare, 'rev-parse', 'main').trim();
     const { sandbox, lambda } = lambdaWith({ IMGSYNC_CONFIG: configYaml('budget'), IMGSYNC_GIT_TOKEN: token });
     const outcome = await lambda.invoke({ remainingMs: 5_000 });
-    expect(outcome).toMatchObject({ ok: false, code: 'PARTIAL' });
+    expect(outcome).toMatchObject({ ok: false, code: 'DEADLINE' });
     expect(!outcome.ok && outcome.message).toMatch(/^imgsync stopped early, nothing written or pushed: /);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(start);
     const summary = lambda.stdout().split('\n').find((l) => l.includes('"msg":"summary"'));

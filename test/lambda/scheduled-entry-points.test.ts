@@ -89,7 +89,7 @@ describe('node handler.mjs (CronJob, cron)', () => {
     const ws = workspace();
     const out = run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'missing.yaml' });
     expect(out.status).toBe(1);
-    expect(jsonLines(out.stdout)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed', code: 'CONFIG', error: expect.stringContaining('config file not found') })]);
+    expect(jsonLines(out.stdout)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed', code: 'CONFIG', path: expect.stringMatching(/missing\.yaml$/), error: expect.stringContaining('config file not found') })]);
   });
 });
 

@@ -128,22 +128,17 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
     out.clearProgress();
     // already loaded by the command that threw, unless the failure came before one ran
-    const [{ ConfigError, formatConfigProblem, ImgsyncError }, { exitCodeOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
-    const code = error instanceof UsageError ? EXIT_INPUT : exitCodeOf(error);
-    const message =
-      error instanceof UsageError || error instanceof ImgsyncError
-        ? error.message
-        : `unexpected: ${error instanceof Error ? error.message : String(error)}`;
+    const [{ ConfigError, formatConfigProblem }, { exitCodeOf, factsOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
+    const code = exitCodeOf(error);
+    const facts = factsOf(error);
+    const message = facts.code === 'INTERNAL' ? `unexpected: ${facts.message}` : facts.message;
     // a config with several problems: one line each
     if (error instanceof ConfigError && error.problems.length > 1) for (const problem of error.problems) out.error(formatConfigProblem(problem));
     else out.error(message);
     if (!(error instanceof UsageError) && error instanceof Error && error.stack) out.verbose(error.stack);
-    // with --json, stdout still carries one JSON document, so scripts can parse the failure
-    if (io.argv.includes('--json')) {
-      const kind = error instanceof ImgsyncError ? error.code : error instanceof UsageError ? 'USAGE' : 'UNEXPECTED';
-      const problems = error instanceof ConfigError ? { problems: error.problems } : {};
-      out.out(JSON.stringify({ error: { code: kind, message, exitCode: code, ...problems } }, null, 2));
-    }
+    // with --json, stdout still carries one JSON document, so scripts can parse the failure:
+    // the library's error facts (code, message, path, line, col, …) and the exit code
+    if (io.argv.includes('--json')) out.out(JSON.stringify({ error: { ...facts, exitCode: code } }, null, 2));
     return code;
   }
 }

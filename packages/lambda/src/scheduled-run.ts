@@ -18,7 +18,9 @@ import {
   ConfigError,
   Deadline,
   DeadlineError,
-  ImgsyncError,
+  errorFacts,
+  type ErrorFacts,
+  type ImgsyncErrorCode,
   parseDeadline,
   redactSecrets,
   resolveSecrets,
@@ -75,11 +77,15 @@ export interface ScheduledRunOptions {
   log?: LogSink;
 }
 
-/** A failed scheduled run; `code` is core's error code, or `PARTIAL` (time budget) / `FILES`. */
+/**
+ * A failed scheduled run. `code` is core's {@link ImgsyncErrorCode}: the error's own, or for
+ * a run that delivered some files (repositories) and not others, the first failure's;
+ * `DEADLINE` for a run its time budget or a signal stopped.
+ */
 export class ScheduledRunError extends Error {
-  readonly code: string;
+  readonly code: ImgsyncErrorCode;
   readonly result: UpdateResult | undefined;
-  constructor(code: string, message: string, result?: UpdateResult) {
+  constructor(code: ImgsyncErrorCode, message: string, result?: UpdateResult) {
     super(message);
     this.name = 'ScheduledRunError';
     this.code = code;
@@ -153,10 +159,12 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
     // the manifest cache (digest -> manifest) is content-addressed, so safe to reuse on a warm start
     result = await runUpdate({ ...shared, ...(options.dryRun && { dryRun: true }), ...(snapshot && { snapshot }) });
   } catch (error) {
-    const code = error instanceof DeadlineError ? 'PARTIAL' : error instanceof ImgsyncError ? error.code : 'INTERNAL';
-    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-    logger.log({ level: 'error', msg: 'failed', code, error: message, durationMs: Date.now() - started });
-    if (code === 'PARTIAL') throw new ScheduledRunError(code, `imgsync stopped early, nothing written or pushed: ${message}`);
+    // the library's error facts (code, path, line, col, registry, …), the message as `error`
+    const facts = errorFacts(error);
+    const message = redactSecrets(facts.message, secrets);
+    const { code } = facts;
+    logger.log({ level: 'error', msg: 'failed', ...asLogFields({ ...facts, message }), durationMs: Date.now() - started });
+    if (code === 'DEADLINE') throw new ScheduledRunError(code, `imgsync stopped early, nothing written or pushed: ${message}`);
     throw new ScheduledRunError(code, `imgsync failed (${code}): ${message}`);
   } finally {
     beforeRun?.dispose();
@@ -166,12 +174,12 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
   logResult(logger, result, summary);
   if (result.partial) {
     const undone = result.partial.undone.length ? `; left undone: ${result.partial.undone.join('; ')}` : '';
-    throw new ScheduledRunError('PARTIAL', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
+    throw new ScheduledRunError('DEADLINE', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
   }
   if (result.errors.length) {
     const list = result.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
     const done = summary.pushed ? `pushed ${summary.commit?.slice(0, 12)} for the other files; ` : '';
-    throw new ScheduledRunError('FILES', redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
+    throw new ScheduledRunError(result.errors[0]!.code, redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
   }
   return result;
 }
@@ -193,7 +201,7 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
       newRepositories: r ? r.changes.filter((c) => c.code === 'new-repository').length : 0,
       ...(r?.delivery?.commit && { commit: r.delivery.commit }),
       ...(r?.delivery?.pullRequest && { pullRequest: r.delivery.pullRequest.url }),
-      ...(repository.error && { code: repository.error.code, error: repository.error.message }),
+      ...(repository.error && asLogFields(repository.error)),
     });
   }
   for (const warning of fleet.warnings) logger.log({ level: 'warn', msg: 'warning', text: warning });
@@ -201,7 +209,8 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
   logger.log({ level: failed ? 'error' : 'info', msg: 'fleet-summary', ...fleet.totals, skipped: fleet.skipped, durationMs: Date.now() - started });
   if (failed) {
     const which = fleet.repositories.filter((r) => r.outcome === 'failed' || r.outcome === 'partial').map((r) => `${r.url}: ${r.error?.message ?? r.result?.partial?.reason ?? r.outcome}`);
-    throw new ScheduledRunError('FLEET', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
+    const first = fleet.repositories.find((r) => r.outcome === 'failed' || r.outcome === 'partial')!;
+    throw new ScheduledRunError(first.error?.code ?? 'DEADLINE', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
   }
   return fleet;
 }
@@ -248,6 +257,11 @@ async function recordTick(
   const { items: _items, ...line } = recorded;
   logger.log({ level: 'info', msg: 'snapshot-recorded', ...line, shards, durationMs: Date.now() - started });
   return recorded;
+}
+
+/** An error's facts as log fields: the message under `error`, as every failure line has it. */
+function asLogFields({ message, ...facts }: ErrorFacts): Omit<ErrorFacts, 'message'> & { error: string } {
+  return { ...facts, error: message };
 }
 
 function earliest(...deadlines: (number | undefined)[]): number | undefined {

@@ -18,7 +18,7 @@ import picomatch from 'picomatch';
 import type { FleetRepository, GitConfig, ImgsyncConfig } from '../config/types.js';
 import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { Deadline } from '../deadline.js';
-import { ConfigError, ImgsyncError, stripUrlCredentials } from '../errors.js';
+import { ConfigError, errorFacts, stripUrlCredentials, type ErrorFacts } from '../errors.js';
 import { inShard, repositoryKey, type Shard } from '../fleet/shard.js';
 import { createGitHubClient } from '../git/github-client.js';
 import type { RegistryStats } from '../registry/types.js';
@@ -40,7 +40,7 @@ export interface FleetRepositoryResult {
   /** `failed`: its clone, files, registry queries or push failed; see `error`. */
   outcome: 'changed' | 'unchanged' | 'failed' | 'partial';
   result?: UpdateResult;
-  error?: { code: string; message: string };
+  error?: ErrorFacts;
 }
 
 export interface FleetResult {
@@ -95,11 +95,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
             url,
             outcome,
             result,
-            ...(outcome === 'failed' && { error: { code: result.errors[0]!.code, message: result.errors.map((e) => e.message).join('; ') } }),
+            ...(outcome === 'failed' && { error: { ...withoutFile(result.errors[0]!), message: result.errors.map((e) => e.message).join('; ') } }),
           };
         } catch (error) {
           if (!(error instanceof Error)) throw error;
-          return { url, outcome: 'failed', error: { code: error instanceof ImgsyncError ? error.code : 'UNEXPECTED', message: error.message } };
+          return { url, outcome: 'failed', error: errorFacts(error) };
         }
       }),
     ),
@@ -125,6 +125,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     stats: { registries: states.stats() },
     ...(options.recordSnapshot && { recordedSnapshots: states.recordedSnapshots() }),
   };
+}
+
+function withoutFile({ file: _file, ...facts }: ErrorFacts & { file: string }): ErrorFacts {
+  return facts;
 }
 
 /** The single-repository config of one fleet member: its url, branch, mode and targets, the shared git settings. */

@@ -3,6 +3,7 @@
  * print it, the Lambda handler can log it and a library user can inspect it.
  */
 import type { ImgsyncConfig } from '../config/types.js';
+import type { ErrorFacts } from '../errors.js';
 import type { Change } from '../formats/types.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
@@ -115,7 +116,7 @@ export interface FileResult {
   diff: string;
   changes: Change[];
   /** A file that could not be read, parsed or edited: it is left untouched. */
-  error?: { code: string; message: string };
+  error?: ErrorFacts;
   /**
    * Why `format: auto` left the file alone: it has nothing to follow (`no image
    * references`). A note, not an error; the file is untouched.
@@ -141,7 +142,7 @@ export interface UpdateResult {
   changes: Change[];
   warnings: string[];
   /** Per-file errors (also in `files[].error`); other files still ran. */
-  errors: { file: string; code: string; message: string }[];
+  errors: (ErrorFacts & { file: string })[];
   /** Set when the run stopped early (time budget, or `signal`): nothing was written or pushed. */
   partial?: {
     /** What stopped it and where: `time budget ran out during registry ghcr.io: tags of org/app`. */

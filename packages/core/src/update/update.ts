@@ -21,7 +21,7 @@ import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
-import { ConfigError, DeadlineError, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials } from '../errors.js';
+import { ConfigError, DeadlineError, errorFacts, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials, type ErrorFacts } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
@@ -51,7 +51,7 @@ interface PlannedFile {
 }
 
 /** What planning reads off one file's parse: the images it names and, for discovery, its entries. */
-type FilePlan = { wants: ImageWant[]; options: TargetOptions; entryNames: EntryNames | undefined } | Skipped | { error: ImgsyncError | Error };
+type FilePlan = { wants: ImageWant[]; options: TargetOptions; entryNames: EntryNames | undefined } | Skipped | { error: ImgsyncError };
 
 function planFile(path: string, target: TargetConfig, text: ReadResult, limits: FileLimits): FilePlan {
   const prepared = prepare(path, target, text, limits);
@@ -132,12 +132,14 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       progress.matched.push(...paths);
     }
     const planned = progress.planned;
+    const unplanned: FileResult[] = [];
     for (const { target, paths } of matches) {
       for (const path of paths) {
         // planFile returns no reference to the parse: none is held while the registries answer
         const plan = planFile(path, target, await readTarget(read, path), limits);
         if ('error' in plan) {
-          recordError(result, path, plan.error);
+          // a file that cannot be read or parsed is in the result like the others, with its error
+          unplanned.push({ path, changed: false, diff: '', changes: [], error: plan.error.facts() });
           continue;
         }
         planned.push({ target, path, key: await keyOf(path) });
@@ -230,6 +232,9 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
         ...(delivered.pullRequest && { pullRequest: delivered.pullRequest }),
       };
     }
+    const applied = new Set(result.files.map((f) => f.path));
+    const order = new Map(progress.matched.map((path, i) => [path, i] as const));
+    result.files = [...unplanned.filter((f) => !applied.has(f.path)), ...result.files].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
     for (const file of result.files) {
       delete file.text;
       if (file.error) recordError(result, file.path, file.error);
@@ -317,9 +322,9 @@ interface Skipped {
   skipped: string;
 }
 
-function prepare(path: string, target: TargetConfig, text: ReadResult, limits: FileLimits): Prepared | Skipped | { error: ImgsyncError | Error } {
+function prepare(path: string, target: TargetConfig, text: ReadResult, limits: FileLimits): Prepared | Skipped | { error: ImgsyncError } {
   if (text instanceof FileError || text instanceof FileTooLargeError) return { error: text };
-  if (text === undefined) return { error: new Error(`${path}: cannot read the file`) };
+  if (text === undefined) return { error: new FileError(path, 'cannot read the file') };
   const bytes = text.length * 3 > limits.maxFileBytes ? Buffer.byteLength(text) : 0; // UTF-8: at most 3 bytes per UTF-16 unit
   if (bytes > limits.maxFileBytes) return { error: FileTooLargeError.bytes(path, bytes, limits.maxFileBytes) };
   const tooMuch = memoryProblem(path, text, limits.heapLimit());
@@ -336,8 +341,8 @@ function prepare(path: string, target: TargetConfig, text: ReadResult, limits: F
   }
 }
 
-function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }, states: RegistryStates, target: TargetConfig): FileResult {
-  if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
+function applyFile(path: string, prepared: Prepared | Skipped | { error: ImgsyncError }, states: RegistryStates, target: TargetConfig): FileResult {
+  if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: prepared.error.facts() };
   if ('skipped' in prepared) return { path, changed: false, diff: '', changes: [], skipped: prepared.skipped };
   const { file, adapter, options } = prepared;
   const before = file.toString();
@@ -425,12 +430,8 @@ function checkDetectedFormat(path: string, target: TargetConfig, adapter: Format
   }
 }
 
-function errorFacts(error: Error): { code: string; message: string } {
-  return { code: error instanceof ImgsyncError ? error.code : 'IO', message: error.message };
-}
-
-function recordError(result: UpdateResult, file: string, error: { code?: string; message: string }): void {
-  result.errors.push({ file, code: error.code ?? 'IO', message: error.message });
+function recordError(result: UpdateResult, file: string, error: ErrorFacts): void {
+  result.errors.push({ file, ...error });
 }
 
 /** The git layer's commit-message entry for a change; reports are not commits. */

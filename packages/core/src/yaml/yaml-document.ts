@@ -37,6 +37,8 @@ export interface DocumentHost {
   /** The composed `yaml` Document for the current text (nodes with ranges, comments). */
   composed(index: number): Document.Parsed;
   touched(): void;
+  /** Line and column of a CST offset, in the text as read. */
+  position(offset: number): { line: number; col: number };
 }
 
 export class YamlDocument {
@@ -255,6 +257,7 @@ export class YamlDocument {
     return navigate(this.cst, keyPath, () => this.#sharingFacts(), {
       file: this.#host.path,
       shared: opts.shared ?? false,
+      position: (offset) => this.#host.position(offset),
     });
   }
 
