@@ -127,8 +127,10 @@ export class GitHubWorkspace implements Workspace {
   /** The commit `refs/heads/<branch>` points at now, on the server. */
   async remoteTip(branch = this.branch): Promise<string> {
     const tip = await this.refSha(branch, 'open');
-    if (!tip) throw new GitError('open', `no branch ${branch} (GitHub API: 404 for refs/heads/${branch})`, { remote: this.rest.repoUrl, secrets: this.rest.secrets });
-    return tip;
+    if (tip) return tip;
+    // GitHub answers 404 alike for a missing branch and a repository the token cannot see: ask which
+    await this.rest.call({ phase: 'open', method: 'GET', path: '' });
+    throw new GitError('open', `no branch ${branch} in the repository`, { remote: this.rest.repoUrl, secrets: this.rest.secrets });
   }
 
   /** The sha `refs/heads/<branch>` points at, `undefined` when there is no such branch. */

@@ -26,7 +26,7 @@ import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-o
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import { deliver, openTarget } from '../git/lazy.js';
 import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
-import type { Workspace } from '../git/workspace.js';
+import { chooseTransport, type Workspace } from '../git/workspace.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -276,7 +276,10 @@ function undoneWork(
   const undone: string[] = [];
   const some = (items: readonly string[]) => (items.length > 10 ? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more` : items.join(', '));
   const git = run.config.git;
-  if (progress.stage === 'open') undone.push(git?.url ? `clone ${stripUrlCredentials(git.url)}` : 'open the git checkout');
+  if (progress.stage === 'open') {
+    const api = git?.url && chooseTransport({ url: git.url, transport: git.transport, githubApiUrl: git.githubApiUrl }) === 'github-api';
+    undone.push(git?.url ? `${api ? 'read through the GitHub API' : 'clone'} ${stripUrlCredentials(git.url)}` : 'open the git checkout');
+  }
   if (progress.stage === 'open' || progress.stage === 'plan') {
     const unresolved = states.unresolved();
     if (unresolved.length) undone.push(`registry: ${unresolved.length} repositor${unresolved.length === 1 ? 'y' : 'ies'} not resolved: ${some(unresolved)}`);

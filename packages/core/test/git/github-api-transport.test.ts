@@ -240,7 +240,10 @@ describe('reading (GitHub API stand-in)', () => {
     }
     const error = await errorOf(open(url, { target: { url, branch: 'release' } }));
     expect(error).toBeInstanceOf(GitError);
-    expect((error as Error).message).toMatch(/^git open http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/missing: no branch release/);
+    expect((error as Error).message).toMatch(/^git open http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/missing: no branch release in the repository$/);
+    const noRepo = await errorOf(open(github.repoUrl('lablup/nowhere')));
+    expect(noRepo).toMatchObject({ step: 'open', status: 404 });
+    expect((noRepo as Error).message).toMatch(/\(HTTP 404\): not found \(Not Found\): no such repository, branch or object, or the token cannot see the repository$/);
     // without a branch: the repository's default branch
     const byDefault = await openTarget({ target: { url }, token, ...api, githubApiUrl: github.baseUrl });
     expect(byDefault.branch).toBe('main');
