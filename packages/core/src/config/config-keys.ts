@@ -8,11 +8,11 @@ import type { UpdateLevel } from '../policy/update-level.js';
 import { configShape } from './shape/config-shape.js';
 import { DISCOVER_KEYS, DISCOVER_MODES } from './shape/discover.js';
 import { AUTODISCOVER_KEYS, FLEET_REPOSITORY_KEYS } from './shape/fleet.js';
-import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
+import { git, GIT_AUTHOR_KEYS, GIT_MODES, GIT_TRANSPORTS } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
 import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
-import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
+import type { DiscoverMode, GitMode, GitTransport, PruneMode, TargetFormat } from './types.js';
 
 export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
 export { SECRET_KEYS } from './rules/index.js';
@@ -40,6 +40,7 @@ export const CONFIG_ENUMS = {
   format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
   prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
   mode: GIT_MODES as Exactly<typeof GIT_MODES, GitMode>,
+  transport: GIT_TRANSPORTS as Exactly<typeof GIT_TRANSPORTS, GitTransport>,
   discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
   digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,
   sort: TAG_SORTS as Exactly<typeof TAG_SORTS, TagSort>,

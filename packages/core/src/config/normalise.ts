@@ -210,6 +210,7 @@ function normaliseGit(raw: NonNullable<RawConfig['git']>, dir: string, where: Wh
     author: raw.author ? { name: raw.author.name, email: raw.author.email } : { ...DEFAULT_GIT_AUTHOR },
     token: given(raw.token) ? absoluteFileRef(raw.token, dir) : undefined,
     githubApiUrl: raw.githubApiUrl?.replace(/\/+$/, '') ?? DEFAULT_GITHUB_API_URL,
+    transport: raw.transport ?? 'auto',
     message: raw.message ?? undefined,
     where: where(['git'], 'key'),
   };

@@ -39,6 +39,8 @@ export interface DiscoverConfig {
 
 /** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. */
 export type GitMode = 'push' | 'pull-request';
+/** How a remote is read and written (see `git/workspace.ts`). */
+export type GitTransport = 'auto' | 'clone' | 'github-api';
 
 /**
  * A reference to a secret: `env:NAME` (an environment variable) or `file:PATH` (a file
@@ -167,6 +169,8 @@ export interface GitConfig {
   token: SecretRef | undefined;
   /** GitHub REST API base for pull requests. Default `https://api.github.com`. */
   githubApiUrl: string;
+  /** How the repository is read and written (see `git/workspace.ts`). Default `auto`. */
+  transport: GitTransport;
   /** Commit subject template; `{summary}` is replaced by the generated summary. */
   message: string | undefined;
   where: ConfigLocation;

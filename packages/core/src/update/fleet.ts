@@ -140,6 +140,7 @@ function repositoryConfig(config: ImgsyncConfig, repository: FleetRepository): I
     author: { ...DEFAULT_GIT_AUTHOR },
     token: undefined,
     githubApiUrl: DEFAULT_GITHUB_API_URL,
+    transport: 'auto',
     message: undefined,
     where: repository.where,
   };

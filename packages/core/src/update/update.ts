@@ -24,9 +24,9 @@ import { Deadline } from '../deadline.js';
 import { ConfigError, DeadlineError, errorFacts, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials, type ErrorFacts } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
-import type { Checkout } from '../git/checkout.js';
 import { deliver, openTarget } from '../git/lazy.js';
 import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
+import { chooseTransport, type Workspace } from '../git/workspace.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -96,7 +96,7 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   const result: UpdateResult = { changed: false, drift: false, dryRun, files: [], changes: [], warnings: [], errors: [], stats: { registries: {} } };
   const progress: { stage: Stage; matched: string[]; planned: PlannedFile[] } = { stage: 'open', matched: [], planned: [] };
 
-  let checkout: Checkout | undefined;
+  let checkout: Workspace | undefined;
   try {
     let read: ReadFile;
     let list: (patterns: readonly string[]) => Promise<string[]>;
@@ -106,7 +106,15 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       const target = git?.url
         ? { url: git.url, ...(git.branch && { branch: git.branch }) }
         : { dir: options.cwd ?? config.dir, ...(git?.branch && { branch: git.branch }) };
-      checkout = await openTarget({ target, token: options.secrets?.gitToken, io: options.gitIo, deadline });
+      checkout = await openTarget({
+        target,
+        token: options.secrets?.gitToken,
+        io: options.gitIo,
+        deadline,
+        maxFileBytes,
+        ...(git && { transport: git.transport, githubApiUrl: git.githubApiUrl }),
+        ...(options.fetch && { fetch: options.fetch as typeof fetch }),
+      });
       const opened = checkout;
       const all = await opened.listFiles();
       read = opened.read;
@@ -271,12 +279,15 @@ function undoneWork(
   progress: { stage: Stage; matched: string[]; planned: PlannedFile[] },
   states: RegistryStates,
   stopped: DeadlineError,
-  run: { useGit: boolean; dryRun: boolean; config: UpdateOptions['config']; checkout: Checkout | undefined },
+  run: { useGit: boolean; dryRun: boolean; config: UpdateOptions['config']; checkout: Workspace | undefined },
 ): string[] {
   const undone: string[] = [];
   const some = (items: readonly string[]) => (items.length > 10 ? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more` : items.join(', '));
   const git = run.config.git;
-  if (progress.stage === 'open') undone.push(git?.url ? `clone ${stripUrlCredentials(git.url)}` : 'open the git checkout');
+  if (progress.stage === 'open') {
+    const api = git?.url && chooseTransport({ url: git.url, transport: git.transport, githubApiUrl: git.githubApiUrl }) === 'github-api';
+    undone.push(git?.url ? `${api ? 'read through the GitHub API' : 'clone'} ${stripUrlCredentials(git.url)}` : 'open the git checkout');
+  }
   if (progress.stage === 'open' || progress.stage === 'plan') {
     const unresolved = states.unresolved();
     if (unresolved.length) undone.push(`registry: ${unresolved.length} repositor${unresolved.length === 1 ? 'y' : 'ies'} not resolved: ${some(unresolved)}`);
