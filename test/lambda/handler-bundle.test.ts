@@ -262,7 +262,7 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(findToken(token, [sandbox.root], [lambda.stdout(), lambda.stderr()])).toEqual([]);
   });
 
-  it('stops before the registry when the time budget is spent: throws PARTIAL, pushes nothing', async () => {
+  it('stops before the registry when the time budget is spent: throws DEADLINE, pushes nothing', async () => {
     const bare = createBareRepo(join(gitRoot.root, 'repos'), 'budget', { [metadataFile]: metadata(rubyId) });
     const start = gitCli(bare, 'rev-parse', 'main').trim();
     const { sandbox, lambda } = lambdaWith({ IMGSYNC_CONFIG: configYaml('budget'), IMGSYNC_GIT_TOKEN: token });
