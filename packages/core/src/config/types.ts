@@ -167,8 +167,8 @@ export interface GitConfig {
   /** Default `{ name: 'imgsync', email: 'imgsync@example.invalid' }`. */
   author: GitAuthorConfig;
   token: SecretRef | undefined;
-  /** GitHub REST API base for pull requests. Default `https://api.github.com`. */
-  githubApiUrl: string;
+  /** GitHub REST API base (pull requests, the github-api transport, autodiscovery); `undefined`: from the remote URL (`https://api.github.com`, or `https://HOST/api/v3`). */
+  githubApiUrl: string | undefined;
   /** How the repository is read and written (see `git/workspace.ts`). Default `auto`. */
   transport: GitTransport;
   /** Commit subject template; `{summary}` is replaced by the generated summary. */

@@ -139,7 +139,7 @@ function repositoryConfig(config: ImgsyncConfig, repository: FleetRepository): I
     mode: 'push',
     author: { ...DEFAULT_GIT_AUTHOR },
     token: undefined,
-    githubApiUrl: DEFAULT_GITHUB_API_URL,
+    githubApiUrl: undefined,
     transport: 'auto',
     message: undefined,
     where: repository.where,

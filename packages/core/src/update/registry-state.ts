@@ -255,7 +255,8 @@ export class RegistryStates {
   ): Promise<RepositoryState | undefined> {
     let listed;
     try {
-      listed = await source.listTags(repository);
+      // raced with the deadline: a source that ignores the signal (an injected one) still stops the run
+      listed = await this.#deadline.race(source.listTags(repository), `registry ${source.registry}: tags of ${repository}`);
     } catch (error) {
       if (error instanceof RegistryError && error.status === 404) {
         this.warnings.push(`${source.registry}: repository ${repository} not found`);
@@ -285,7 +286,7 @@ export class RegistryStates {
 
   async #resolveTag(source: RegistrySource, repository: string, info: TagInfo, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
-    const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
+    const resolved = await this.#deadline.race(source.resolveTag(repository, info.tag, { platform: target.platform }), `registry ${source.registry}: manifest of ${repository}:${info.tag}`);
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
       manifestDigest: resolved.manifestDigest,
@@ -308,7 +309,7 @@ export class RegistryStates {
     let listing = this.#namespaces.get(key);
     if (!listing) {
       this.#checkBudget(`registry ${source.registry}: repositories of ${namespace}`);
-      listing = source.listRepositories(namespace).then((listed) => {
+      listing = this.#deadline.race(source.listRepositories(namespace), `registry ${source.registry}: repositories of ${namespace}`).then((listed) => {
         for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
         const done = { repositories: listed.repositories, complete: listed.complete !== false };
         this.#listed.set(key, done);
@@ -346,7 +347,7 @@ export class RegistryStates {
         this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${place.repository}`);
         const source = await this.source(want, target);
         try {
-          const listed = await source.listTags(place.repository);
+          const listed = await this.#deadline.race(source.listTags(place.repository), `registry ${source.registry}: tags of ${place.repository}`);
           this.#tagNames.set(key, listed.tags.map((t) => t.tag));
         } catch (error) {
           if (!(error instanceof RegistryError && error.status === 404)) throw error;
