@@ -103,12 +103,19 @@ export interface SnapshotSet {
  * @example const snapshot = parseSnapshot(await readFile('registry.snapshot.json', 'utf8'));
  */
 export function parseSnapshot(text: string, path = '(snapshot)'): RegistrySnapshot {
-  let parsed: unknown;
+  return checkSnapshot(parseSnapshotText(text, path), path);
+}
+
+/** The snapshot text's data: JSON, or YAML with the same shape. */
+function parseSnapshotText(text: string, path: string): unknown {
   try {
-    parsed = parseYaml(text);
+    return parseYaml(text);
   } catch (error) {
     throw new ConfigError(`snapshot is neither JSON nor YAML: ${(error as Error).message}`, { path });
   }
+}
+
+function checkSnapshot(parsed: unknown, path: string): RegistrySnapshot {
   const doc = parsed as Partial<RegistrySnapshot> | null;
   if (!doc || typeof doc !== 'object' || doc.version !== 1 || typeof doc.registry !== 'string' || !doc.repositories || typeof doc.repositories !== 'object') {
     throw new ConfigError('not an imgsync registry snapshot (expected version: 1, registry, repositories)', { path });
@@ -138,12 +145,7 @@ export async function readSnapshotFile(
  * @example const { snapshots } = parseSnapshotSet(await readFile('tick.json', 'utf8'), 'tick.json');
  */
 export function parseSnapshotSet(text: string, path = '(snapshot)'): SnapshotSet {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`snapshot is neither JSON nor YAML: ${(error as Error).message}`, { path });
-  }
+  const parsed = parseSnapshotText(text, path);
   const doc = parsed as Partial<SnapshotSet> | null;
   if (doc && typeof doc === 'object' && 'snapshots' in doc) {
     if (doc.version !== 1 || !Array.isArray(doc.snapshots)) {
@@ -151,14 +153,14 @@ export function parseSnapshotSet(text: string, path = '(snapshot)'): SnapshotSet
     }
     const seen = new Set<string>();
     const snapshots = doc.snapshots.map((one, i) => {
-      const snapshot = parseSnapshot(JSON.stringify(one), `${path} snapshots[${i}]`);
+      const snapshot = checkSnapshot(one, `${path} snapshots[${i}]`);
       if (seen.has(snapshot.registry)) throw new ConfigError(`snapshots[${i}] records ${snapshot.registry} a second time`, { path });
       seen.add(snapshot.registry);
       return snapshot;
     });
     return { version: 1, ...(typeof doc.recordedAt === 'string' && { recordedAt: doc.recordedAt }), snapshots };
   }
-  const snapshot = parseSnapshot(text, path);
+  const snapshot = checkSnapshot(parsed, path);
   return { version: 1, ...(snapshot.recordedAt && { recordedAt: snapshot.recordedAt }), snapshots: [snapshot] };
 }
 

@@ -7,6 +7,8 @@
  * and writes nothing, a push that lost a race is recomputed on the new tip, and explicit
  * settings are not replaced by defaults.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
@@ -50,6 +52,21 @@ function memoryFs(files: Record<string, string>): UpdateFileSystem & { files: Ma
   };
 }
 
+/** A project directory holding `files` (the glob lists the real disk), and an injected fs with the same files, where the engine writes. */
+async function inProject(files: Record<string, string>, configText: string, run: (project: { dir: string; config: ReturnType<typeof parseConfig>; fs: ReturnType<typeof memoryFs> }) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'imgsync-engine-'));
+  try {
+    const fs = memoryFs({});
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(dir, name), text);
+      fs.files.set(join(dir, name), text);
+    }
+    await run({ dir, config: parseConfig(configText, join(dir, 'imgsync.config.yaml')), fs });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const source = (overrides: Partial<RegistrySource> = {}): (() => RegistrySource) => {
   const frozen = createSnapshotSource(snapshot);
   return () => ({ ...frozen, ...overrides });
@@ -57,20 +74,12 @@ const source = (overrides: Partial<RegistrySource> = {}): (() => RegistrySource)
 
 describe('runUpdate in-process (local mode: injected fs and registry source)', () => {
   it('merges the edits of two targets on one file into one result and one write', async () => {
-    // the glob lists files from the real disk: the config lives in a directory holding them
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'imgsync-engine-'));
-    try {
-      const text = 'services:\n  cache:\n    image: redis:7.2.4\n  web:\n    image: nginx:1.25.3\n';
-      writeFileSync(join(dir, 'compose.yaml'), text);
-      const configText =
-        'targets:\n' +
-        '  - files: compose.yaml\n    format: image-refs\n    ignore: [nginx]\n' +
-        '  - files: compose.yaml\n    format: image-refs\n    ignore: [redis]\n';
-      const config = parseConfig(configText, join(dir, 'imgsync.config.yaml'));
-      const fs = memoryFs({});
-      fs.files.set(join(dir, 'compose.yaml'), text);
+    const text = 'services:\n  cache:\n    image: redis:7.2.4\n  web:\n    image: nginx:1.25.3\n';
+    const configText =
+      'targets:\n' +
+      '  - files: compose.yaml\n    format: image-refs\n    ignore: [nginx]\n' +
+      '  - files: compose.yaml\n    format: image-refs\n    ignore: [redis]\n';
+    await inProject({ 'compose.yaml': text }, configText, async ({ dir, config, fs }) => {
       const result = await runUpdate({ config, fs, registrySource: source() });
       expect(result.errors).toEqual([]);
       expect(result.files).toHaveLength(1);
@@ -82,21 +91,12 @@ describe('runUpdate in-process (local mode: injected fs and registry source)', (
       expect(fs.writes).toHaveLength(1);
       expect(result.files[0]!.diff).toContain('-    image: redis:7.2.4\n');
       expect(result.files[0]!.diff).toContain('+    image: nginx:1.25.4\n');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reports a malformed file beside the files that run, and writes only those', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'imgsync-engine-'));
-    try {
-      const files = { 'a.yaml': 'image: redis:7.2.4\n', 'b.yaml': 'image: [redis:7.2.4\n', 'c.yaml': 'image: nginx:1.25.3\n' };
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-      const config = parseConfig("targets:\n  - files: '*.yaml'\n    format: image-refs\n", join(dir, 'imgsync.config.yaml'));
-      const fs = memoryFs({});
-      for (const [name, text] of Object.entries(files)) fs.files.set(join(dir, name), text);
+    const files = { 'a.yaml': 'image: redis:7.2.4\n', 'b.yaml': 'image: [redis:7.2.4\n', 'c.yaml': 'image: nginx:1.25.3\n' };
+    await inProject(files, "targets:\n  - files: '*.yaml'\n    format: image-refs\n", async ({ dir, config, fs }) => {
       const result = await runUpdate({ config, fs, registrySource: source() });
       expect(result.files.map((f) => [f.path, f.changed, f.error?.code])).toEqual([
         ['a.yaml', true, undefined],
@@ -106,20 +106,11 @@ describe('runUpdate in-process (local mode: injected fs and registry source)', (
       expect(result.errors.map((e) => [e.file, e.code, e.line])).toEqual([['b.yaml', 'YAML_SYNTAX', 2]]);
       expect(fs.writes.map((w) => w.replace(/.*\/\.?/, '').replace(/\.imgsync-.*/, ''))).toEqual(['a.yaml', 'c.yaml']);
       expect(fs.files.get(join(dir, 'b.yaml'))).toBe(files['b.yaml']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('ends as a partial result when the time is up while the registry answers: nothing written, what was left undone listed', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'imgsync-engine-'));
-    try {
-      writeFileSync(join(dir, 'a.yaml'), 'image: redis:7.2.4\n');
-      const config = parseConfig('targets:\n  - files: a.yaml\n    format: image-refs\n', join(dir, 'imgsync.config.yaml'));
-      const fs = memoryFs({});
-      fs.files.set(join(dir, 'a.yaml'), 'image: redis:7.2.4\n');
+    await inProject({ 'a.yaml': 'image: redis:7.2.4\n' }, 'targets:\n  - files: a.yaml\n    format: image-refs\n', async ({ config, fs }) => {
       const stop = new AbortController();
       const hanging = source({
         listTags: () => {
@@ -133,9 +124,7 @@ describe('runUpdate in-process (local mode: injected fs and registry source)', (
       expect(result.partial?.undone).toEqual(['registry: 1 repository not resolved: docker.io/library/redis', 'files not updated: a.yaml', 'write the files']);
       expect(result).toMatchObject({ changed: false, files: [], changes: [] });
       expect(fs.writes).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
