@@ -12,17 +12,16 @@
  * No change -> no commit, no push, no pull request.
  */
 import * as git from 'isomorphic-git';
-import { Deadline } from '../deadline.js';
 import { DeadlineError, GitError, stripUrlCredentials } from '../errors.js';
 import { secretsOf } from './auth.js';
 import { type Checkout } from './checkout.js';
 import { cloneShallow } from './clone.js';
 import { buildCommitMessage, buildSubject, pullRequestBody } from './commit-message.js';
 import { commitFiles } from './commit.js';
-import { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
+import { createGitHubClient, parseGitHubUrl } from './github-client.js';
 import { resolveIo } from './io.js';
 import { assertCleanPaths, changedPathsBetween, fastForwardLocal, openCheckout } from './open-checkout.js';
-import { upsertPullRequest, type PullRequestResult } from './pull-request.js';
+import { upsertPullRequest } from './pull-request.js';
 import { NO_TOKEN } from './to-git-error.js';
 import { pushWithinDeadline, type DeliverOptions, type DeliverResult, type OpenTargetOptions } from './deliver-options.js';
 

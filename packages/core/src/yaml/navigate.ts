@@ -82,7 +82,7 @@ export function valueProps(collection: Collection, item: CollectionItem): CST.So
     for (const t of afterIndicator(item.sep ?? [], 'map-value-ind')) if (t.type === 'anchor' || t.type === 'tag') props.push(t);
   }
   if (item.value?.type === 'block-scalar') {
-    for (const p of item.value.props) if (p.type === 'anchor' || p.type === 'tag') props.push(p as CST.SourceToken);
+    for (const p of item.value.props) if (p.type === 'anchor' || p.type === 'tag') props.push(p);
   }
   return props;
 }

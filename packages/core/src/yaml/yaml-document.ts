@@ -187,7 +187,7 @@ export class YamlDocument {
     const item = last.item;
     const indicator = item.start.findIndex((t) => t.type === 'seq-item-ind' || t.type === 'explicit-key-ind');
     const own = indicator >= 0 ? { ...item, start: item.start.slice(indicator) } : { ...item, start: item.start.filter((t) => t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment') };
-    const text = CST.stringify(own as CST.CollectionItem).replace(/\s+$/, '');
+    const text = CST.stringify(own).replace(/\s+$/, '');
     const pad = ' '.repeat(last.collection.indent);
     const lines: CST.SourceToken[] = [];
     text.split(/\r?\n/).forEach((line, i) => {
