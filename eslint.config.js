@@ -28,6 +28,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+      // terminal output is matched with its ANSI escapes (\x1b)
+      'no-control-regex': 'off',
     },
   },
 );

@@ -79,7 +79,7 @@ async function update(configPath: string, sandbox: string, bare: string, initial
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number];
   const wallMs = performance.now() - started;
   const parent = execFileSync('git', ['-C', bare, 'rev-parse', 'main~1'], { encoding: 'utf8' }).trim();

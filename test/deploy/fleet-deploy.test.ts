@@ -21,7 +21,7 @@ const cloudFormationTags: Tags = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not',
     ...(kind !== 'scalar' && { collection: kind }),
     resolve: (value: string | { toJSON(): unknown }) => ({ [key]: typeof value === 'string' ? value : value.toJSON() }),
   }));
-}) as Tags;
+});
 
 describe('fleet fan-out examples', () => {
   it('Kubernetes: a recording CronJob, then an Indexed Job whose completions equal IMGSYNC_SHARD_COUNT reading the recording; the bundle as command, images pinned', () => {

@@ -76,7 +76,7 @@ describe('imgsync update with the default policy (real registry as mirror, git s
     const dry = await run(['update', '--dry-run', '--no-color']);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
-    const lines = dry.stdout.split('\n').filter((line) => /^  (updated|added|filled|report)/.test(line));
+    const lines = dry.stdout.split('\n').filter((line) => /^ {2}(updated|added|filled|report)/.test(line));
     expect(lines).toEqual([
       '  updated  elasticsearch 7.16.1 → 7.17.28',
       '  updated  logstash 7.16.1 → 7.16.3',

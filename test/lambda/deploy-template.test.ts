@@ -20,7 +20,7 @@ import { secretLocation } from '../../packages/lambda/src/git-token.js';
 const templatePath = fileURLToPath(new URL('../../deploy/template.yaml', import.meta.url));
 const handlerSource = fileURLToPath(new URL('../../packages/lambda/src/', import.meta.url));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed template is untyped JSON
+ 
 type Json = any;
 
 /** CloudFormation's short-form intrinsics, read into their long forms (`!Ref X` -> `{ Ref: 'X' }`). */
@@ -33,7 +33,7 @@ const customTags: Tags = intrinsics.flatMap((name) => {
     { tag: `!${name}`, collection: 'seq' as const, resolve: (seq: { toJSON(): unknown }) => wrap(seq.toJSON()) },
     { tag: `!${name}`, collection: 'map' as const, resolve: (map: { toJSON(): unknown }) => wrap(map.toJSON()) },
   ];
-}) as Tags;
+});
 
 let template: Json;
 let resources: Record<string, Json>;
@@ -240,13 +240,13 @@ describe('deploy/template.yaml', () => {
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] }],
     ]);
     expect(resources.FleetFailedAlarm.Condition).toBe('IsFleet');
-    for (const alarm of alarms) expect((alarm as Json).Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    for (const alarm of alarms) expect((alarm).Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
   it('grants least privilege: named actions on this stack\'s resources only, no wildcards', () => {
     expect(resources.Function.Properties.Role).toEqual({ 'Fn::GetAtt': ['FunctionRole', 'Arn'] });
     expect(resources.Function.Properties.Policies).toBeUndefined();
-    const roles = Object.entries(resources).filter(([, r]) => (r as Json).Type === 'AWS::IAM::Role');
+    const roles = Object.entries(resources).filter(([, r]) => (r).Type === 'AWS::IAM::Role');
     expect(roles.map(([name]) => name).sort()).toEqual(['FleetStateMachineRole', 'FunctionRole', 'SchedulerRole']);
 
     const grants = (role: Json) =>

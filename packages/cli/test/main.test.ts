@@ -244,7 +244,7 @@ describe('imgsync update (how moved tags and reports print)', () => {
     const run = await runMain(['update', '--dry-run', '--no-color'], { cwd: work, env });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.split('\n').filter((line) => /^  (updated|report)/.test(line));
+    const lines = run.stdout.split('\n').filter((line) => /^ {2}(updated|report)/.test(line));
     expect(lines).toEqual([
       '  updated  elasticsearch 7.16.1 → 7.17.28',
       '  updated  logstash 7.16.1 → 7.16.3',
