@@ -12,7 +12,9 @@ import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
 import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
-import type { DiscoverMode, GitMode, PruneMode, TargetFormat } from './types.js';
+import type { DiscoverMode, PruneMode } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver.js';
+import type { TargetFormat } from './types.js';
 
 export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
 export { SECRET_KEYS } from './rules/index.js';
@@ -39,7 +41,7 @@ type Exactly<List extends readonly string[], Union extends string> = [List[numbe
 export const CONFIG_ENUMS = {
   format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
   prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
-  mode: GIT_MODES as Exactly<typeof GIT_MODES, GitMode>,
+  mode: GIT_MODES as Exactly<typeof GIT_MODES, DeliveryMode>,
   discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
   digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,
   sort: TAG_SORTS as Exactly<typeof TAG_SORTS, TagSort>,

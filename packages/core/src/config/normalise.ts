@@ -22,7 +22,7 @@ import type {
   FleetRepository,
   GitConfig,
   ImgsyncConfig,
-  MarkerPolicy,
+  MarkerPolicyConfig,
   RegistrySettings,
   SecretRef,
   TagPolicyConfig,
@@ -131,7 +131,7 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
   const snapshot = registryText?.startsWith('file:');
   const repository = given(settings.repository) ? (settings.repository as string) : '{name}';
   const ignore = given(settings.ignore) ? list(settings.ignore as string | string[]) : [];
-  const policies: Record<string, MarkerPolicy> = {};
+  const policies: Record<string, MarkerPolicyConfig> = {};
   for (const [name, policy] of Object.entries((settings.policies as Record<string, unknown> | null | undefined) ?? {})) {
     const policyAt = [...at, 'policies', name];
     const body = isMapping(policy) ? policy : {};
@@ -146,7 +146,7 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
     repository,
     ...normaliseTags(settings.tags),
     digest: given(settings.digest) ? (settings.digest as DigestForm) : defaultDigestForm(format),
-    platform: parsePlatform(given(settings.platform) ? (settings.platform as string) : DEFAULT_PLATFORM),
+    platform: given(settings.platform) ? parsePlatform(settings.platform as string) : { ...DEFAULT_PLATFORM },
     prune: given(settings.prune) ? (settings.prune as TargetConfig['prune']) : 'report',
     pin: settings.pin === true,
     discover: normaliseDiscover(settings.discover, format, repository, [...at, 'discover'], where),

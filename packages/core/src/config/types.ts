@@ -8,6 +8,8 @@
  * (`env:NAME` or `file:/absolute/path`) that a front end resolves with `resolveEnvRef` /
  * `resolveSecretRef` at the edge, where `process.env` is allowed.
  */
+import type { DiscoverMode, MarkerPolicy, PruneMode } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver.js';
 import type { DigestForm, Platform } from '../policy/digest-form.js';
 import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
@@ -15,12 +17,6 @@ import type { UpdateLevel } from '../policy/update-level.js';
 
 /** How a target's files are laid out; `auto` lets the engine detect it per file. */
 export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers' | 'auto';
-
-/** What happens to an entry whose tag vanished from the registry. */
-export type PruneMode = 'report' | 'comment' | 'remove';
-
-/** Namespace discovery: `off`, `report` new repositories, or `add` an entry for each. */
-export type DiscoverMode = 'off' | 'report' | 'add';
 
 /**
  * A target's namespace discovery (`discover:`), for a repository template with `{name}`
@@ -37,9 +33,6 @@ export interface DiscoverConfig {
   where: ConfigLocation;
 }
 
-/** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. */
-export type GitMode = 'push' | 'pull-request';
-
 /**
  * A reference to a secret: `env:NAME` (an environment variable) or `file:PATH` (a file
  * holding the secret, made absolute against the config file's directory when loaded).
@@ -54,11 +47,12 @@ export interface TagPolicyConfig {
   tagPolicy: TagPolicy;
 }
 
-/** A named policy that `markers` targets refer to from comments in the edited files. */
-export interface MarkerPolicy extends TagPolicyConfig {
+/**
+ * A named policy that `markers` targets refer to from comments in the edited files: the
+ * format's {@link MarkerPolicy} as configured, with its name and where it was written.
+ */
+export interface MarkerPolicyConfig extends Required<MarkerPolicy>, TagPolicyConfig {
   name: string;
-  /** Repository the policy tracks; `undefined`: the repository of the marked reference. */
-  repository: string | undefined;
   where: ConfigLocation;
 }
 
@@ -108,7 +102,7 @@ export interface TargetConfig extends TagPolicyConfig {
   /** The same, compiled. */
   ignoreRules: IgnoreRules;
   /** Named policies for `markers` (and `auto`); empty otherwise. */
-  policies: Record<string, MarkerPolicy>;
+  policies: Record<string, MarkerPolicyConfig>;
   /** Where the target starts in the config file. */
   where: ConfigLocation;
   /** Where each key the target sets was written (for errors found once a file's format is detected). */
@@ -160,8 +154,8 @@ export interface GitConfig {
   url: string | undefined;
   /** Branch to build on and push to; `undefined`: the remote's default branch. */
   branch: string | undefined;
-  /** Default `push`. */
-  mode: GitMode;
+  /** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. Default `push`. */
+  mode: DeliveryMode;
   /** Default `{ name: 'imgsync', email: 'imgsync@example.invalid' }`. */
   author: GitAuthorConfig;
   token: SecretRef | undefined;
@@ -179,7 +173,7 @@ export interface FleetRepository {
   /** Branch to update; `undefined`: the remote's default branch. */
   branch: string | undefined;
   /** `undefined`: `git.mode`, else push. */
-  mode: GitMode | undefined;
+  mode: DeliveryMode | undefined;
   /** Its own targets, or the shared `targets`. */
   targets: TargetConfig[];
   where: ConfigLocation;

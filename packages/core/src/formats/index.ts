@@ -2,6 +2,7 @@
 export type {
   Change,
   ChangeKind,
+  DiscoverMode,
   FormatAdapter,
   FormatName,
   ImageWant,

@@ -6,24 +6,37 @@
  * adapter `wants`, then hands their state back to `apply`, which edits the file in place
  * through the YAML editor and returns what it did as a list of {@link Change}s.
  */
+import type { ChangeKind } from '../change-kind.js';
 import type { YamlFile } from '../yaml/index.js';
-import type { TagPolicy } from '../policy/tag-policy.js';
-import type { DigestForm, ResolvedTag } from '../policy/digest-form.js';
+import type { TagInfo, TagPolicy } from '../policy/tag-policy.js';
+import type { DigestForm, TagDigests } from '../policy/digest-form.js';
 import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 
 export type FormatName = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers';
 
+export type { ChangeKind };
+
 /** What `prune` does with an entry whose tag the registry no longer has. */
 export type PruneMode = 'report' | 'comment' | 'remove';
 
 /**
+ * Namespace discovery (see {@link EntryDiscovery}): `off`, `report` repositories the file
+ * has no entry for, or `add` an entry for each.
+ */
+export type DiscoverMode = 'off' | 'report' | 'add';
+
+/**
  * A named image policy for the `markers` format: `# {"$imagepolicy": "ns:name"}` looks up
- * `"ns:name"`, `# imgsync: name` looks up `"name"`.
+ * `"ns:name"`, `# imgsync: name` looks up `"name"`. The configuration's policies
+ * (`MarkerPolicyConfig`) are these, with their name and where they were written.
  */
 export interface MarkerPolicy {
-  /** `[registry/]repository`, as in an image reference: `ghcr.io/stefanprodan/podinfo`. */
-  repository: string;
+  /**
+   * `[registry/]repository`, as in an image reference: `ghcr.io/stefanprodan/podinfo`.
+   * A marker naming a policy without one is reported and left alone.
+   */
+  repository: string | undefined;
   /** Overrides the target's tag policy for this marker. */
   tagPolicy?: TagPolicy;
 }
@@ -63,7 +76,7 @@ export interface TargetOptions {
   /** markers: the policies the markers name. */
   policies?: Readonly<Record<string, MarkerPolicy>>;
   /** Namespace discovery, when on: `add` writes new entries (with `entry`'s extra keys). */
-  discover?: { mode: 'report' | 'add'; entry?: string };
+  discover?: { mode: Exclude<DiscoverMode, 'off'>; entry?: string };
   /**
    * Backend.AI `image-aliases.yml` only: the target's `image-metadata.yml`. An alias target
    * is then also found when the metadata has a live entry for it (its own `latest` alias
@@ -84,10 +97,17 @@ export interface ImageWant {
   repository: string;
 }
 
-/** A registry tag and what the registry told about it. */
-export type TagState = ResolvedTag & { pushedAt?: string };
+/** A registry tag: its name and push time, as the tag policy sorts it, and its digests. */
+export interface TagState extends TagInfo, TagDigests {
+  /** ISO 8601 time of the last push, where the registry told it. */
+  pushedAt?: string;
+}
 
-/** What the registry holds for one wanted repository. */
+/**
+ * What the registry holds for one wanted repository: its tags by name. Only tags of the
+ * OCI grammar are here, and the tag policy accepts no other, so nothing downstream can
+ * write one.
+ */
 export interface RepositoryState {
   repository: string;
   tags: ReadonlyMap<string, TagState>;
@@ -100,8 +120,6 @@ export interface RepositoryState {
  * since (the entry stays commented out: a human retired it).
  */
 export type ChangeCode = 'new-repository' | 'missing-repository' | 'commented-repository';
-
-export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed' | 'commented' | 'reported';
 
 /**
  * One thing an adapter did (or, for `reported`, saw and left alone). `path` is the key

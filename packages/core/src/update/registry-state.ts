@@ -29,7 +29,8 @@ import { fileManifestCache, type ManifestCache } from '../registry/manifest-cach
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
-import type { RegistrySource, RegistryStats, TagInfo } from '../registry/types.js';
+import { isValidTag } from '../image-ref/grammar.js';
+import type { ListedTag, RegistrySource, RegistryStats } from '../registry/types.js';
 import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import type { UpdateOptions } from './types.js';
 
@@ -235,8 +236,10 @@ export class RegistryStates {
     const needResolve = digest !== 'manifest';
     await Promise.all(
       tags.map(async (info) => {
+        // a source of the caller's (`registrySource`) may not validate: no tag outside the grammar reaches a file
+        if (!isValidTag(info.tag)) return;
         if (!needResolve && info.manifestDigest) {
-          states.set(info.tag, { manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
+          states.set(info.tag, { tag: info.tag, manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
           return;
         }
         await tagLimit(() => this.#resolveTag(source, repository, info, target, states));
@@ -245,11 +248,12 @@ export class RegistryStates {
     return { repository, tags: states };
   }
 
-  async #resolveTag(source: RegistrySource, repository: string, info: TagInfo, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
+  async #resolveTag(source: RegistrySource, repository: string, info: ListedTag, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
     const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
+      tag: info.tag,
       manifestDigest: resolved.manifestDigest,
       imageId: resolved.imageId,
       platforms: resolved.platforms,

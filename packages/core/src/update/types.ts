@@ -4,6 +4,7 @@
  */
 import type { ImgsyncConfig } from '../config/types.js';
 import type { Change } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
 import type { ManifestCache } from '../registry/manifest-cache.js';
@@ -138,7 +139,7 @@ export interface UpdateResult {
     undone: string[];
   };
   delivery?: {
-    mode: 'push' | 'pull-request' | 'files';
+    mode: DeliveryMode | 'files';
     commit?: string;
     branch?: string;
     pushed: boolean;

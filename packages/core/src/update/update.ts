@@ -380,9 +380,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
     ignore: target.ignoreRules,
     ...(target.tags.latest && { latest: {} }),
     ...(target.discover && { discover: { mode: target.discover.mode, ...(target.discover.entry && { entry: target.discover.entry }) } }),
-    policies: Object.fromEntries(
-      Object.entries(target.policies).map(([name, p]) => [name, { repository: p.repository ?? '', tagPolicy: p.tagPolicy }]),
-    ),
+    policies: target.policies,
   };
 }
 
@@ -433,7 +431,7 @@ function recordError(result: UpdateResult, file: string, error: { code?: string;
 /** The git layer's commit-message entry for a change; reports are not commits. */
 function toSummary(change: Change): ChangeSummary[] {
   if (change.kind === 'reported') return [];
-  const kind = change.kind === 'commented' ? 'removed' : change.kind;
+  const { kind } = change;
   if (change.code === 'new-repository') return [{ file: change.file, image: change.image, tag: '(new repository)', kind }];
   return [
     {

@@ -5,7 +5,7 @@ import {
   isValidTag,
   matchesImageId12,
   toImageId12,
-} from '../../src/policy/tag-grammar.js';
+} from '../../src/image-ref/grammar.js';
 
 const sha256 = `sha256:ca7b9f52b6c2${'0123456789abcdef'.repeat(3)}0123`;
 
