@@ -11,12 +11,13 @@ import { AUTODISCOVER_KEYS, FLEET_REPOSITORY_KEYS } from './shape/fleet.js';
 import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
-import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
+import { DIGEST_FORMS, PRUNE_MODES, TARGET_FORMATS, UPDATE_LEVELS } from './shape/format-facts.js';
+import { MARKER_POLICY_KEYS, TARGET_KEYS } from './shape/target.js';
 import type { DiscoverMode, PruneMode } from '../formats/types.js';
 import type { DeliveryMode } from '../git/deliver.js';
 import type { TargetFormat } from './types.js';
 
-export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
+export { DISCOVER_FORMATS, formatsPhrase, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
 export { SECRET_KEYS } from './rules/index.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it. */

@@ -8,6 +8,7 @@
  * (`env:NAME` or `file:/absolute/path`) that a front end resolves with `resolveEnvRef` /
  * `resolveSecretRef` at the edge, where `process.env` is allowed.
  */
+import type { FormatName } from '../formats/all-formats.js';
 import type { DiscoverMode, MarkerPolicy, PruneMode } from '../formats/types.js';
 import type { DeliveryMode } from '../git/deliver.js';
 import type { DigestForm, Platform } from '../policy/digest-form.js';
@@ -15,8 +16,8 @@ import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 
-/** How a target's files are laid out; `auto` lets the engine detect it per file. */
-export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers' | 'auto';
+/** How a target's files are laid out: a format's name, or `auto` to let the engine detect it per file. */
+export type TargetFormat = FormatName | 'auto';
 
 /**
  * A target's namespace discovery (`discover:`), for a repository template with `{name}`
@@ -76,32 +77,33 @@ export interface TargetConfig extends TagPolicyConfig {
   /** Repository of an entry, with `{name}` standing for the entry's name. Default `{name}`. */
   repository: string;
   /**
-   * The digest form to write. Default per format: `image-id-12` for `backendai`,
-   * `manifest` for the others; `undefined` only for `auto` without an explicit value
-   * (the engine then uses the detected format's default, see `defaultDigestForm`).
+   * The digest form to write. Default: the format's first `digestForms` (`image-id-12`
+   * for `backendai`, `manifest` for the others); `undefined` only for `auto` without an
+   * explicit value (the engine then uses the detected format's default, see
+   * `defaultDigestForm`).
    */
   digest: DigestForm | undefined;
   /** Platform whose image id is written for multi-platform tags. Default linux/amd64. */
   platform: Platform;
   /** Default `report`. */
   prune: PruneMode;
-  /** Pin references with `@sha256:…` (image-refs, helm-values, kustomize, markers). Default false. */
+  /** Pin references with `@sha256:…` (formats that pin: see `FormatFacts.pins`). Default false. */
   pin: boolean;
   /**
-   * Namespace discovery; `undefined` when off. Default `report` for `backendai` targets whose
-   * repository template allows it, off otherwise.
+   * Namespace discovery; `undefined` when off. Default `report` for targets of a format that
+   * discovers (`backendai`) whose repository template allows it, off otherwise.
    */
   discover: DiscoverConfig | undefined;
   /**
-   * How far a version tag may move (image-refs, helm-values, kustomize, markers);
+   * How far a version tag may move (formats whose tags move: `FormatFacts.movesTags`);
    * `undefined`: not set, so `major` with a `tags.semver` range, else `minor`.
    */
   update: UpdateLevel | undefined;
-  /** The `ignore:` rules as written (image-refs, helm-values, kustomize, markers). */
+  /** The `ignore:` rules as written (formats whose tags move). */
   ignore: string[];
   /** The same, compiled. */
   ignoreRules: IgnoreRules;
-  /** Named policies for `markers` (and `auto`); empty otherwise. */
+  /** Named policies for formats whose markers name them (and `auto`); empty otherwise. */
   policies: Record<string, MarkerPolicyConfig>;
   /** Where the target starts in the config file. */
   where: ConfigLocation;

@@ -3,6 +3,7 @@
  * print it, the Lambda handler can log it and a library user can inspect it.
  */
 import type { ImgsyncConfig } from '../config/types.js';
+import type { FormatName } from '../formats/all-formats.js';
 import type { Change } from '../formats/types.js';
 import type { DeliveryMode } from '../git/deliver.js';
 import type { GitIo } from '../git/types.js';
@@ -98,7 +99,7 @@ export interface ProgressEvent {
 export interface FileResult {
   /** Path as the user sees it: relative to the config dir or the repository root. */
   path: string;
-  format?: string;
+  format?: FormatName;
   changed: boolean;
   /** Unified diff of the file ('' when unchanged). */
   diff: string;

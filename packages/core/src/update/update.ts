@@ -16,13 +16,12 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
-import { BACKENDAI_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
+import { formatsPhrase, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
-import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
 import { ConfigError, DeadlineError, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials } from '../errors.js';
-import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
+import { findFormat, formatAdapter, FORMATS, noImagesReason, type FormatName } from '../formats/all-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
 import { deliver, openTarget } from '../git/lazy.js';
@@ -305,7 +304,7 @@ interface FileLimits {
 
 interface Prepared {
   file: YamlFile;
-  adapter: FormatAdapter;
+  adapter: FormatAdapter<FormatName>;
   options: TargetOptions;
 }
 
@@ -372,7 +371,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
   return {
     repository: target.repository,
     tagPolicy: target.tagPolicy,
-    digest: target.digest ?? defaultDigestForm(adapter.name) ?? 'manifest',
+    digest: target.digest ?? adapter.digestForms[0],
     platform: formatPlatform(target.platform),
     prune: target.prune,
     pin: target.pin,
@@ -390,31 +389,36 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
  * written (see `config/shape/target.ts`).
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
-  if (target.format === 'auto' && adapter.name !== 'backendai') {
-    for (const [key, why] of Object.entries(BACKENDAI_ONLY)) {
+  if (target.format !== 'auto') return;
+  if (!adapter.listsTags) {
+    for (const [key, why] of Object.entries(TAG_LIST_ONLY)) {
       const where = target.keyWhere[key];
-      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to format backendai: ${why}; ${path} is ${adapter.name}`, where);
-    }
-    if (target.digest !== undefined && target.digest !== 'manifest') {
-      throw new ConfigError(`targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to manifest digests; image ids are what Backend.AI files list`, target.keyWhere.digest ?? target.where);
-    }
-    if (target.tags.latest) {
-      throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to ${formatsPhrase(TAG_LIST_NAMES)}: ${why}; ${path} is ${adapter.name}`, where);
     }
   }
-  if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
-  if (target.pin) {
+  if (target.digest !== undefined && !adapter.digestForms.includes(target.digest)) {
+    const imageIds = FORMATS.filter((format) => format.digestForms.includes(target.digest!)).map((format) => format.title).join(' and ');
+    throw new ConfigError(
+      `targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to ${adapter.digestForms.join(' or ')} digests; image ids are what ${imageIds} files list`,
+      target.keyWhere.digest ?? target.where,
+    );
+  }
+  if (!adapter.listsTags && target.tags.latest) {
+    throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+  }
+  if (target.pin && !adapter.pins) {
     throw new ConfigError(
       `targets[${target.index}].pin: ${path} is ${adapter.name}, whose entries hold image ids, not references to pin; set pin only on targets of the other formats`,
       target.keyWhere.pin ?? target.where,
     );
   }
+  if (adapter.movesTags) return;
   const set = { update: target.update !== undefined, ignore: target.ignore.length > 0 };
   for (const key of ['update', 'ignore'] as const) {
     if (!set[key]) continue;
-    const moving = TAG_MOVING_FORMATS.filter((format) => format !== 'auto').join(', ');
+    const moving = TAG_MOVING_FORMATS.filter((format) => format !== 'auto');
     throw new ConfigError(
-      `targets[${target.index}].${key}: applies only to formats ${moving}; ${path} is ${adapter.name}, whose entries follow every tag the registry has`,
+      `targets[${target.index}].${key}: applies only to ${formatsPhrase(moving)}; ${path} is ${adapter.name}, whose entries follow every tag the registry has`,
       target.keyWhere[key] ?? target.where,
     );
   }

@@ -30,8 +30,15 @@ function policyWant(target: TargetOptions, name: string) {
   return parsed ? { policy, repository: policy.repository, ...parsed } : undefined;
 }
 
-export const markersFormat: FormatAdapter = {
+export const markersFormat: FormatAdapter<'markers'> = {
   name: 'markers',
+  title: 'setter marker',
+  digestForms: ['manifest'],
+  pins: true,
+  movesTags: true,
+  listsTags: false,
+  namesPolicies: true,
+  detectOrder: 30,
 
   detect(file: YamlFile): boolean {
     return findMarkers(file).length > 0;
