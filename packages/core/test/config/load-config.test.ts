@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { defaultDigestForm, loadConfig, parseConfig, validateConfig, validateTargetConfig } from '../../src/config/index.js';
+import { CONFIG_ENUMS, defaultDigestForm, loadConfig, parseConfig, validateConfig, validateTargetConfig } from '../../src/config/index.js';
 
 export const validDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/valid');
 
@@ -184,7 +184,7 @@ describe('loadConfig', () => {
     const config = validateConfig({ targets: [{ files: 'values.yaml', format: 'helm-values' }] }, { path: 'x.yaml', dir: '/repo' });
     expect(config.targets[0]!.digest).toBe('manifest');
     expect(() => validateConfig({ targets: [{ files: 'a', format: 'helm' }] }, { path: 'x.yaml', dir: '/repo' })).toThrow(
-      'x.yaml: targets[0].format: must be one of backendai, image-refs, helm-values, kustomize, markers, auto (got "helm"); did you mean "helm-values"?',
+      `x.yaml: targets[0].format: must be one of ${CONFIG_ENUMS.format.join(', ')} (got "helm"); did you mean "helm-values"?`,
     );
     expect(validateTargetConfig({ files: 'a.yml', format: 'backendai' }, { path: 'x.yaml', dir: '/repo' }).digest).toBe('image-id-12');
   });
