@@ -17,7 +17,7 @@ import type { DiscoverMode, PruneMode } from '../formats/types.js';
 import type { DeliveryMode } from '../git/deliver.js';
 import type { TargetFormat } from './types.js';
 
-export { DISCOVER_FORMATS, formatsPhrase, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
+export { DISCOVER_FORMATS, formatsPhrase, IMAGE_ID_TITLES, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
 export { SECRET_KEYS } from './rules/index.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it. */

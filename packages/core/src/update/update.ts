@@ -16,12 +16,12 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatsPhrase, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
+import { formatsPhrase, IMAGE_ID_TITLES, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
 import { ConfigError, DeadlineError, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials } from '../errors.js';
-import { findFormat, formatAdapter, FORMATS, noImagesReason, type FormatName } from '../formats/all-formats.js';
+import { findFormat, formatAdapter, noImagesReason, type FormatName } from '../formats/all-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import type { Checkout } from '../git/checkout.js';
 import { deliver, openTarget } from '../git/lazy.js';
@@ -397,9 +397,8 @@ function checkDetectedFormat(path: string, target: TargetConfig, adapter: Format
     }
   }
   if (target.digest !== undefined && !adapter.digestForms.includes(target.digest)) {
-    const imageIds = FORMATS.filter((format) => format.digestForms.includes(target.digest!)).map((format) => format.title).join(' and ');
     throw new ConfigError(
-      `targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to ${adapter.digestForms.join(' or ')} digests; image ids are what ${imageIds} files list`,
+      `targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to ${adapter.digestForms.join(' or ')} digests; image ids are what ${IMAGE_ID_TITLES} files list`,
       target.keyWhere.digest ?? target.where,
     );
   }

@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { ConfigError } from '../../errors.js';
 import { parseIgnoreRule } from '../../policy/ignore-rules.js';
+import { PATH_COMPONENT_SOURCE } from '../../image-ref/grammar.js';
 import { parsePlatform } from '../../policy/digest-form.js';
 import { describeValue, isMapping } from '../problems.js';
 import { closestMatch } from '../suggest.js';
@@ -72,7 +73,8 @@ const filePattern = textMatching(
   (value) => `must be relative to the config file's directory, or with git.url to the repository's root (got ${describeValue(value)})`,
 );
 
-const NAME_COMPONENT = '(?:[a-z0-9]|\\{name\\})+(?:(?:\\.|_|__|-+)(?:[a-z0-9]|\\{name\\})+)*';
+/** A path component of the grammar (`image-ref/grammar.ts`) in which `{name}` may stand wherever a letter or digit may. */
+const NAME_COMPONENT = PATH_COMPONENT_SOURCE.replaceAll('[a-z0-9]', '(?:[a-z0-9]|\\{name\\})');
 const REPOSITORY_TEMPLATE = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`, 'u');
 const repository = textMatching('a repository such as lablup/kernel-{name}', REPOSITORY_TEMPLATE, (template) => {
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
