@@ -5,7 +5,9 @@
  * and prints one line per repository and a total; a repository that does not exist fails
  * alone (exit 3) and shards (`--shard`, an Indexed Job's JOB_COMPLETION_INDEX) split the list.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
@@ -76,5 +78,69 @@ describe('imgsync update on a fleet (real registry and git server)', () => {
     const refused = await run(['check', '--config', 'single.imgsync.config.yaml', '--shard', '0/2']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--shard splits a fleet/);
+  });
+
+  it('a tick snapshot recorded once (snapshot -o) answers every shard: the same changes as a live check, no registry request; PUT and GET through a pre-signed-style URL whose signature is never printed', async () => {
+    const names = ['t0', 't1', 't2'];
+    for (const name of names) createBareRepo(join(world.gitRoot, 'fleet'), name, { [metadataPath]: originalMetadata });
+    const config = fleetConfig('tick.imgsync.config.yaml', names);
+    const requests = (json: string) => {
+      const stats = (JSON.parse(json) as { stats: { registries: Record<string, { requests: number }> } }).stats.registries;
+      return Object.values(stats).reduce((sum, s) => sum + s.requests, 0);
+    };
+    const changes = (json: string) =>
+      (JSON.parse(json) as { repositories: { url: string; result?: { changes: unknown[] } }[] }).repositories
+        .map((r) => [r.url, r.result?.changes] as const)
+        .sort(([a], [b]) => a.localeCompare(b));
+    const live = await run(['check', '--config', config, '--json', '--no-cache']);
+    expect(live.code).toBe(1);
+    expect(requests(live.stdout)).toBeGreaterThan(0);
+
+    // the recording step: a file
+    const recorded = await run(['snapshot', '--config', config, '-o', 'tick.json', '--no-cache']);
+    expect(recorded.code).toBe(0);
+    expect(recorded.stdout).toMatch(/wrote tick\.json: 1 registry, \d+ repositories, \d+ tags/);
+    const set = JSON.parse(readFileSync(join(world.sandbox.dir, 'tick.json'), 'utf8')) as { version: number; snapshots: { registry: string }[] };
+    expect(set.version).toBe(1);
+    expect(set.snapshots.map((s) => s.registry)).toEqual([world.registry.url]);
+
+    // the shards: together the live run's changes, and not one registry request
+    const sharded: (readonly [string, unknown])[] = [];
+    for (const index of [0, 1]) {
+      const shard = await run(['check', '--config', config, '--json', '--no-cache', '--shard', `${index}/2`, '--snapshot', 'tick.json']);
+      expect(shard.code === 0 || shard.code === 1).toBe(true);
+      expect(requests(shard.stdout)).toBe(0);
+      sharded.push(...changes(shard.stdout));
+    }
+    expect(sharded.sort(([a], [b]) => a.localeCompare(b))).toEqual(changes(live.stdout));
+
+    // an https-style store (plain http on loopback): PUT by the recording step, GET by a shard (IMGSYNC_SNAPSHOT)
+    const signature = 'X-Amz-Signature=5ecre7d0c0ffee';
+    const stored = new Map<string, Buffer>();
+    const server = createServer((req, res) => {
+      if (!req.url?.endsWith(`?${signature}`)) return void res.writeHead(403).end();
+      const key = req.url.split('?')[0]!;
+      if (req.method === 'PUT') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (stored.set(key, Buffer.concat(chunks)), res.writeHead(200).end()));
+      } else if (stored.has(key)) res.writeHead(200, { 'content-type': 'application/json' }).end(stored.get(key));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ticks/tick.json?${signature}`;
+      const put = await run(['snapshot', '--config', config, '-o', url, '--no-cache']);
+      expect(put.code).toBe(0);
+      expect(stored.get('/ticks/tick.json')?.length).toBeGreaterThan(100);
+      const shard = await run(['check', '--config', config, '--json', '--no-cache'], { IMGSYNC_GIT_TOKEN: token, IMGSYNC_SNAPSHOT: url });
+      expect(requests(shard.stdout)).toBe(0);
+      expect(changes(shard.stdout)).toEqual(changes(live.stdout));
+      const denied = await run(['check', '--config', config, '--snapshot', url.replace(signature, 'X-Amz-Signature=wrong')]);
+      expect(denied.code).toBe(3);
+      expect(denied.stderr).toMatch(/ticks\/tick\.json \(HTTP 403\): reading the snapshot failed/);
+      for (const output of [put.stdout, put.stderr, shard.stderr, denied.stdout, denied.stderr]) expect(output).not.toContain('5ecre7d0c0ffee');
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });

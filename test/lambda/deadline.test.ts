@@ -97,7 +97,7 @@ describe('the bundled handler under a 20 s budget', () => {
     // the run ends at its deadline, 1 s before the function's (kept for cleaning up and logging)
     expect(took).toBeGreaterThan(BUDGET_MS - 2_500);
     expect(took).toBeLessThanOrEqual(BUDGET_MS);
-    expect(outcome).toMatchObject({ ok: false, name: 'ScheduledRunError', code: 'PARTIAL' });
+    expect(outcome).toMatchObject({ ok: false, name: 'ScheduledRunError', code: 'DEADLINE' });
     expect(!outcome.ok && outcome.message).toMatch(
       /^imgsync stopped early, nothing written or pushed: time budget ran out during registry http:\/\/127\.0\.0\.1:\d+: tags of kernel-(python|ruby); left undone: registry: 2 repositories not resolved: .*; files not updated: image-metadata\.yml; commit and push to main$/,
     );
@@ -122,7 +122,7 @@ describe('the bundled handler under a 20 s budget', () => {
     const started = Date.now();
     const outcome = await lambda.invoke({ remainingMs: BUDGET_MS }, 60_000);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(outcome).toMatchObject({ ok: false, code: 'PARTIAL' });
+    expect(outcome).toMatchObject({ ok: false, code: 'DEADLINE' });
     expect(!outcome.ok && outcome.message).toMatch(/time budget: registry http:\/\/127\.0\.0\.1:\d+: tags of kernel-\w+ asks to wait 59 s, but only 1\d s are left/);
     expect(logLines(lambda).filter((l) => l.msg === 'summary')).toEqual([expect.objectContaining({ pushed: false, partial: expect.any(String) })]);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(before);

@@ -63,7 +63,8 @@ const pseudoParameters: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS
  */
 function evaluate(value: Json, params: Record<string, string>): Json {
   const ev = (v: Json): Json => evaluate(v, params);
-  if (Array.isArray(value)) return value.map(ev);
+  // `!Ref AWS::NoValue` removes the list item or property it stands for
+  if (Array.isArray(value)) return value.map(ev).filter((v) => v !== NO_VALUE);
   if (!value || typeof value !== 'object') return value;
   const [key] = Object.keys(value);
   const arg = value[key!];
@@ -71,6 +72,7 @@ function evaluate(value: Json, params: Record<string, string>): Json {
     text.replace(/\$\{([^}]+)\}/g, (_, name: string) => vars[name] ?? params[name] ?? pseudoParameters[name] ?? `<${name}?>`);
   switch (key) {
     case 'Ref':
+      if (arg === 'AWS::NoValue') return NO_VALUE;
       return params[arg] ?? pseudoParameters[arg] ?? (arg in resources ? `<${arg}>` : (() => { throw new Error(`Ref ${arg}`); })());
     case 'Condition':
       return ev(template.Conditions[arg]);
@@ -98,9 +100,11 @@ function evaluate(value: Json, params: Record<string, string>): Json {
     case 'Fn::GetAtt':
       return `<${arg.join('.')}>`;
     default:
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ev(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ev(v)]).filter(([, v]) => v !== NO_VALUE));
   }
 }
+
+const NO_VALUE = Symbol('AWS::NoValue');
 
 /** The parameter values a deployment would have: the defaults, overridden. */
 function parameters(overrides: Record<string, string>): Record<string, string> {
@@ -189,7 +193,11 @@ describe('deploy/template.yaml', () => {
   it('runs the built bundle with the environment the handler reads', () => {
     const fn = resources.Function;
     expect(fn.Type).toBe('AWS::Serverless::Function');
-    expect(fn.Properties).toMatchObject({ Handler: 'handler.handler', Runtime: expect.stringMatching(/^nodejs(20|22)\.x$/), ReservedConcurrentExecutions: 1 });
+    expect(fn.Properties).toMatchObject({ Handler: 'handler.handler', Runtime: expect.stringMatching(/^nodejs(20|22)\.x$/) });
+    // one run at a time (two never race on a push); a fleet's shards, on disjoint repositories, as many as the Map runs
+    const config = { ImgsyncConfigFile: 'imgsync.config.yaml' };
+    expect(evaluate(fn.Properties.ReservedConcurrentExecutions, parameters(config))).toBe(1);
+    expect(evaluate(fn.Properties.ReservedConcurrentExecutions, parameters({ ...config, FleetShards: '8', FleetMaxConcurrency: '3' }))).toBe('3');
     const codeUri = resolve(dirname(templatePath), fn.Properties.CodeUri);
     expect(codeUri).toBe(fileURLToPath(new URL('../../packages/lambda/dist/handler.zip', import.meta.url)));
     expect(existsSync(codeUri)).toBe(true);
@@ -209,11 +217,17 @@ describe('deploy/template.yaml', () => {
     expect(schedule.Type).toBe('AWS::Scheduler::Schedule');
     expect(schedule.Properties.ScheduleExpression).toEqual({ Ref: 'ScheduleExpression' });
     expect(template.Parameters.ScheduleExpression.Default).toMatch(/^cron\(.+\)$/);
-    expect(schedule.Properties.Target).toMatchObject({
-      Arn: { 'Fn::GetAtt': ['Function', 'Arn'] },
-      RoleArn: { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] },
-      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    const config = { ImgsyncConfigFile: 'imgsync.config.yaml' };
+    expect(evaluate(schedule.Properties.Target, parameters(config))).toMatchObject({
+      Arn: '<Function.Arn>',
+      RoleArn: '<SchedulerRole.Arn>',
+      Input: '{"source":"imgsync.schedule"}',
+      DeadLetterConfig: { Arn: '<DeadLetterQueue.Arn>' },
     });
+    // a fleet in shards: the state machine, with the numbers its states read from the input
+    const fleet = evaluate(schedule.Properties.Target, parameters({ ...config, FleetShards: '8', FleetMaxConcurrency: '3' }));
+    expect(fleet).toMatchObject({ Arn: '<FleetStateMachine>', RoleArn: '<SchedulerRole.Arn>' });
+    expect(JSON.parse(fleet.Input)).toEqual({ source: 'imgsync.schedule', shards: 8, maxConcurrency: 3 });
   });
 
   it('sends failures to a dead-letter queue and alarms on errors and dead letters', () => {
@@ -221,9 +235,11 @@ describe('deploy/template.yaml', () => {
     expect(resources.Function.Properties.DeadLetterQueue).toEqual({ Type: 'SQS', TargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
     const alarms = Object.values(resources).filter((r: Json) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.map((a: Json) => [a.Properties.Namespace, a.Properties.MetricName, a.Properties.Dimensions[0].Value])).toEqual([
+      ['AWS/States', 'ExecutionsFailed', { Ref: 'FleetStateMachine' }],
       ['AWS/Lambda', 'Errors', { Ref: 'Function' }],
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] }],
     ]);
+    expect(resources.FleetFailedAlarm.Condition).toBe('IsFleet');
     for (const alarm of alarms) expect((alarm as Json).Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
@@ -231,7 +247,7 @@ describe('deploy/template.yaml', () => {
     expect(resources.Function.Properties.Role).toEqual({ 'Fn::GetAtt': ['FunctionRole', 'Arn'] });
     expect(resources.Function.Properties.Policies).toBeUndefined();
     const roles = Object.entries(resources).filter(([, r]) => (r as Json).Type === 'AWS::IAM::Role');
-    expect(roles.map(([name]) => name).sort()).toEqual(['FunctionRole', 'SchedulerRole']);
+    expect(roles.map(([name]) => name).sort()).toEqual(['FleetStateMachineRole', 'FunctionRole', 'SchedulerRole']);
 
     const grants = (role: Json) =>
       statements(role).map((s: Json) => {
@@ -248,10 +264,24 @@ describe('deploy/template.yaml', () => {
       ['secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imgsync/git-token-??????'],
       ['sqs:SendMessage', '<DeadLetterQueue.Arn>'],
     ]);
-    expect(grants(resources.SchedulerRole)).toEqual([
-      ['lambda:InvokeFunction', { 'Fn::GetAtt': ['Function', 'Arn'] }],
-      ['sqs:SendMessage', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }],
+    expect(grants(evaluate(resources.SchedulerRole, parameters({ ImgsyncConfigFile: 'imgsync.config.yaml' })))).toEqual([
+      ['lambda:InvokeFunction', '<Function.Arn>'],
+      ['sqs:SendMessage', '<DeadLetterQueue.Arn>'],
     ]);
+    // a fleet in shards: the schedule starts the state machine, which invokes the function and runs its map; the function reads and writes the ticks
+    const fleet = parameters({ ImgsyncConfigFile: 'imgsync.config.yaml', FleetShards: '4' });
+    expect(grants(evaluate(resources.SchedulerRole, fleet))).toEqual([
+      ['states:StartExecution', '<FleetStateMachine>'],
+      ['sqs:SendMessage', '<DeadLetterQueue.Arn>'],
+    ]);
+    expect(grants(evaluate(resources.FunctionRole, fleet)).at(-1)).toEqual(['s3:GetObject,s3:PutObject', '<TicksBucket.Arn?>/ticks/*']);
+    expect(grants(evaluate(resources.FleetStateMachineRole, fleet))).toEqual([
+      ['lambda:InvokeFunction', '<Function.Arn>'],
+      ['states:StartExecution', 'arn:aws:states:eu-west-1:123456789012:stateMachine:imgsync-imgsync-fleet'],
+      ['states:DescribeExecution,states:StopExecution', 'arn:aws:states:eu-west-1:123456789012:execution:imgsync-imgsync-fleet/*'],
+    ]);
+    expect(evaluate(resources.FleetStateMachine.Properties.Name, fleet)).toBe('imgsync-imgsync-fleet');
+    for (const name of ['TicksBucket', 'FleetStateMachineRole', 'FleetStateMachine']) expect(resources[name].Condition).toBe('IsFleet');
     expect(resources.FunctionRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);

@@ -12,6 +12,7 @@ import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
 import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
 import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
 import { createSandbox, plantStaleClone, runInSandbox, startLambda, type LambdaProcess, type Sandbox } from './support/lambda-sandbox.js';
+import { startS3StandIn } from './support/s3-stand-in.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './support/secrets-manager-stand-in.js';
 
 const token = 'ghp_LambdaToken0123456789abcdefABCDEF0123';
@@ -79,8 +80,8 @@ afterEach(async () => {
   }
 });
 
-function lambdaWith(env: Record<string, string>): { sandbox: Sandbox; lambda: LambdaProcess } {
-  const sandbox = createSandbox();
+function lambdaWith(env: Record<string, string>, sandboxOptions: { awsSdk?: boolean } = {}): { sandbox: Sandbox; lambda: LambdaProcess } {
+  const sandbox = createSandbox(sandboxOptions);
   const lambda = startLambda(sandbox, env);
   open.push({ sandbox, lambda });
   return { sandbox, lambda };
@@ -129,6 +130,45 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(lines.filter((l) => l.msg === 'repository')).toHaveLength(3);
     expect(lines.filter((l) => l.msg === 'fleet-summary')).toHaveLength(2);
     for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).not.toBe(metadata(rubyId));
+  });
+
+  it('plays the Step Functions fleet (S3 stand-in, the SDK as the runtime provides it): the recording step writes the tick to S3 and returns the Map items; each shard reads it and asks the registry nothing', async () => {
+    await pushImage(registry, 'kernel-python', '3.6-ubuntu', { seed: 'tick-py' });
+    const names = ['tick-a', 'tick-b', 'tick-c'];
+    for (const name of names) createBareRepo(join(gitRoot.root, 'repos'), name, { [metadataFile]: metadata(rubyId) });
+    const fleet = configYaml('tick-a').replace(/^ {2}url: .*\n/m, '') + `\nrepositories:\n${names.map((n) => `  - ${git.url(n)}`).join('\n')}\n`;
+    const s3 = await startS3StandIn(['imgsync-ticks']);
+    try {
+      const { lambda } = lambdaWith({ IMGSYNC_CONFIG: fleet, IMGSYNC_GIT_TOKEN: token, RUNNER_S3_ENDPOINT: s3.endpoint }, { awsSdk: true });
+      const location = 's3://imgsync-ticks/ticks/execution-1.json';
+      const recorded = await lambda.invoke({ event: { record: location, shards: 2 } });
+      expect(recorded).toMatchObject({ ok: true, result: { recorded: location, registries: [registry.url], items: [{ shard: '0/2', snapshot: location }, { shard: '1/2', snapshot: location }] } });
+      expect(s3.requests).toEqual(['PUT imgsync-ticks/ticks/execution-1.json']);
+      expect(JSON.parse(s3.objects.get('imgsync-ticks/ticks/execution-1.json')!.toString())).toMatchObject({ version: 1, snapshots: [{ registry: registry.url }] });
+      for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).toBe(metadata(rubyId)); // recording pushes nothing
+
+      const items = (recorded as unknown as { result: { items: { shard: string; snapshot: string }[] } }).result.items;
+      const seen: string[] = [];
+      for (const item of items) {
+        const outcome = await lambda.invoke({ event: item });
+        expect(outcome).toMatchObject({ ok: true });
+        const result = (outcome as unknown as { result: { repositories: { url: string; outcome: string }[]; stats: { registries: Record<string, { requests: number }> } } }).result;
+        expect(Object.values(result.stats.registries).reduce((n, r) => n + r.requests, 0)).toBe(0);
+        expect(result.repositories.every((r) => r.outcome === 'changed')).toBe(true);
+        seen.push(...result.repositories.map((r) => r.url.replace(/.*\//, '')));
+      }
+      expect(seen.sort()).toEqual(names.map((n) => `${n}.git`));
+      expect(s3.requests.filter((r) => r.startsWith('GET'))).toHaveLength(2);
+      for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).not.toBe(metadata(rubyId));
+
+      const missing = await lambda.invoke({ event: { shard: '0/2', snapshot: 's3://imgsync-ticks/ticks/never-written.json' } });
+      expect(missing).toMatchObject({ ok: false });
+      expect(!missing.ok && missing.message).toMatch(/s3:\/\/imgsync-ticks\/ticks\/never-written\.json: reading the snapshot failed: NoSuchKey/);
+      const refused = await lambda.invoke({ event: { record: location, shard: '0/2' } });
+      expect(!refused.ok && refused.message).toMatch(/event.record is the recording step/);
+    } finally {
+      await s3.stop();
+    }
   });
 
   it('pushes the expected commit, then on a warm start pushes nothing, then picks up a rebuilt image and a changed config', async () => {
@@ -222,12 +262,12 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(findToken(token, [sandbox.root], [lambda.stdout(), lambda.stderr()])).toEqual([]);
   });
 
-  it('stops before the registry when the time budget is spent: throws PARTIAL, pushes nothing', async () => {
+  it('stops before the registry when the time budget is spent: throws DEADLINE, pushes nothing', async () => {
     const bare = createBareRepo(join(gitRoot.root, 'repos'), 'budget', { [metadataFile]: metadata(rubyId) });
     const start = gitCli(bare, 'rev-parse', 'main').trim();
     const { sandbox, lambda } = lambdaWith({ IMGSYNC_CONFIG: configYaml('budget'), IMGSYNC_GIT_TOKEN: token });
     const outcome = await lambda.invoke({ remainingMs: 5_000 });
-    expect(outcome).toMatchObject({ ok: false, code: 'PARTIAL' });
+    expect(outcome).toMatchObject({ ok: false, code: 'DEADLINE' });
     expect(!outcome.ok && outcome.message).toMatch(/^imgsync stopped early, nothing written or pushed: /);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(start);
     const summary = lambda.stdout().split('\n').find((l) => l.includes('"msg":"summary"'));

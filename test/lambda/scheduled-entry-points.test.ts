@@ -61,6 +61,18 @@ describe('node handler.mjs (CronJob, cron)', () => {
     expect(again).toMatchObject({ changed: false, changes: 0 });
   });
 
+  it('with IMGSYNC_RECORD records the tick there instead of running: nothing edited, one snapshot-recorded line', () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'image-metadata.yml'), 'utf8');
+    const out = run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'imgsync.config.yaml', IMGSYNC_RECORD: join(ws, 'tick.json') });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    expect(jsonLines(out.stdout).find((l) => l.msg === 'snapshot-recorded')).toMatchObject({ level: 'info', recorded: join(ws, 'tick.json'), shards: 1 });
+    // the example answers from a file: snapshot, which is not a live registry to record
+    expect(JSON.parse(readFileSync(join(ws, 'tick.json'), 'utf8'))).toMatchObject({ version: 1, snapshots: [] });
+    expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).toBe(before);
+  });
+
   it('runs when reached through symlinks, as a ConfigMap mounts it', () => {
     const ws = workspace();
     // ConfigMap layout: handler.mjs -> ..data/handler.mjs, ..data -> ..2024_01_01_00_00_00.000000001
@@ -77,7 +89,7 @@ describe('node handler.mjs (CronJob, cron)', () => {
     const ws = workspace();
     const out = run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'missing.yaml' });
     expect(out.status).toBe(1);
-    expect(jsonLines(out.stdout)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed', code: 'CONFIG', error: expect.stringContaining('config file not found') })]);
+    expect(jsonLines(out.stdout)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed', code: 'CONFIG', path: expect.stringMatching(/missing\.yaml$/), error: expect.stringContaining('config file not found') })]);
   });
 });
 
@@ -113,6 +125,25 @@ describe('the GitHub Action', () => {
     // the example's namespace has a repository the file has no entry for
     expect(outputs['new-repositories']).toBe('lablup/kernel-ruby');
     expect(summary).toContain('new repository lablup/kernel-ruby');
+  });
+
+  it('with the record input writes the tick into the workspace and edits nothing; the snapshot input reads it back', () => {
+    const ws = workspace();
+    const before = readFileSync(join(ws, 'image-metadata.yml'), 'utf8');
+    const summaryFile = join(dirname(ws), 'summary.md');
+    writeFileSync(summaryFile, '');
+    const recorded = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_RECORD: 'tick.json', GITHUB_WORKSPACE: ws, GITHUB_STEP_SUMMARY: summaryFile });
+    expect(recorded.stderr).toBe('');
+    expect(recorded.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(ws, 'tick.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(readFileSync(summaryFile, 'utf8')).toMatch(/^### imgsync: recorded 0 repositories, 0 tags/);
+    expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).toBe(before);
+    const shard = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_SNAPSHOT: 'tick.json', GITHUB_WORKSPACE: ws });
+    expect(shard.status).toBe(0);
+    expect(jsonLines(shard.stdout).find((l) => l.msg === 'snapshot')).toMatchObject({ from: join(ws, 'tick.json') });
+    const missing = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_SNAPSHOT: 'no-such-tick.json', GITHUB_WORKSPACE: ws });
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(/::error title=imgsync::.*no-such-tick\.json.*cannot read snapshot/);
   });
 
   it('fails the step with an error annotation', () => {

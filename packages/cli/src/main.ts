@@ -44,11 +44,12 @@ Examples:
   imgsync check                            exit 1 when the files are behind the registries
   imgsync validate                         check the config file only (every problem; no network)
   imgsync snapshot --registry docker.io --namespace lablup > registry.json
+  imgsync snapshot -o tick.json && imgsync update --shard 0/4 --snapshot tick.json
   imgsync init sample-configs/image-metadata.yml
 
 Exit codes: 0 ok, 1 check found drift, 2 usage/config/input error, 3 registry or git failure,
 4 stopped early (time budget ran out, or SIGINT/SIGTERM): nothing written or pushed.
-Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), IMGSYNC_DEADLINE (a duration
+Environment: IMGSYNC_GIT_TOKEN or GITHUB_TOKEN (git token), IMGSYNC_SNAPSHOT, IMGSYNC_DEADLINE (a duration
 such as 10m, or an RFC 3339 time: when the run must end), IMGSYNC_MIN_REMAINING_MS (no
 registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`,
     );
@@ -59,7 +60,8 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
       .option('--timeout <duration>', 'end the run by then (10m, 90s, 1h30m): nothing written or pushed, exit 4')
       .option('--cache <file>', 'digest cache file (default: ~/.cache/imgsync/manifests.json)')
       .option('--no-cache', 'no digest cache')
-      .option('--shard <i/n>', 'a fleet: run only shard i (from 0) of n (also IMGSYNC_SHARD, or JOB_COMPLETION_INDEX with IMGSYNC_SHARD_COUNT)');
+      .option('--shard <i/n>', 'a fleet: run only shard i (from 0) of n (also IMGSYNC_SHARD, or JOB_COMPLETION_INDEX with IMGSYNC_SHARD_COUNT)')
+      .option('--snapshot <file|url>', "answer from this tick's recorded registry state (imgsync snapshot) what it holds; also IMGSYNC_SNAPSHOT");
 
   updateLike(
     program
@@ -91,12 +93,14 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
 
   program
     .command('snapshot')
-    .description('record a registry state into a snapshot file (for offline runs)')
-    .requiredOption('--registry <registry>', 'docker.io, ghcr.io, http://127.0.0.1:5000, …')
-    .option('--namespace <name>', 'record every repository under a namespace (repeatable)', collect)
-    .option('--repository <name>', 'record one repository (repeatable)', collect)
-    .option('--platform <os/arch>', 'platform whose image id is recorded (default linux/amd64)')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .description("record registry state: what the config's check asks (a fleet's tick, for its shards), or a registry's namespaces")
+    .option('--registry <registry>', 'record this registry (docker.io, ghcr.io, http://127.0.0.1:5000, …) instead of what the config asks')
+    .option('--namespace <name>', 'with --registry: every repository under a namespace (repeatable)', collect)
+    .option('--repository <name>', 'with --registry: one repository (repeatable)', collect)
+    .option('--platform <os/arch>', 'with --registry: platform whose image id is recorded (default linux/amd64)')
+    .option('-o, --output <file|url>', 'write to a file or PUT to an https:// URL instead of stdout')
+    .option('--cache <file>', 'digest cache file (default: ~/.cache/imgsync/manifests.json)')
+    .option('--no-cache', 'no digest cache')
     .option('--timeout <duration>', 'end the run by then (10m, 90s): nothing written, exit 4')
     .action(async (_opts, cmd: Command) => {
       const { snapshotCommand } = await import('./commands/snapshot.js');
@@ -124,22 +128,17 @@ registry request in the last N ms of it, default 10000), NO_COLOR, FORCE_COLOR.`
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_INPUT;
     out.clearProgress();
     // already loaded by the command that threw, unless the failure came before one ran
-    const [{ ConfigError, formatConfigProblem, ImgsyncError }, { exitCodeOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
-    const code = error instanceof UsageError ? EXIT_INPUT : exitCodeOf(error);
-    const message =
-      error instanceof UsageError || error instanceof ImgsyncError
-        ? error.message
-        : `unexpected: ${error instanceof Error ? error.message : String(error)}`;
+    const [{ ConfigError, formatConfigProblem }, { exitCodeOf, factsOf }] = await Promise.all([import('@imgsync/core'), import('./exit-codes.js')]);
+    const code = exitCodeOf(error);
+    const facts = factsOf(error);
+    const message = facts.code === 'INTERNAL' ? `unexpected: ${facts.message}` : facts.message;
     // a config with several problems: one line each
     if (error instanceof ConfigError && error.problems.length > 1) for (const problem of error.problems) out.error(formatConfigProblem(problem));
     else out.error(message);
     if (!(error instanceof UsageError) && error instanceof Error && error.stack) out.verbose(error.stack);
-    // with --json, stdout still carries one JSON document, so scripts can parse the failure
-    if (io.argv.includes('--json')) {
-      const kind = error instanceof ImgsyncError ? error.code : error instanceof UsageError ? 'USAGE' : 'UNEXPECTED';
-      const problems = error instanceof ConfigError ? { problems: error.problems } : {};
-      out.out(JSON.stringify({ error: { code: kind, message, exitCode: code, ...problems } }, null, 2));
-    }
+    // with --json, stdout still carries one JSON document, so scripts can parse the failure:
+    // the library's error facts (code, message, path, line, col, …) and the exit code
+    if (io.argv.includes('--json')) out.out(JSON.stringify({ error: { ...facts, exitCode: code } }, null, 2));
     return code;
   }
 }

@@ -167,6 +167,8 @@ describe('imgsync (engine rules seen through the CLI)', () => {
       error: {
         code: 'CONFIG',
         message: expect.stringContaining('missing.yaml'),
+        // the library's error facts: the file as a field, not only in the message
+        path: join(dir, 'missing.yaml'),
         exitCode: 2,
         problems: [{ path: join(dir, 'missing.yaml'), setting: '', message: 'config file not found' }],
       },

@@ -97,7 +97,7 @@ export class Deadline {
    * `time budget ran out during registry ghcr.io: tags of org/app`.
    */
   error(during: string): DeadlineError {
-    const why = this.signal.reason;
+    const why: unknown = this.signal.reason;
     if (why instanceof DeadlineError && why.reason === 'aborted') {
       return new DeadlineError(`${why.message} during ${during}`, 'aborted', during);
     }
@@ -151,6 +151,8 @@ export class Deadline {
         },
         (error: unknown) => {
           this.signal.removeEventListener('abort', stop);
+          // the work's own rejection is passed on as it came
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(this.signal.aborted ? this.error(during) : error);
         },
       );

@@ -1,14 +1,70 @@
 /**
- * The error family of imgsync. Every error a caller can act on is one of these, carrying
- * the facts (file, line, column, registry, repository, HTTP status, remote) as fields, and
- * a message that names what failed in one readable line. Front ends map `code` to exit
- * codes: `YAML_SYNTAX`, `CONFIG` and `FILE` are input errors (exit 2), `REGISTRY` and `GIT`
- * are remote failures (exit 3), `DEADLINE` is a run stopped by its time budget (exit 4).
+ * The error family of imgsync: one contract for the library, `--json` and the Lambda log.
+ *
+ * - Every error a caller can act on is an {@link ImgsyncError} whose `code` is one of the
+ *   closed union {@link ImgsyncErrorCode}; nothing else is ever reported as a code.
+ * - The facts (file, line, column, setting, registry, repository, HTTP status, remote, git
+ *   step) are fields, not only message text: {@link ErrorFacts}, the same plain shape in
+ *   `UpdateResult.errors`, `FileResult.error`, a fleet repository's `error`, the CLI's
+ *   `--json` failure document and the Lambda's `failed` log line. `JSON.stringify` of an
+ *   error gives it too (`toJSON`). {@link errorFacts} turns anything thrown into it.
+ * - The message names what failed in one readable line, with its place first
+ *   (`images.yml:12:7: …`, `registry ghcr.io/org/app (HTTP 404): …`).
+ *
+ * Front ends map `code` to exit codes: `YAML_SYNTAX`, `YAML_EDIT`, `CONFIG`, `FORMAT`,
+ * `FILE`, `FILE_TOO_LARGE` and `USAGE` are input errors (exit 2), `REGISTRY` and `GIT` are
+ * remote failures (exit 3), `DEADLINE` is a run stopped by its time budget or a signal
+ * (exit 4), `INTERNAL` is a bug.
  *
  * Messages never contain a secret: anything that may echo a server's words goes through
  * {@link redactSecrets} first.
  */
-export type ImgsyncErrorCode = 'YAML_SYNTAX' | 'YAML_EDIT' | 'CONFIG' | 'REGISTRY' | 'GIT' | 'FORMAT' | 'FILE' | 'FILE_TOO_LARGE' | 'DEADLINE';
+export type ImgsyncErrorCode =
+  | 'YAML_SYNTAX'
+  | 'YAML_EDIT'
+  | 'CONFIG'
+  | 'REGISTRY'
+  | 'GIT'
+  | 'FORMAT'
+  | 'FILE'
+  | 'FILE_TOO_LARGE'
+  | 'DEADLINE'
+  /** A command line the CLI refuses (not thrown by the library). */
+  | 'USAGE'
+  /** Anything that is not an {@link ImgsyncError}: a bug, reported as such. */
+  | 'INTERNAL';
+
+/** Every {@link ImgsyncErrorCode}, for front ends that validate or document them. */
+export const ERROR_CODES: readonly ImgsyncErrorCode[] = ['YAML_SYNTAX', 'YAML_EDIT', 'CONFIG', 'REGISTRY', 'GIT', 'FORMAT', 'FILE', 'FILE_TOO_LARGE', 'DEADLINE', 'USAGE', 'INTERNAL'];
+
+/**
+ * An error as plain data. `message` is the whole readable line; the other fields are what
+ * the error knows (absent when it does not).
+ *
+ * @example
+ * { code: 'YAML_SYNTAX', message: 'images.yml:3:9: Missing , or : between flow map items', path: 'images.yml', line: 3, col: 9 }
+ */
+export interface ErrorFacts {
+  code: ImgsyncErrorCode;
+  message: string;
+  /** The file the error is about: a target file, the config file, a snapshot. */
+  path?: string;
+  /** 1-based line and column in `path`. */
+  line?: number;
+  col?: number;
+  /** The config setting (`targets[0].format`) or the YAML key path (`images[3].tags`). */
+  setting?: string;
+  registry?: string;
+  repository?: string;
+  /** HTTP status of the failed request. */
+  status?: number;
+  /** Git remote, without credentials. */
+  remote?: string;
+  /** Git step (`clone`, `push`) or what a stopped run was doing (`registry ghcr.io: tags of org/app`). */
+  step?: string;
+  /** Every problem of a config file (`CONFIG`): at least the one the other fields describe. */
+  problems?: readonly ConfigProblem[];
+}
 
 export class ImgsyncError extends Error {
   readonly code: ImgsyncErrorCode;
@@ -17,6 +73,32 @@ export class ImgsyncError extends Error {
     this.code = code;
     this.name = new.target.name;
   }
+
+  /** The error as plain data (see {@link ErrorFacts}); subclasses add what they know. */
+  facts(): ErrorFacts {
+    return { code: this.code, message: this.message };
+  }
+
+  toJSON(): ErrorFacts {
+    return this.facts();
+  }
+}
+
+/**
+ * Anything thrown, as {@link ErrorFacts}: an {@link ImgsyncError}'s own facts, else
+ * `INTERNAL` with the error's message.
+ *
+ * @example
+ * try { await runUpdate(options) } catch (error) { log(errorFacts(error)) }
+ */
+export function errorFacts(error: unknown): ErrorFacts {
+  if (error instanceof ImgsyncError) return error.facts();
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** `{ ...facts }` without the fields that are undefined. */
+function definedFacts(facts: { [K in keyof ErrorFacts]?: ErrorFacts[K] | undefined } & Pick<ErrorFacts, 'code' | 'message'>): ErrorFacts {
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)) as unknown as ErrorFacts;
 }
 
 /** Malformed YAML: names the file and the 1-based line and column the parser stopped at. */
@@ -33,6 +115,10 @@ export class YamlSyntaxError extends ImgsyncError {
     this.col = col;
     this.reason = reason;
   }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, path: this.path, line: this.line, col: this.col });
+  }
 }
 
 /**
@@ -43,10 +129,19 @@ export class YamlSyntaxError extends ImgsyncError {
 export class YamlEditError extends ImgsyncError {
   readonly path: string;
   readonly keyPath: readonly unknown[];
-  constructor(path: string, keyPath: readonly unknown[], reason: string) {
-    super('YAML_EDIT', `${path}: cannot edit ${formatKeyPath(keyPath)}: ${reason}`);
+  /** Where the node the edit stopped at starts, when it is in the text as read. */
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+  constructor(path: string, keyPath: readonly unknown[], reason: string, where?: { line: number; col: number }) {
+    super('YAML_EDIT', `${path}${where ? `:${where.line}:${where.col}` : ''}: cannot edit ${formatKeyPath(keyPath)}: ${reason}`);
     this.path = path;
     this.keyPath = keyPath;
+    this.line = where?.line;
+    this.col = where?.col;
+  }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, path: this.path, line: this.line, col: this.col, setting: formatKeyPath(this.keyPath) });
   }
 }
 
@@ -95,6 +190,19 @@ export class ConfigError extends ImgsyncError {
   static of(problems: readonly ConfigProblem[]): ConfigError {
     return new ConfigError('', {}, problems);
   }
+
+  override facts(): ErrorFacts {
+    const first = this.problems[0];
+    return definedFacts({
+      code: this.code,
+      message: this.message,
+      path: this.path,
+      line: this.line,
+      col: this.col,
+      setting: first?.setting || undefined,
+      problems: this.problems,
+    });
+  }
 }
 
 /** `file:line:col: setting: message`, as the CLI prints each problem. */
@@ -122,6 +230,10 @@ export class RegistryError extends ImgsyncError {
     this.repository = where.repository;
     this.status = where.status;
   }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, registry: this.registry, repository: this.repository, status: this.status });
+  }
 }
 
 /** A git or GitHub call that failed: names the remote (without credentials) and the step. */
@@ -142,6 +254,10 @@ export class GitError extends ImgsyncError {
     this.step = step;
     this.status = where.status;
   }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, remote: this.remote, step: this.step, status: this.status });
+  }
 }
 
 /** A format adapter that cannot read a file's layout. */
@@ -155,6 +271,10 @@ export class FormatError extends ImgsyncError {
     this.line = where?.line;
     this.col = where?.col;
   }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, path: this.path, line: this.line, col: this.col });
+  }
 }
 
 /**
@@ -166,6 +286,10 @@ export class FileError extends ImgsyncError {
   constructor(path: string, message: string) {
     super('FILE', `${path}: ${message}`);
     this.path = path;
+  }
+
+  override facts(): ErrorFacts {
+    return { code: this.code, message: this.message, path: this.path };
   }
 }
 
@@ -183,6 +307,10 @@ export class DeadlineError extends ImgsyncError {
     this.reason = reason;
     this.during = during;
   }
+
+  override facts(): ErrorFacts {
+    return definedFacts({ code: this.code, message: this.message, step: this.during });
+  }
 }
 
 /**
@@ -196,6 +324,10 @@ export class FileTooLargeError extends ImgsyncError {
   constructor(path: string, reason: string) {
     super('FILE_TOO_LARGE', `${path}: ${reason}; the file is left untouched`);
     this.path = path;
+  }
+
+  override facts(): ErrorFacts {
+    return { code: this.code, message: this.message, path: this.path };
   }
 
   /** More bytes than `maxFileBytes`. */

@@ -7,6 +7,9 @@
  * | `config` | config file, relative to the workspace; default `imgsync.config.yaml` (ignored when `IMGSYNC_CONFIG` is set) |
  * | `token` | git token; default the workflow's `github.token` |
  * | `dry-run` | `true`: log the changes, push nothing |
+ * | `shard` | a fleet config's shard, `i/n` (a matrix job) |
+ * | `snapshot` | the tick's recording to answer from (a file in the workspace, an `https://` URL) |
+ * | `record` | the recording step instead of a run: where to write the tick (a file, an `https://` URL) |
  *
  * Outputs (`$GITHUB_OUTPUT`): `changed`, `changes`, `commit`, `pushed`, `pull-request`.
  * A Markdown table of the changes goes to the job summary. Failures end the step with
@@ -15,7 +18,7 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FleetResult, UpdateResult } from '@imgsync/core';
-import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
+import { scheduledRun, ScheduledRunError, type RecordedTick } from './scheduled-run.js';
 
 function input(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
@@ -33,7 +36,19 @@ async function main(): Promise<void> {
   for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => stop.abort(new Error(name)));
   try {
     const shard = input('shard');
-    const result = await scheduledRun({ env, baseDir: workspace, signal: stop.signal, dryRun: /^true$/i.test(input('dry-run')), ...(shard && { shard }) });
+    const snapshot = input('snapshot');
+    const record = input('record');
+    // a workspace file, or a URL as given
+    const located = (where: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(where) ? where : resolve(workspace, where));
+    const result = await scheduledRun({
+      env,
+      baseDir: workspace,
+      signal: stop.signal,
+      dryRun: /^true$/i.test(input('dry-run')),
+      ...(shard && { shard }),
+      ...(snapshot && { snapshot: located(snapshot) }),
+      ...(record && { record: { location: located(record) } }),
+    });
     report(result);
   } catch (error) {
     if (error instanceof ScheduledRunError && error.result) report(error.result);
@@ -43,7 +58,13 @@ async function main(): Promise<void> {
   }
 }
 
-function report(result: UpdateResult | FleetResult): void {
+function report(result: UpdateResult | FleetResult | RecordedTick): void {
+  if ('recorded' in result) {
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### imgsync: recorded ${result.repositories} repositories, ${result.tags} tags of ${result.registries.join(', ') || 'no live registry'}\n`);
+    }
+    return;
+  }
   if ('repositories' in result) {
     reportFleet(result);
     return;

@@ -9,11 +9,18 @@
  * | `IMGSYNC_DEADLINE` | an earlier end than the function's timeout: a duration (`4m`) or an RFC 3339 time |
  * | `IMGSYNC_MIN_REMAINING_MS` | start no registry request with less time left (default 10 000) |
  * | `IMGSYNC_DRY_RUN` | `true`: compute and log the changes, push nothing |
+ * | `IMGSYNC_SNAPSHOT` | the tick's recorded registry state to answer from: `s3://bucket/key`, an `https://` URL or a file |
+ * | `IMGSYNC_RECORD` | run as a program only: record the tick there instead of running (a CronJob before the shards) |
  *
- * The event means "run now" (an EventBridge Scheduler or rule event, a test invoke); only
- * a `shard` field (`{ "shard": "2/8" }`, a Step Functions Distributed Map item) is read, to
- * run that shard of a fleet config. Returns the engine's result; throws on failure so that Lambda's retries,
- * the dead-letter queue and the error alarm see it (see `scheduled-run.ts`).
+ * The event means "run now" (an EventBridge Scheduler or rule event, a test invoke). Three
+ * fields are read, for a fleet on Step Functions (`deploy/template.yaml`):
+ * - `{ "record": "s3://bucket/key", "shards": 4 }`: the recording step. Records what a
+ *   check of the whole config asks the registries, writes it there, and returns the
+ *   Distributed Map's items, `[{ "shard": "0/4", "snapshot": "s3://bucket/key" }, …]`;
+ * - `{ "shard": "2/8", "snapshot": "s3://…" }`: a Map item, one shard of the fleet answered
+ *   from the recorded state (`snapshot` optional).
+ * Returns the engine's result; throws on failure so that Lambda's retries, the dead-letter
+ * queue and the error alarm see it (see `scheduled-run.ts`).
  *
  * Deadline: the run ends {@link EXIT_RESERVE_MS} before the function's timeout
  * (`getRemainingTimeInMillis`), so that a run cut short still removes its clone, logs its
@@ -36,10 +43,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FleetResult, UpdateResult } from '@imgsync/core';
+import { ConfigError } from '@imgsync/core';
 import type { SecretFetcher } from './git-token.js';
-import { scheduledRun, ScheduledRunError } from './scheduled-run.js';
+import { scheduledRun, ScheduledRunError, type RecordedTick } from './scheduled-run.js';
+import type { SnapshotStore } from './snapshot-store.js';
 
-export { ScheduledRunError } from './scheduled-run.js';
+export { ScheduledRunError, type RecordedTick } from './scheduled-run.js';
+export { snapshotStore, type SnapshotStore } from './snapshot-store.js';
 export type { SecretFetcher, SecretLocation } from './git-token.js';
 
 /** The part of Lambda's context object the handler uses. */
@@ -47,7 +57,7 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-export type Handler = (event: unknown, context?: LambdaContext) => Promise<UpdateResult | FleetResult>;
+export type Handler = (event: unknown, context?: LambdaContext) => Promise<UpdateResult | FleetResult | RecordedTick>;
 
 export interface HandlerOptions {
   /** Replaces the AWS SDK secret lookup (tests, other secret stores). */
@@ -56,6 +66,8 @@ export interface HandlerOptions {
   env?: () => Readonly<Record<string, string | undefined>>;
   /** Default the directory of this file (`LAMBDA_TASK_ROOT` in Lambda). */
   baseDir?: string;
+  /** Replaces the snapshot store (S3 through the runtime's SDK, else core). */
+  snapshotStore?: SnapshotStore;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,17 +97,36 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       baseDir: options.baseDir ?? here,
       tmpDir,
       ...(options.fetchSecret && { fetchSecret: options.fetchSecret }),
+      ...(options.snapshotStore && { snapshotStore: options.snapshotStore }),
       ...(remaining !== undefined && { deadline: Date.now() + remaining - EXIT_RESERVE_MS }),
       dryRun: /^(1|true|yes)$/i.test(env.IMGSYNC_DRY_RUN ?? ''),
-      // a Step Functions Distributed Map item ({ "shard": "2/8" }) runs that shard of a fleet
-      ...(shardOfEvent(event) && { shard: shardOfEvent(event)! }),
+      ...fieldsOf(event),
     });
   };
 }
 
-function shardOfEvent(event: unknown): string | undefined {
-  const shard = typeof event === 'object' && event !== null ? (event as { shard?: unknown }).shard : undefined;
-  return typeof shard === 'string' ? shard : undefined;
+/**
+ * The fields a Step Functions state passes: `record` (and `shards`) for the recording step,
+ * `shard` and `snapshot` for a Distributed Map item. Any other event (a schedule's) is "run
+ * now"; a known field of the wrong type is refused, not ignored.
+ */
+function fieldsOf(event: unknown): { shard?: string; snapshot?: string; record?: { location: string; shards?: number } } {
+  if (typeof event !== 'object' || event === null) return {};
+  const { shard, snapshot, record, shards } = event as Record<string, unknown>;
+  const text = (name: string, value: unknown) => {
+    if (value !== undefined && typeof value !== 'string') throw new ConfigError(`event.${name} must be a string, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  if (shards !== undefined && (typeof shards !== 'number' || record === undefined)) throw new ConfigError('event.shards must be a number, beside event.record');
+  const fields = { shard: text('shard', shard), snapshot: text('snapshot', snapshot), record: text('record', record) };
+  if (fields.record !== undefined && (fields.shard !== undefined || fields.snapshot !== undefined)) {
+    throw new ConfigError('event.record is the recording step: it takes no shard or snapshot');
+  }
+  return {
+    ...(fields.shard !== undefined && { shard: fields.shard }),
+    ...(fields.snapshot !== undefined && { snapshot: fields.snapshot }),
+    ...(fields.record !== undefined && { record: { location: fields.record, ...(typeof shards === 'number' && { shards }) } }),
+  };
 }
 
 export const handler: Handler = createHandler();
@@ -126,11 +157,14 @@ if (isMain()) {
       process.once(name, () => process.exit(name === 'SIGINT' ? 130 : 143));
     });
   }
+  const record = process.env.IMGSYNC_RECORD?.trim();
   scheduledRun({
     env: process.env,
     baseDir: process.cwd(),
     signal: stop.signal,
     dryRun: /^(1|true|yes)$/i.test(process.env.IMGSYNC_DRY_RUN ?? ''),
+    // a CronJob recording the tick for the shards that run after it (deploy/kubernetes/fleet-indexed-job.yaml)
+    ...(record && { record: { location: record } }),
   }).then(
     () => undefined,
     (error: unknown) => {

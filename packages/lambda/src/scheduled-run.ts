@@ -18,19 +18,25 @@ import {
   ConfigError,
   Deadline,
   DeadlineError,
-  ImgsyncError,
+  errorFacts,
+  type ErrorFacts,
+  type ImgsyncErrorCode,
   parseDeadline,
   redactSecrets,
   resolveSecrets,
   runFleet,
   runUpdate,
   shardFromEnvironment,
+  serializeSnapshotSet,
   type FleetResult,
+  type RegistrySnapshot,
+  type SnapshotSet,
   type UpdateResult,
 } from '@imgsync/core';
 import { readConfig, type Environment } from './config-source.js';
 import { awsSecretFetcher, withGitToken, type SecretFetcher } from './git-token.js';
 import { createLogger, logResult, summarize, type LogSink } from './log-lines.js';
+import { snapshotStore, type SnapshotStore } from './snapshot-store.js';
 
 export interface ScheduledRunOptions {
   env: Environment;
@@ -54,15 +60,32 @@ export interface ScheduledRunOptions {
    * `IMGSYNC_SHARD`, else an Indexed Job's `JOB_COMPLETION_INDEX` of `IMGSYNC_SHARD_COUNT`.
    */
   shard?: string;
+  /**
+   * The tick's recorded registry state to answer from (a Distributed Map item's
+   * `snapshot`): `s3://bucket/key`, an `https://` URL or a file; else `IMGSYNC_SNAPSHOT`.
+   */
+  snapshot?: string;
+  /**
+   * The recording step instead of a run (the state machine's first state): record what a
+   * check of the config asks the registries, write it to `location`, and return the
+   * Distributed Map's items, one per shard of `shards` (default 1).
+   */
+  record?: { location: string; shards?: number };
+  /** Reads and writes snapshots; default S3 through the runtime's SDK, core for the rest. */
+  snapshotStore?: SnapshotStore;
   /** One JSON line per call; default `console.log`. */
   log?: LogSink;
 }
 
-/** A failed scheduled run; `code` is core's error code, or `PARTIAL` (time budget) / `FILES`. */
+/**
+ * A failed scheduled run. `code` is core's {@link ImgsyncErrorCode}: the error's own, or for
+ * a run that delivered some files (repositories) and not others, the first failure's;
+ * `DEADLINE` for a run its time budget or a signal stopped.
+ */
 export class ScheduledRunError extends Error {
-  readonly code: string;
+  readonly code: ImgsyncErrorCode;
   readonly result: UpdateResult | undefined;
-  constructor(code: string, message: string, result?: UpdateResult) {
+  constructor(code: ImgsyncErrorCode, message: string, result?: UpdateResult) {
     super(message);
     this.name = 'ScheduledRunError';
     this.code = code;
@@ -70,9 +93,19 @@ export class ScheduledRunError extends Error {
   }
 }
 
+/** What the recording step returns: where the snapshot is, what it holds, and the Map's items. */
+export interface RecordedTick {
+  recorded: string;
+  registries: string[];
+  repositories: number;
+  tags: number;
+  /** One per shard: the Distributed Map's input items. */
+  items: { shard: string; snapshot: string }[];
+}
+
 export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult>;
-export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult>;
-export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult> {
+export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult | RecordedTick>;
+export async function scheduledRun(options: ScheduledRunOptions): Promise<UpdateResult | FleetResult | RecordedTick> {
   const started = Date.now();
   const secrets: string[] = [];
   const logger = createLogger(options.log ?? ((line) => console.log(line)), () => secrets);
@@ -94,6 +127,20 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
       if (credentials && 'identityToken' in credentials) secrets.push(credentials.identityToken);
     }
     const minRemainingMs = options.minRemainingMs ?? numberOf(options.env.IMGSYNC_MIN_REMAINING_MS);
+    const store = options.snapshotStore ?? snapshotStore();
+    const shared = {
+      config,
+      secrets: resolved,
+      manifestCache: join(tmp, 'imgsync-manifests.json'),
+      gitIo: { tmpDir: tmp },
+      ...(deadline !== undefined && { deadline }),
+      ...(options.signal && { signal: options.signal }),
+      ...(minRemainingMs !== undefined && { minRemainingMs }),
+    };
+    if (options.record) return await recordTick(logger, shared, options.record, store, guard, started);
+    const snapshotAt = options.snapshot ?? (options.env.IMGSYNC_SNAPSHOT?.trim() || undefined);
+    const snapshot = snapshotAt === undefined ? undefined : await guard.race(store.read(snapshotAt, guard.signal), 'reading the snapshot');
+    if (snapshot) logger.log({ level: 'info', msg: 'snapshot', from: snapshotAt!.replace(/\?.*$/s, ''), registries: snapshot.snapshots.map((s) => s.registry) });
     if (config.fleet) {
       let shard;
       try {
@@ -102,34 +149,22 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
         throw new ConfigError(`shard: ${(error as Error).message}`);
       }
       const fleet = await runFleet({
-        config,
-        secrets: resolved,
+        ...shared,
         ...(options.dryRun && { dryRun: true }),
         ...(shard && { shard }),
-        manifestCache: join(tmp, 'imgsync-manifests.json'),
-        gitIo: { tmpDir: tmp },
-        ...(deadline !== undefined && { deadline }),
-        ...(options.signal && { signal: options.signal }),
-        ...(minRemainingMs !== undefined && { minRemainingMs }),
+        ...(snapshot && { snapshot }),
       });
       return finishFleet(logger, fleet, started, secrets);
     }
-    result = await runUpdate({
-      config,
-      secrets: resolved,
-      ...(options.dryRun && { dryRun: true }),
-      // digest -> manifest: content-addressed, so safe to reuse on a warm start
-      manifestCache: join(tmp, 'imgsync-manifests.json'),
-      gitIo: { tmpDir: tmp },
-      ...(deadline !== undefined && { deadline }),
-      ...(options.signal && { signal: options.signal }),
-      ...(minRemainingMs !== undefined && { minRemainingMs }),
-    });
+    // the manifest cache (digest -> manifest) is content-addressed, so safe to reuse on a warm start
+    result = await runUpdate({ ...shared, ...(options.dryRun && { dryRun: true }), ...(snapshot && { snapshot }) });
   } catch (error) {
-    const code = error instanceof DeadlineError ? 'PARTIAL' : error instanceof ImgsyncError ? error.code : 'INTERNAL';
-    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-    logger.log({ level: 'error', msg: 'failed', code, error: message, durationMs: Date.now() - started });
-    if (code === 'PARTIAL') throw new ScheduledRunError(code, `imgsync stopped early, nothing written or pushed: ${message}`);
+    // the library's error facts (code, path, line, col, registry, …), the message as `error`
+    const facts = errorFacts(error);
+    const message = redactSecrets(facts.message, secrets);
+    const { code } = facts;
+    logger.log({ level: 'error', msg: 'failed', ...asLogFields({ ...facts, message }), durationMs: Date.now() - started });
+    if (code === 'DEADLINE') throw new ScheduledRunError(code, `imgsync stopped early, nothing written or pushed: ${message}`);
     throw new ScheduledRunError(code, `imgsync failed (${code}): ${message}`);
   } finally {
     beforeRun?.dispose();
@@ -139,12 +174,12 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
   logResult(logger, result, summary);
   if (result.partial) {
     const undone = result.partial.undone.length ? `; left undone: ${result.partial.undone.join('; ')}` : '';
-    throw new ScheduledRunError('PARTIAL', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
+    throw new ScheduledRunError('DEADLINE', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
   }
   if (result.errors.length) {
     const list = result.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
     const done = summary.pushed ? `pushed ${summary.commit?.slice(0, 12)} for the other files; ` : '';
-    throw new ScheduledRunError('FILES', redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
+    throw new ScheduledRunError(result.errors[0]!.code, redactSecrets(`imgsync: ${done}${result.errors.length} file(s) not updated: ${list}`, secrets), result);
   }
   return result;
 }
@@ -166,7 +201,7 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
       newRepositories: r ? r.changes.filter((c) => c.code === 'new-repository').length : 0,
       ...(r?.delivery?.commit && { commit: r.delivery.commit }),
       ...(r?.delivery?.pullRequest && { pullRequest: r.delivery.pullRequest.url }),
-      ...(repository.error && { code: repository.error.code, error: repository.error.message }),
+      ...(repository.error && asLogFields(repository.error)),
     });
   }
   for (const warning of fleet.warnings) logger.log({ level: 'warn', msg: 'warning', text: warning });
@@ -174,9 +209,59 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
   logger.log({ level: failed ? 'error' : 'info', msg: 'fleet-summary', ...fleet.totals, skipped: fleet.skipped, durationMs: Date.now() - started });
   if (failed) {
     const which = fleet.repositories.filter((r) => r.outcome === 'failed' || r.outcome === 'partial').map((r) => `${r.url}: ${r.error?.message ?? r.result?.partial?.reason ?? r.outcome}`);
-    throw new ScheduledRunError('FLEET', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
+    const first = fleet.repositories.find((r) => r.outcome === 'failed' || r.outcome === 'partial')!;
+    throw new ScheduledRunError(first.error?.code ?? 'DEADLINE', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
   }
   return fleet;
+}
+
+/**
+ * The state machine's first step: a dry run of the whole config recording what the live
+ * registries answer, written to `record.location`; a repository that fails is logged (its
+ * shard will report it too); a run that stopped writes nothing and throws.
+ */
+async function recordTick(
+  logger: ReturnType<typeof createLogger>,
+  shared: Parameters<typeof runFleet>[0],
+  record: { location: string; shards?: number },
+  store: SnapshotStore,
+  guard: Deadline,
+  started: number,
+): Promise<RecordedTick> {
+  const shards = record.shards ?? 1;
+  if (!Number.isSafeInteger(shards) || shards < 1 || shards > 10_000) throw new ConfigError(`shards must be a whole number from 1 to 10000, got ${String(record.shards)}`);
+  const options = { ...shared, dryRun: true, recordSnapshot: true } as const;
+  let snapshots: RegistrySnapshot[];
+  if (shared.config.fleet) {
+    const fleet = await runFleet(options);
+    for (const r of fleet.repositories) {
+      if (r.outcome === 'partial') throw new DeadlineError(`recording stopped: ${r.result?.partial?.reason ?? 'time budget'}`, 'deadline', 'recording the snapshot');
+      if (r.outcome === 'failed') logger.log({ level: 'warn', msg: 'not-recorded', url: r.url, error: r.error?.message });
+    }
+    snapshots = fleet.recordedSnapshots ?? [];
+  } else {
+    const result = await runUpdate(options);
+    if (result.partial) throw new DeadlineError(`recording stopped: ${result.partial.reason}`, 'deadline', 'recording the snapshot');
+    for (const error of result.errors) logger.log({ level: 'warn', msg: 'not-recorded', file: error.file, error: error.message });
+    snapshots = result.recordedSnapshots ?? [];
+  }
+  const set: SnapshotSet = { version: 1, recordedAt: new Date().toISOString(), snapshots };
+  await guard.race(store.write(record.location, serializeSnapshotSet(set), guard.signal), 'writing the snapshot');
+  const recorded: RecordedTick = {
+    recorded: record.location.replace(/\?.*$/s, ''),
+    registries: snapshots.map((s) => s.registry),
+    repositories: snapshots.reduce((n, s) => n + Object.keys(s.repositories).length, 0),
+    tags: snapshots.reduce((n, s) => n + Object.values(s.repositories).reduce((m, r) => m + Object.keys(r.tags).length, 0), 0),
+    items: Array.from({ length: shards }, (_, i) => ({ shard: `${i}/${shards}`, snapshot: record.location })),
+  };
+  const { items: _items, ...line } = recorded;
+  logger.log({ level: 'info', msg: 'snapshot-recorded', ...line, shards, durationMs: Date.now() - started });
+  return recorded;
+}
+
+/** An error's facts as log fields: the message under `error`, as every failure line has it. */
+function asLogFields({ message, ...facts }: ErrorFacts): Omit<ErrorFacts, 'message'> & { error: string } {
+  return { ...facts, error: message };
 }
 
 function earliest(...deadlines: (number | undefined)[]): number | undefined {

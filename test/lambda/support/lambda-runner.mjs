@@ -6,7 +6,9 @@
 //
 // Line fields: { remainingMs?: number, env?: { NAME: value | null } }.
 // With RUNNER_SECRETS_ENDPOINT set, the handler's secret fetcher is a client of the
-// local Secrets Manager stand-in (GetSecretValue, JSON 1.1 protocol).
+// local Secrets Manager stand-in (GetSecretValue, JSON 1.1 protocol). With
+// RUNNER_S3_ENDPOINT set, the handler's snapshot store is its own (the AWS SDK's S3 client,
+// which the sandbox provides as the runtime does) pointed at the local S3 stand-in.
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
@@ -30,7 +32,21 @@ async function getSecretValue({ service, name }) {
   return body.SecretString;
 }
 
-const handler = endpoint ? module.createHandler({ fetchSecret: getSecretValue }) : module.handler;
+const s3 = process.env.RUNNER_S3_ENDPOINT;
+const handler =
+  endpoint || s3
+    ? module.createHandler({
+        ...(endpoint && { fetchSecret: getSecretValue }),
+        ...(s3 && {
+          snapshotStore: module.snapshotStore({
+            endpoint: s3,
+            forcePathStyle: true,
+            region: 'eu-west-1',
+            credentials: { accessKeyId: 'AKIASTANDIN000000000', secretAccessKey: 'stand-in-secret-key' },
+          }),
+        }),
+      })
+    : module.handler;
 let invocation = 0;
 
 for await (const line of createInterface({ input: process.stdin })) {

@@ -33,7 +33,12 @@ export interface Sandbox {
   remove(): void;
 }
 
-export function createSandbox(): Sandbox {
+/**
+ * `options.awsSdk`: the AWS SDK v3 S3 client beside the task directory, as the Lambda
+ * runtime provides it (the bundle does not carry it): bundled by esbuild into one readable
+ * file, so that `nobody` can load it wherever the repository is checked out.
+ */
+export function createSandbox(options: { awsSdk?: boolean } = {}): Sandbox {
   if (!existsSync(bundlePath)) throw new Error(`${bundlePath} is missing: run \`pnpm build\` first`);
   const root = mkdtempSync(join(tmpdir(), 'imgsync-lambda-'));
   const taskDir = join(root, 'task');
@@ -61,6 +66,13 @@ export function createSandbox(): Sandbox {
   }
   chmodSync(scratch, 0o700);
   chmodSync(bin, 0o555);
+  if (options.awsSdk) {
+    const dir = join(root, 'node_modules', '@aws-sdk', 'client-s3');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(awsSdkBundle(), join(dir, 'index.mjs'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@aws-sdk/client-s3', type: 'module', exports: './index.mjs' }));
+    chmodSync(join(root, 'node_modules'), 0o755);
+  }
   return {
     root,
     taskDir,
@@ -162,4 +174,20 @@ export function startLambda(sandbox: Sandbox, env: Record<string, string>): Lamb
       return code;
     },
   };
+}
+
+let sdkBundle: string | undefined;
+
+/** `@aws-sdk/client-s3` (the lambda package's dev dependency) bundled into one ES module, once per test process. */
+function awsSdkBundle(): string {
+  if (sdkBundle) return sdkBundle;
+  const out = join(mkdtempSync(join(tmpdir(), 'imgsync-aws-sdk-')), 'client-s3.mjs');
+  const lambdaDir = fileURLToPath(new URL('../../../packages/lambda/', import.meta.url));
+  // esbuild as tsup (the build's bundler) resolves it
+  const script = `require('node:module').createRequire(require.resolve('tsup'))('esbuild').buildSync({ stdin: { contents: "export { S3Client, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';", resolveDir: ${JSON.stringify(lambdaDir)} }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: ${JSON.stringify(out)}, logLevel: 'error', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } })`;
+  const built = spawnSync(process.execPath, ['-e', script], { cwd: join(lambdaDir, '../..'), encoding: 'utf8', timeout: 60_000 });
+  if (built.status !== 0) throw new Error(`bundling @aws-sdk/client-s3 failed: ${built.stderr}`);
+  chmodSync(out, 0o444);
+  sdkBundle = out;
+  return out;
 }

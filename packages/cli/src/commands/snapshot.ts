@@ -1,19 +1,36 @@
 /**
- * `imgsync snapshot`: record what a registry holds (repositories of a namespace, or named
- * repositories) into a snapshot file for offline runs and reproducible demos; a config's
- * target can then say `registry: file:registry-snapshot.json`.
+ * `imgsync snapshot`, two ways:
+ * - `--registry R --namespace N | --repository X`: record what a registry holds into a
+ *   snapshot file for offline runs and reproducible demos; a config's target can then say
+ *   `registry: file:registry-snapshot.json`.
+ * - without `--registry`: record what a `check` of the config (a fleet's every repository)
+ *   asks the registries, once per tick, for the shards to read with `update --snapshot`.
+ *   Written to a file or an https:// URL (PUT), or printed.
  */
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createRegistryClient, Deadline, parsePlatform, recordSnapshot, serializeSnapshot } from '@imgsync/core';
-import { EXIT_OK } from '../exit-codes.js';
+import { join } from 'node:path';
+import {
+  createRegistryClient,
+  Deadline,
+  parsePlatform,
+  recordSnapshot,
+  runFleet,
+  runUpdate,
+  serializeSnapshot,
+  serializeSnapshotSet,
+  writeSnapshotSetTo,
+  type SnapshotSet,
+} from '@imgsync/core';
+import { EXIT_OK, EXIT_STOPPED } from '../exit-codes.js';
+import { prepareRun } from './update.js';
 import { runDeadline } from '../run-deadline.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
-import { writeFile } from 'node:fs/promises';
 
 export interface SnapshotFlags {
-  registry: string;
+  registry?: string;
+  config?: string;
+  cache?: string | false;
   namespace?: string[];
   repository?: string[];
   platform?: string;
@@ -23,6 +40,12 @@ export interface SnapshotFlags {
 
 export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags): Promise<number> {
   const { io, out } = ctx;
+  if (flags.registry === undefined) {
+    if (flags.namespace?.length || flags.repository?.length || flags.platform) {
+      throw new UsageError('--namespace, --repository and --platform record one registry: give it with --registry (without it, snapshot records what the config asks)');
+    }
+    return configSnapshot(ctx, flags);
+  }
   if (!flags.namespace?.length && !flags.repository?.length) throw new UsageError('snapshot needs --namespace NAME or --repository NAME (repeatable)');
   const at = runDeadline(flags.timeout, io.env, Date.now());
   // a DeadlineError ends the command with exit 4 (main.ts), before anything is written
@@ -48,12 +71,60 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
   for (const w of warnings) out.warn(w.message);
   const text = serializeSnapshot(snapshot);
   if (flags.output) {
-    await writeFile(resolve(io.cwd, flags.output), text, 'utf8');
+    await writeSnapshotSetTo(flags.output, text, { cwd: io.cwd });
     out.info(`wrote ${flags.output}: ${Object.keys(snapshot.repositories).length} repositories`);
   } else {
     out.out(text);
   }
   const stats = client.stats();
   out.verbose(`${stats.requests} requests, ${stats.manifestGets} manifest GETs`);
+  return EXIT_OK;
+}
+
+/**
+ * Records what a dry run of the config asks the live registries (every repository of a
+ * fleet, no shard): the tick's snapshot set. A repository that fails is a warning (the
+ * shards will report it); a stopped run writes nothing (exit 4).
+ */
+async function configSnapshot(ctx: CommandContext, flags: SnapshotFlags): Promise<number> {
+  const { out } = ctx;
+  const run = await prepareRun(ctx, { ...flags, snapshot: undefined });
+  const options = { ...run, dryRun: true, recordSnapshot: true } as const;
+  let snapshots;
+  let failures: string[];
+  let partial: string | undefined;
+  if (run.config.fleet) {
+    const fleet = await runFleet(options);
+    for (const warning of fleet.warnings) out.warn(warning);
+    snapshots = fleet.recordedSnapshots ?? [];
+    failures = fleet.repositories.filter((r) => r.outcome === 'failed').map((r) => `${r.url}: ${r.error?.message ?? 'failed'}`);
+    partial = fleet.repositories.find((r) => r.outcome === 'partial')?.result?.partial?.reason;
+  } else {
+    const result = await runUpdate({ ...options, cwd: ctx.io.cwd });
+    for (const warning of result.warnings) out.warn(warning);
+    snapshots = result.recordedSnapshots ?? [];
+    failures = result.errors.map((e) => e.message);
+    partial = result.partial?.reason;
+  }
+  if (partial !== undefined) {
+    out.error(`stopped early, no snapshot written: ${partial}`);
+    return EXIT_STOPPED;
+  }
+  for (const failure of failures) out.warn(`not recorded: ${failure}`);
+  const set: SnapshotSet = { version: 1, recordedAt: new Date().toISOString(), snapshots };
+  const text = serializeSnapshotSet(set);
+  const repositories = snapshots.reduce((n, s) => n + Object.keys(s.repositories).length, 0);
+  const tags = snapshots.reduce((n, s) => n + Object.values(s.repositories).reduce((m, r) => m + Object.keys(r.tags).length, 0), 0);
+  if (flags.output) {
+    const stop = new Deadline({ ...(run.deadline !== undefined && { at: run.deadline }), ...(ctx.io.signal && { signal: ctx.io.signal }) });
+    try {
+      await writeSnapshotSetTo(flags.output, text, { cwd: ctx.io.cwd, signal: stop.signal });
+    } finally {
+      stop.expire();
+    }
+    out.info(`wrote ${flags.output.replace(/\?.*$/s, '')}: ${snapshots.length} registr${snapshots.length === 1 ? 'y' : 'ies'}, ${repositories} repositories, ${tags} tags`);
+  } else {
+    out.out(text.trimEnd());
+  }
   return EXIT_OK;
 }

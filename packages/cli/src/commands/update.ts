@@ -5,7 +5,21 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, resolveSecrets, runFleet, runUpdate, shardFromEnvironment, type FleetResult, type Shard, type UpdateResult } from '@imgsync/core';
+import {
+  Deadline,
+  loadConfig,
+  readSnapshotSetFrom,
+  resolveSecrets,
+  runFleet,
+  runUpdate,
+  shardFromEnvironment,
+  type FleetOptions,
+  type FleetResult,
+  type ImgsyncConfig,
+  type Shard,
+  type SnapshotSet,
+  type UpdateResult,
+} from '@imgsync/core';
 import { EXIT_DRIFT, EXIT_INPUT, EXIT_OK, EXIT_REMOTE, EXIT_STOPPED, UsageError } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 import { locateConfig } from '../locate-config.js';
@@ -19,46 +33,27 @@ export interface UpdateFlags {
   cache?: string | false;
   timeout?: string;
   shard?: string;
+  snapshot?: string;
 }
 
 export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mode: 'update' | 'check'): Promise<number> {
-  const { out, io } = ctx;
-  const deadline = runDeadline(flags.timeout, io.env, Date.now());
-  const reserve = minRemainingMs(io.env);
-  const configPath = await locateConfig(io.cwd, flags.config);
-  const config = await loadConfig({ path: configPath, cwd: io.cwd });
-  out.verbose(`config ${configPath}: ${config.targets.length} target(s)${config.git ? `, git ${config.git.mode}` : ''}`);
-  const secrets = await resolveSecrets(config, io.env);
+  const { out } = ctx;
   const dryRun = mode === 'check' || flags.dryRun === true;
-  const shard = shardOf(flags.shard, io.env);
+  const run = await prepareRun(ctx, flags);
+  const { config } = run;
+  const shard = shardOf(flags.shard, ctx.io.env);
   if (config.fleet) {
     if (flags.push === false) throw new UsageError('--no-push does not apply to a fleet: its repositories are cloned, so there is nothing to edit locally (use --dry-run)');
-    const fleet = await runFleet({
-      config,
-      dryRun,
-      secrets,
-      ...(shard && { shard }),
-      ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
-      dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
-      ...(deadline !== undefined && { deadline }),
-      ...(reserve !== undefined && { minRemainingMs: reserve }),
-      ...(io.signal && { signal: io.signal }),
-    });
+    const fleet = await runFleet({ ...run, dryRun, ...(shard && { shard }) });
     return reportFleet(ctx, fleet, mode, flags);
   }
   if (shard) throw new UsageError('--shard splits a fleet (repositories: or autodiscover: in the config); this config names one repository');
   const result = await runUpdate({
-    config,
+    ...run,
     dryRun,
     ...(flags.push !== undefined && { push: flags.push }),
-    secrets,
-    cwd: io.cwd,
-    ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
-    dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+    cwd: ctx.io.cwd,
     onProgress: (event) => out.progress(event),
-    ...(deadline !== undefined && { deadline }),
-    ...(reserve !== undefined && { minRemainingMs: reserve }),
-    ...(io.signal && { signal: io.signal }),
   });
   out.clearProgress();
 
@@ -73,6 +68,45 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   if (!followedFiles(result)) return EXIT_INPUT;
   if (mode === 'check' && result.drift) return EXIT_DRIFT;
   return EXIT_OK;
+}
+
+/** What `update`, `check` and `snapshot --config` give the engine, from the flags and the environment. */
+export async function prepareRun(ctx: CommandContext, flags: UpdateFlags): Promise<FleetOptions & { config: ImgsyncConfig }> {
+  const { out, io } = ctx;
+  const deadline = runDeadline(flags.timeout, io.env, Date.now());
+  const reserve = minRemainingMs(io.env);
+  const configPath = await locateConfig(io.cwd, flags.config);
+  const config = await loadConfig({ path: configPath, cwd: io.cwd });
+  out.verbose(`config ${configPath}: ${config.targets.length} target(s)${config.git ? `, git ${config.git.mode}` : ''}`);
+  const secrets = await resolveSecrets(config, io.env);
+  const snapshot = await tickSnapshot(ctx, flags.snapshot ?? nonEmpty(io.env.IMGSYNC_SNAPSHOT), deadline);
+  return {
+    config,
+    secrets,
+    ...(snapshot && { snapshot }),
+    ...(flags.cache !== false && { manifestCache: flags.cache ?? defaultCachePath(io.env) }),
+    dockerConfigPath: join(io.env.DOCKER_CONFIG ?? join(io.env.HOME ?? homedir(), '.docker'), 'config.json'),
+    ...(deadline !== undefined && { deadline }),
+    ...(reserve !== undefined && { minRemainingMs: reserve }),
+    ...(io.signal && { signal: io.signal }),
+  };
+}
+
+/** The tick's recorded registry state (`--snapshot`, `IMGSYNC_SNAPSHOT`): a file or an https:// URL. */
+async function tickSnapshot(ctx: CommandContext, location: string | undefined, deadline: number | undefined): Promise<SnapshotSet | undefined> {
+  if (location === undefined) return undefined;
+  const stop = new Deadline({ ...(deadline !== undefined && { at: deadline }), ...(ctx.io.signal && { signal: ctx.io.signal }) });
+  try {
+    const set = await readSnapshotSetFrom(location, { cwd: ctx.io.cwd, signal: stop.signal });
+    ctx.out.verbose(`snapshot: ${set.snapshots.map((s) => `${s.registry} (${Object.keys(s.repositories).length} repositories)`).join(', ')}`);
+    return set;
+  } finally {
+    stop.expire();
+  }
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== '' ? text.trim() : undefined;
 }
 
 /** Files a format followed (read and compared), those with errors included. */

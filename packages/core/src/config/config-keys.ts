@@ -8,13 +8,14 @@ import type { UpdateLevel } from '../policy/update-level.js';
 import { configShape } from './shape/config-shape.js';
 import { DISCOVER_KEYS, DISCOVER_MODES } from './shape/discover.js';
 import { AUTODISCOVER_KEYS, FLEET_REPOSITORY_KEYS } from './shape/fleet.js';
-import { git, GIT_AUTHOR_KEYS, GIT_MODES } from './shape/git.js';
+import { git, GIT_AUTHOR_KEYS, GIT_MODES, GIT_TRANSPORTS } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
 import { DIGEST_FORMS, PRUNE_MODES, TARGET_FORMATS, UPDATE_LEVELS } from './shape/format-facts.js';
 import { MARKER_POLICY_KEYS, TARGET_KEYS } from './shape/target.js';
 import type { DiscoverMode, PruneMode } from '../formats/types.js';
-import type { DeliveryMode } from '../git/deliver.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
+import type { GitTransport } from '../git/workspace.js';
 import type { TargetFormat } from './types.js';
 
 export { DISCOVER_FORMATS, formatsPhrase, IMAGE_ID_TITLES, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
@@ -43,6 +44,7 @@ export const CONFIG_ENUMS = {
   format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
   prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
   mode: GIT_MODES as Exactly<typeof GIT_MODES, DeliveryMode>,
+  transport: GIT_TRANSPORTS as Exactly<typeof GIT_TRANSPORTS, GitTransport>,
   discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
   digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,
   sort: TAG_SORTS as Exactly<typeof TAG_SORTS, TagSort>,

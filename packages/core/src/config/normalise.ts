@@ -211,7 +211,9 @@ function normaliseGit(raw: NonNullable<RawConfig['git']>, dir: string, where: Wh
     mode: raw.mode ?? 'push',
     author: raw.author ? { name: raw.author.name, email: raw.author.email } : { ...DEFAULT_GIT_AUTHOR },
     token: given(raw.token) ? absoluteFileRef(raw.token, dir) : undefined,
-    githubApiUrl: raw.githubApiUrl?.replace(/\/+$/, '') ?? DEFAULT_GITHUB_API_URL,
+    // absent: derived from the remote URL where it is used (api.github.com, or https://HOST/api/v3)
+    githubApiUrl: raw.githubApiUrl?.replace(/\/+$/, ''),
+    transport: raw.transport ?? 'auto',
     message: raw.message ?? undefined,
     where: where(['git'], 'key'),
   };

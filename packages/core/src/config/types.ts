@@ -10,7 +10,8 @@
  */
 import type { FormatName } from '../formats/all-formats.js';
 import type { DiscoverMode, MarkerPolicy, PruneMode } from '../formats/types.js';
-import type { DeliveryMode } from '../git/deliver.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
+import type { GitTransport } from '../git/workspace.js';
 import type { DigestForm, Platform } from '../policy/digest-form.js';
 import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
@@ -161,8 +162,10 @@ export interface GitConfig {
   /** Default `{ name: 'imgsync', email: 'imgsync@example.invalid' }`. */
   author: GitAuthorConfig;
   token: SecretRef | undefined;
-  /** GitHub REST API base for pull requests. Default `https://api.github.com`. */
-  githubApiUrl: string;
+  /** GitHub REST API base (pull requests, the github-api transport, autodiscovery); `undefined`: from the remote URL (`https://api.github.com`, or `https://HOST/api/v3`). */
+  githubApiUrl: string | undefined;
+  /** How the repository is read and written (see `git/workspace.ts`). Default `auto`. */
+  transport: GitTransport;
   /** Commit subject template; `{summary}` is replaced by the generated summary. */
   message: string | undefined;
   where: ConfigLocation;

@@ -22,7 +22,8 @@ import { markersFormat } from './markers/index.js';
 import type { FormatAdapter } from './types.js';
 import { scalarSites } from './yaml-walk.js';
 
-/** Every format, in the order the configuration lists them. One line per format. */
+/** Every format, in the order the configuration lists them. One line per format, so that adding one is a one-line diff. */
+// prettier-ignore
 export const FORMATS = [
   backendAiFormat,
   imageRefsFormat,

@@ -11,11 +11,11 @@ import * as git from 'isomorphic-git';
 import type { HttpClient, PromiseFsClient } from 'isomorphic-git';
 import { Deadline } from '../deadline.js';
 import { stripUrlCredentials } from '../errors.js';
-import { readBlobAt } from './commit.js';
-import { resolveInCommit } from './symlinks.js';
+import { readBlobAt, resolveInCommit } from './commit.js';
 import type { TokenAuth } from './auth.js';
 import { toGitError } from './to-git-error.js';
 import type { ReadFile } from './types.js';
+import type { Workspace } from './workspace.js';
 
 /** Private ref the outgoing commit is pushed from, so a local branch moves only after success. */
 export const OUTGOING_REF = 'refs/imgsync/outgoing';
@@ -38,7 +38,8 @@ export interface CheckoutInit {
   cleanup: () => Promise<void>;
 }
 
-export class Checkout {
+export class Checkout implements Workspace {
+  readonly kind = 'git' as const;
   readonly fs: PromiseFsClient;
   readonly http: HttpClient;
   /** The run's deadline; {@link http} stops with it. */

@@ -148,3 +148,11 @@ export function buildCommitMessage(changes: readonly ChangeSummary[], options: C
 export function notesSection(notes: readonly string[]): string {
   return notes.length ? `\nAlso noticed (not changed):\n${notes.map((note) => `- ${note}`).join('\n')}\n` : '';
 }
+
+/**
+ * The body of imgsync's pull request: the change lines, the notes, and a warning that the
+ * branch is rebuilt on every run.
+ */
+export function pullRequestBody(changes: readonly ChangeSummary[], notes: readonly string[] = []): string {
+  return `imgsync found these image changes:\n\n${buildBody(changes)}\n${notesSection(notes)}\nThis branch is rebuilt from the base branch on every run; edits pushed to it are overwritten.\n`;
+}

@@ -11,7 +11,11 @@
 import * as git from 'isomorphic-git';
 import type { PromiseFsClient, TreeEntry } from 'isomorphic-git';
 import { GitError } from '../errors.js';
+import { normalizePath } from './repo-path.js';
+import { resolveLinks, type LinkTreeEntry, type ResolvedPath } from './symlinks.js';
 import type { FileContent, GitAuthor } from './types.js';
+
+export { normalizePath } from './repo-path.js';
 
 export interface CommitFilesOptions {
   fs: PromiseFsClient;
@@ -92,13 +96,27 @@ export async function readBlobAt(
   }
 }
 
-/** `a/b.yml` from `./a/b.yml` or `a\b.yml`; refuses paths that leave the repository or touch `.git`. */
-export function normalizePath(path: string): string {
-  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.length === 0 || parts.some((p) => p === '..' || p.toLowerCase() === '.git') || path.startsWith('/')) {
-    throw new GitError('commit', `refusing to write ${JSON.stringify(path)}: not a path inside the repository`);
-  }
-  return parts.join('/');
+/**
+ * The file `path` names at commit `oid` of a clone, symbolic links followed inside the
+ * repository (see `symlinks.ts`); `undefined` when there is no such file.
+ *
+ * @example await resolveInCommit(fs, gitdir, head, 'images.yml') // { path: 'data/images.yml', viaLink: true }
+ */
+export async function resolveInCommit(fs: PromiseFsClient, gitdir: string, oid: string, path: string): Promise<ResolvedPath | undefined> {
+  const { commit } = await git.readCommit({ fs, gitdir, oid });
+  const trees = new Map<string, Map<string, LinkTreeEntry>>();
+  return resolveLinks(path, {
+    entry: async (dir, name) => {
+      let tree = trees.get(dir);
+      if (!tree) {
+        const read = await git.readTree({ fs, gitdir, oid: commit.tree, ...(dir ? { filepath: dir } : {}) });
+        tree = new Map(read.tree.map((e) => [e.path, { mode: e.mode, oid: e.oid }]));
+        trees.set(dir, tree);
+      }
+      return tree.get(name);
+    },
+    linkText: async (blobOid) => Buffer.from((await git.readBlob({ fs, gitdir, oid: blobOid })).blob).toString('utf8'),
+  });
 }
 
 /** Rewrites `treeOid` so that each `path -> blobOid` in `edits` is present; returns the new tree's oid. */

@@ -12,86 +12,21 @@
  * No change -> no commit, no push, no pull request.
  */
 import * as git from 'isomorphic-git';
-import { Deadline } from '../deadline.js';
 import { DeadlineError, GitError, stripUrlCredentials } from '../errors.js';
 import { secretsOf } from './auth.js';
 import { type Checkout } from './checkout.js';
 import { cloneShallow } from './clone.js';
-import { buildBody, buildCommitMessage, buildSubject, notesSection, type CommitMessageOptions } from './commit-message.js';
+import { buildCommitMessage, buildSubject, pullRequestBody } from './commit-message.js';
 import { commitFiles } from './commit.js';
-import { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
+import { createGitHubClient, parseGitHubUrl } from './github-client.js';
 import { resolveIo } from './io.js';
 import { assertCleanPaths, changedPathsBetween, fastForwardLocal, openCheckout } from './open-checkout.js';
-import { upsertPullRequest, type PullRequestResult } from './pull-request.js';
+import { upsertPullRequest } from './pull-request.js';
 import { NO_TOKEN } from './to-git-error.js';
-import type { ChangeSummary, EditFunction, GitAuthor, GitCredentials, GitIo } from './types.js';
+import { pushWithinDeadline, type DeliverOptions, type DeliverResult, type OpenTargetOptions } from './deliver-options.js';
 
-export type DeliveryMode = 'push' | 'pull-request';
-
-/** Where to deliver: a remote to clone shallow, or a local checkout directory. */
-export type DeliveryTarget =
-  | { url: string; branch?: string; dir?: undefined }
-  | { dir: string; remote?: string; url?: string; branch?: string };
-
-export interface PullRequestSettings {
-  /** Head branch; default `imgsync/<name>`, `name` defaulting to the base branch. */
-  branch?: string;
-  /** Target name used in the default head branch. */
-  name?: string;
-  /** Default: from the remote URL. */
-  owner?: string;
-  repo?: string;
-  /** REST API base; default from the URL: `https://api.github.com` or `https://HOST/api/v3`. */
-  apiBaseUrl?: string;
-  /** Token for the REST API; default the git token. */
-  token?: string;
-  /** Default: the commit subject. */
-  title?: string;
-  /** Injected `fetch` for Octokit (tests, proxies). */
-  fetch?: typeof fetch;
-  /** A ready client (overrides token/apiBaseUrl/fetch). */
-  github?: GitHubClient;
-}
-
-export interface DeliverOptions extends GitCredentials {
-  /** Where to commit; or pass an already opened {@link checkout} (left open afterwards). */
-  target?: DeliveryTarget;
-  checkout?: Checkout;
-  edit: EditFunction;
-  author: GitAuthor;
-  committer?: GitAuthor;
-  message?: CommitMessageOptions;
-  /** `push` (default): commit onto the branch. `pull-request`: push `imgsync/<target>`, open/update a PR. */
-  mode?: DeliveryMode;
-  pullRequest?: PullRequestSettings;
-  /** Attempts when pushes lose races; default 4. */
-  maxAttempts?: number;
-  io?: GitIo;
-  /**
-   * The run's deadline (an opened {@link checkout} brings its own). Clone, fetch, push and
-   * the GitHub API stop when it passes, with a `DeadlineError`; no push starts with less
-   * than {@link PUSH_RESERVE_MS} left, so that a push is not cut off after the server took it.
-   */
-  deadline?: Deadline;
-}
-
-/** Least time left for a push to start. */
-export const PUSH_RESERVE_MS = 2_000;
-
-export interface DeliverResult {
-  /** The changes committed (of the last attempt); empty on a no-op run. */
-  changes: ChangeSummary[];
-  /** The commit made, or `undefined` when nothing changed. */
-  commit: string | undefined;
-  /** The branch the commit went to (`imgsync/…` in pull-request mode). */
-  branch: string;
-  pushed: boolean;
-  /** Paths whose content changed. */
-  files: string[];
-  /** Edit/commit/push rounds (more than 1 after lost races). */
-  attempts: number;
-  pullRequest?: PullRequestResult;
-}
+export { PUSH_RESERVE_MS } from './deliver-options.js';
+export type { DeliverOptions, DeliverResult, DeliveryMode, DeliveryTarget, OpenTargetOptions, PullRequestSettings } from './deliver-options.js';
 
 /**
  * @example
@@ -104,7 +39,10 @@ export interface DeliverResult {
  * // { commit: '3f2a…', branch: 'main', pushed: true, changes: [...], files: ['image-metadata.yml'], attempts: 1 }
  */
 export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
-  const checkout = options.checkout ?? (await openTarget(options));
+  if (options.checkout && options.checkout.kind !== 'git') {
+    throw new GitError('deliver', 'a GitHub API workspace is delivered by github-deliver.ts (use deliver from the package, which picks)');
+  }
+  const checkout = (options.checkout as Checkout | undefined) ?? (await openTarget(options));
   try {
     return options.mode === 'pull-request' ? await deliverPullRequest(checkout, options) : await deliverPush(checkout, options);
   } finally {
@@ -121,7 +59,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
  * const text = await checkout.read('image-metadata.yml');
  * await checkout.close();
  */
-export async function openTarget(options: { target?: DeliveryTarget; io?: GitIo; deadline?: Deadline } & GitCredentials): Promise<Checkout> {
+export async function openTarget(options: OpenTargetOptions): Promise<Checkout> {
   const { target, io, token, username, deadline } = options;
   if (!target) throw new GitError('open', 'no target: pass target { url } or { dir }, or an open checkout');
   if (target.dir !== undefined) {
@@ -130,28 +68,10 @@ export async function openTarget(options: { target?: DeliveryTarget; io?: GitIo;
   return cloneShallow({ url: target.url, branch: target.branch, token, username, io, deadline });
 }
 
-/**
- * Pushes `oid` to `remoteBranch` if the deadline leaves time for it. A push cut off in
- * flight is reported as such: the server may have taken it just before the cut.
- */
+/** Pushes `oid` to `remoteBranch` if the deadline leaves time for it (see {@link pushWithinDeadline}). */
 async function pushWithin(checkout: Checkout, oid: string, remoteBranch: string, force: boolean): Promise<void> {
-  const { deadline } = checkout;
   const during = `git push to ${remoteBranch} of ${stripUrlCredentials(checkout.url)}`;
-  deadline.check(during);
-  if (deadline.remaining() < PUSH_RESERVE_MS) {
-    throw new DeadlineError(
-      `time budget: ${Math.round(deadline.remaining())} ms left, less than the ${PUSH_RESERVE_MS} ms a push may need; not pushed to ${remoteBranch}`,
-      'deadline',
-      during,
-    );
-  }
-  try {
-    await checkout.pushCommit(oid, remoteBranch, force);
-  } catch (error) {
-    if (!deadline.stopped) throw error;
-    const cut = deadline.error(during);
-    throw new DeadlineError(`${cut.message}: the push was cut off in flight; ${remoteBranch} on the remote may or may not have moved`, cut.reason, during);
-  }
+  await pushWithinDeadline(checkout.deadline, during, remoteBranch, () => checkout.pushCommit(oid, remoteBranch, force));
 }
 
 async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise<DeliverResult> {
@@ -264,10 +184,6 @@ async function deliverPullRequest(checkout: Checkout, options: DeliverOptions): 
     attempts: 1,
     pullRequest,
   };
-}
-
-function pullRequestBody(changes: readonly ChangeSummary[], notes: readonly string[] = []): string {
-  return `imgsync found these image changes:\n\n${buildBody(changes)}\n${notesSection(notes)}\nThis branch is rebuilt from the base branch on every run; edits pushed to it are overwritten.\n`;
 }
 
 /**

@@ -1,11 +1,14 @@
 /**
  * Git delivery: commit and push without a git executable or ssh (isomorphic-git over
- * HTTPS with a token), or push a branch and open a pull request on GitHub. The operations
- * that need isomorphic-git load it on first use (see `lazy.ts`).
+ * HTTPS with a token, or the GitHub REST API's git data endpoints with no clone), or push
+ * a branch and open a pull request on GitHub. The operations load their libraries on
+ * first use (see `lazy.ts`); which way a repository is reached is `workspace.ts`.
  */
 export { deliver, openTarget, cloneShallow, openCheckout, commitFiles } from './lazy.js';
-export type { DeliverOptions, DeliverResult, DeliveryMode, DeliveryTarget, PullRequestSettings } from './deliver.js';
+export type { DeliverOptions, DeliverResult, DeliveryMode, DeliveryTarget, OpenTargetOptions, PullRequestSettings } from './deliver-options.js';
 export type { Checkout } from './checkout.js';
+export { chooseTransport } from './workspace.js';
+export type { GitTransport, Workspace } from './workspace.js';
 export type { CloneOptions } from './clone.js';
 export type { OpenCheckoutOptions } from './open-checkout.js';
 export type { CommitFilesOptions, CommitFilesResult } from './commit.js';

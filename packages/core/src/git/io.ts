@@ -54,6 +54,25 @@ const UNOWNED_STALE_MS = 60 * 60 * 1000;
 /** Most directories one sweep looks at, so a crowded temp directory cannot stall a run. */
 const MAX_SWEEP = 200;
 
+/**
+ * The calls imgsync makes on an isomorphic-git file system, typed (isomorphic-git types its
+ * client's methods as `Function`). Node's `fs` and isomorphic-git's test doubles both fit.
+ */
+export interface FsPromises {
+  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<unknown>;
+  writeFile(path: string, data: string | Uint8Array, options?: { mode?: number } | string): Promise<void>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  readdir(path: string): Promise<string[]>;
+  lstat(path: string): Promise<{ isDirectory(): boolean; mtimeMs?: number }>;
+  rmdir(path: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+/** The typed view of `fs.promises` (see {@link FsPromises}). */
+export function fsPromises(fs: PromiseFsClient): FsPromises {
+  return fs.promises as unknown as FsPromises;
+}
+
 interface Owner {
   pid: number;
   host: string;
@@ -65,10 +84,11 @@ const ownDirs = new Set<string>();
 /** Creates `<tmpDir>/imgsync-<uuid>` (mode 0700: other users cannot read the clone) with its owner file. */
 export async function makeTempDir(io: ResolvedIo): Promise<string> {
   const dir = join(io.tmpDir, `imgsync-${randomUUID()}`);
-  await io.fs.promises.mkdir(dir, { mode: 0o700 });
+  const fs = fsPromises(io.fs);
+  await fs.mkdir(dir, { mode: 0o700 });
   ownDirs.add(dir);
   const owner: Owner = { pid: process.pid, host: hostname() };
-  await io.fs.promises.writeFile(join(dir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+  await fs.writeFile(join(dir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
   return dir;
 }
 
@@ -83,7 +103,7 @@ export async function makeTempDir(io: ResolvedIo): Promise<string> {
 export async function removeStaleClones(io: ResolvedIo): Promise<string[]> {
   let names: string[];
   try {
-    names = (await io.fs.promises.readdir(io.tmpDir)) as string[];
+    names = await fsPromises(io.fs).readdir(io.tmpDir);
   } catch {
     return [];
   }
@@ -106,7 +126,7 @@ export async function removeStaleClones(io: ResolvedIo): Promise<string[]> {
 async function isStale(io: ResolvedIo, dir: string): Promise<boolean> {
   let owner: Owner | undefined;
   try {
-    const text = String(await io.fs.promises.readFile(join(dir, OWNER_FILE), 'utf8'));
+    const text = String(await fsPromises(io.fs).readFile(join(dir, OWNER_FILE), 'utf8'));
     if (text.length < 1024) {
       const parsed = JSON.parse(text) as Partial<Owner>;
       if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') owner = { pid: parsed.pid, host: parsed.host };
@@ -115,7 +135,7 @@ async function isStale(io: ResolvedIo, dir: string): Promise<boolean> {
     owner = undefined;
   }
   if (!owner) {
-    const stat = (await io.fs.promises.lstat(dir)) as { mtimeMs?: number };
+    const stat = await fsPromises(io.fs).lstat(dir);
     return stat.mtimeMs !== undefined && io.now().getTime() - stat.mtimeMs > UNOWNED_STALE_MS;
   }
   if (owner.host !== hostname()) return false;
@@ -139,18 +159,18 @@ export async function removeTree(fs: PromiseFsClient, dir: string): Promise<void
   await removeEntries(fs, dir);
 }
 
-async function removeEntries(fs: PromiseFsClient, dir: string): Promise<void> {
+async function removeEntries(client: PromiseFsClient, dir: string): Promise<void> {
+  const fs = fsPromises(client);
   let stat: { isDirectory(): boolean };
   try {
-    stat = await fs.promises.lstat(dir);
+    stat = await fs.lstat(dir);
   } catch {
     return;
   }
   if (stat.isDirectory()) {
-    const names: string[] = await fs.promises.readdir(dir);
-    for (const name of names) await removeEntries(fs, join(dir, name));
-    await fs.promises.rmdir(dir);
+    for (const name of await fs.readdir(dir)) await removeEntries(client, join(dir, name));
+    await fs.rmdir(dir);
   } else {
-    await fs.promises.unlink(dir);
+    await fs.unlink(dir);
   }
 }

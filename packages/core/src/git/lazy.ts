@@ -5,20 +5,68 @@
  * and a run that edits the working tree load no git code at all, and the first git
  * operation of a run loads it once. Each wrapper has the signature of the function it
  * stands for.
+ *
+ * Here too the transport is chosen (`workspace.ts`): a target read and written through
+ * the GitHub API loads neither isomorphic-git nor Octokit (only pull-request mode loads
+ * Octokit, for the pull request itself).
  */
+import type { DeliverOptions, DeliverResult, OpenTargetOptions } from './deliver-options.js';
 import type * as Operations from './operations.js';
+import { chooseTransport, requireApiBase, type Workspace } from './workspace.js';
 
 let loading: Promise<typeof Operations> | undefined;
 const operations = () => (loading ??= import('./operations.js'));
 
-/** See `deliver.ts`. @example await deliver({ target: { url }, token, author, edit }) */
-export async function deliver(...args: Parameters<typeof Operations.deliver>): ReturnType<typeof Operations.deliver> {
-  return (await operations()).deliver(...args);
+/**
+ * Commits an edit and pushes it (or opens a pull request), through whichever workspace
+ * `checkout` is, or one opened for `target` by {@link openTarget} (and closed after).
+ * See `deliver.ts` (a clone) and `github-deliver.ts` (the GitHub API).
+ *
+ * @example await deliver({ target: { url }, token, author, edit })
+ */
+export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
+  const workspace = options.checkout ?? (await openTarget(options));
+  try {
+    if (workspace.kind === 'github-api') {
+      const { deliverThroughApi } = await import('./github-deliver.js');
+      return await deliverThroughApi(workspace as import('./github-workspace.js').GitHubWorkspace, options);
+    }
+    return await (await operations()).deliver({ ...options, checkout: workspace });
+  } finally {
+    if (!options.checkout) await workspace.close();
+  }
 }
 
-/** See `deliver.ts`. @example const checkout = await openTarget({ target: { url }, token }) */
-export async function openTarget(...args: Parameters<typeof Operations.openTarget>): ReturnType<typeof Operations.openTarget> {
-  return (await operations()).openTarget(...args);
+/**
+ * Opens a delivery target: a GitHub API workspace when `transport` says so (`auto`: a
+ * github.com URL, or a GitHub Enterprise URL with its `githubApiUrl`), else a shallow temp
+ * clone for `{ url }` and the checkout itself for `{ dir }`. Close it with `close()`.
+ *
+ * A repository too big for one GitHub tree listing is cloned instead when `transport` is
+ * `auto`; with `github-api` it is an error that says to use `clone`.
+ *
+ * @example const workspace = await openTarget({ target: { url }, token })
+ */
+export async function openTarget(options: OpenTargetOptions): Promise<Workspace> {
+  const { target, transport = 'auto' } = options;
+  if (target && target.dir === undefined && chooseTransport({ url: target.url, transport, ...(options.githubApiUrl && { githubApiUrl: options.githubApiUrl }) }) === 'github-api') {
+    const api = await import('./github-workspace.js');
+    try {
+      return await api.openGitHubWorkspace({
+        url: target.url,
+        ...(target.branch && { branch: target.branch }),
+        apiBaseUrl: requireApiBase(target.url, options.githubApiUrl),
+        ...(options.token !== undefined && { token: options.token }),
+        ...(options.username !== undefined && { username: options.username }),
+        ...(options.maxFileBytes !== undefined && { maxFileBytes: options.maxFileBytes }),
+        ...(options.deadline && { deadline: options.deadline }),
+        ...(options.fetch && { fetch: options.fetch }),
+      });
+    } catch (error) {
+      if (!(error instanceof api.TreeTruncatedError) || transport !== 'auto') throw error;
+    }
+  }
+  return (await operations()).openTarget(options);
 }
 
 /** See `clone.ts`. @example const checkout = await cloneShallow({ url, token }) */

@@ -12,7 +12,7 @@ import { GitError } from '../errors.js';
 import { secretsOf, tokenAuth } from './auth.js';
 import { Checkout } from './checkout.js';
 import { readBlobAt } from './commit.js';
-import { httpWithSignal, resolveIo } from './io.js';
+import { fsPromises, httpWithSignal, resolveIo } from './io.js';
 import { splitRemoteUrl } from './remote-url.js';
 import { toGitError } from './to-git-error.js';
 import type { GitCredentials, GitIo } from './types.js';
@@ -41,11 +41,11 @@ export async function openCheckout(options: OpenCheckoutOptions): Promise<Checko
   const gitdir = join(dir, '.git');
   const remote = options.remote ?? 'origin';
   const step = 'open';
-  const branch = options.branch ?? (await git.currentBranch({ fs: io.fs, dir }).catch(() => undefined));
+  const branch = options.branch ?? (await git.currentBranch({ fs: io.fs, dir }).catch(() => undefined)) ?? undefined;
   if (!branch) {
     throw new GitError(step, `${dir} is not a git checkout on a branch (detached HEAD or no .git)`);
   }
-  const configured: string | undefined = options.url ?? (await git.getConfig({ fs: io.fs, dir, path: `remote.${remote}.url` }));
+  const configured = options.url ?? ((await git.getConfig({ fs: io.fs, dir, path: `remote.${remote}.url` })) as string | undefined);
   if (!configured) throw new GitError(step, `${dir} has no remote "${remote}" and no url was given`);
   const split = splitRemoteUrl(configured);
   const credentials = { token: options.token ?? split.token, username: options.username ?? split.username };
@@ -94,7 +94,7 @@ export async function assertCleanPaths(checkout: Checkout, paths: readonly strin
 /** Paths of files that differ between two commits (added, changed or deleted). */
 export async function changedPathsBetween(checkout: Checkout, from: string, to: string): Promise<string[]> {
   const { fs, gitdir } = checkout;
-  const paths = await git.walk({
+  const paths: unknown = await git.walk({
     fs,
     gitdir,
     trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
@@ -106,7 +106,7 @@ export async function changedPathsBetween(checkout: Checkout, from: string, to: 
       return (await a?.oid()) === (await b?.oid()) ? undefined : filepath;
     },
   });
-  return (paths as (string | undefined)[]).filter((p): p is string => typeof p === 'string');
+  return (paths as unknown[]).filter((p): p is string => typeof p === 'string');
 }
 
 /**
@@ -127,11 +127,11 @@ export async function fastForwardLocal(checkout: Checkout, from: string, to: str
       const target = join(dir, filepath);
       const bytes = await readBlobAt(fs, gitdir, to, filepath);
       if (bytes) {
-        await fs.promises.mkdir(dirname(target), { recursive: true });
-        await fs.promises.writeFile(target, bytes);
+        await fsPromises(fs).mkdir(dirname(target), { recursive: true });
+        await fsPromises(fs).writeFile(target, bytes);
         await git.add({ fs, dir, filepath });
       } else {
-        await fs.promises.unlink(target).catch(() => undefined);
+        await fsPromises(fs).unlink(target).catch(() => undefined);
         await git.remove({ fs, dir, filepath });
       }
     }

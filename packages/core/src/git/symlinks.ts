@@ -13,16 +13,18 @@
  *   row (a loop), as `ELOOP` bounds it for the kernel.
  *
  * The edit is then committed at the resolved path, so the link itself stays a link.
+ *
+ * The walk is the same whatever holds the tree ({@link resolveLinks} takes a
+ * {@link LinkTree}): a clone's object store (`resolveInCommit` in `commit.ts`) or the
+ * GitHub API's recursive tree listing (`github-workspace.ts`).
  */
-import * as git from 'isomorphic-git';
-import type { PromiseFsClient } from 'isomorphic-git';
 import { FileError } from '../errors.js';
 
 /** Links followed for one path before it counts as a loop (Linux allows 40). */
 export const MAX_LINKS = 40;
 
-const SYMLINK_MODE = '120000';
-const TREE_MODE = '040000';
+export const SYMLINK_MODE = '120000';
+export const TREE_MODE = '040000';
 
 export interface ResolvedPath {
   /** Repository path of the file itself, `/`-separated. */
@@ -31,26 +33,29 @@ export interface ResolvedPath {
   viaLink: boolean;
 }
 
+/** One entry of a tree, as git stores it: `mode` `100644`, `100755`, `120000` (link), `040000` (tree), `160000`. */
+export interface LinkTreeEntry {
+  mode: string;
+  oid: string;
+}
+
+/** What {@link resolveLinks} needs of a commit's tree. */
+export interface LinkTree {
+  /** The entry `name` of the directory `dir` (`''` for the root, else `a/b`), or `undefined`. */
+  entry(dir: string, name: string): Promise<LinkTreeEntry | undefined>;
+  /** The target text of the link whose blob is `oid`. */
+  linkText(oid: string): Promise<string>;
+}
+
 /**
- * The file `path` names at commit `oid`, links followed; `undefined` when there is no such
- * file (and no link on the way).
+ * The file `path` names in `tree`, links followed; `undefined` when there is no such file
+ * (and no link on the way).
  *
- * @example await resolveInCommit(fs, gitdir, head, 'images.yml') // { path: 'data/images.yml', viaLink: true }
+ * @example await resolveLinks('images.yml', tree) // { path: 'data/images.yml', viaLink: true }
  */
-export async function resolveInCommit(fs: PromiseFsClient, gitdir: string, oid: string, path: string): Promise<ResolvedPath | undefined> {
-  const { commit } = await git.readCommit({ fs, gitdir, oid });
+export async function resolveLinks(path: string, tree: LinkTree): Promise<ResolvedPath | undefined> {
   const pending = path.replace(/\\/g, '/').split('/');
   const done: string[] = [];
-  const trees = new Map<string, Awaited<ReturnType<typeof git.readTree>>['tree']>();
-  const treeOf = async (dir: string[]) => {
-    const key = dir.join('/');
-    let tree = trees.get(key);
-    if (!tree) {
-      tree = (await git.readTree({ fs, gitdir, oid: commit.tree, ...(key ? { filepath: key } : {}) })).tree;
-      trees.set(key, tree);
-    }
-    return tree;
-  };
   let links = 0;
   let lastLink: string | undefined;
   while (pending.length) {
@@ -61,7 +66,7 @@ export async function resolveInCommit(fs: PromiseFsClient, gitdir: string, oid: 
       done.pop();
       continue;
     }
-    const entry = (await treeOf(done)).find((e) => e.path === name);
+    const entry = await tree.entry(done.join('/'), name);
     if (!entry) {
       if (lastLink !== undefined) {
         throw new FileError(path, `a symbolic link to ${JSON.stringify(lastLink)}, which is not in the repository`);
@@ -70,8 +75,7 @@ export async function resolveInCommit(fs: PromiseFsClient, gitdir: string, oid: 
     }
     if (entry.mode === SYMLINK_MODE) {
       if (++links > MAX_LINKS) throw new FileError(path, `more than ${MAX_LINKS} symbolic links in a row (a loop?)`);
-      const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid });
-      lastLink = Buffer.from(blob).toString('utf8');
+      lastLink = await tree.linkText(entry.oid);
       if (lastLink.startsWith('/')) throw outside(path, lastLink);
       pending.unshift(...lastLink.split('/'));
       continue;

@@ -26,15 +26,21 @@ interface ErrorLike {
   data?: { statusCode?: unknown; statusMessage?: unknown; response?: unknown; reason?: unknown };
 }
 
+/** A field of an error as text: a string as it is, anything else (an object, a number) as JSON, nothing as ''. */
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+}
+
 export function toGitError(step: string, error: unknown, context: GitErrorContext): GitError {
   if (error instanceof GitError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const where = { remote: context.remote, secrets: context.secrets };
-  const message = redactSecrets(String(e.message ?? error), context.secrets);
+  const message = redactSecrets(textOf(e.message) || (error instanceof Error ? error.message : textOf(error)), context.secrets);
 
   if (e.code === 'HttpError') {
     const status = Number(e.data?.statusCode) || undefined;
-    const serverSaid = redactSecrets(String(e.data?.response ?? '').trim(), context.secrets)
+    const serverSaid = redactSecrets(textOf(e.data?.response).trim(), context.secrets)
       .split('\n', 1)[0]!
       .slice(0, 200);
     const reason =
@@ -44,7 +50,7 @@ export function toGitError(step: string, error: unknown, context: GitErrorContex
         ? 'authentication failed: the server rejected the token; check that it is valid and allows pushing to this repository'
         : status === 404
           ? 'repository not found (or the token cannot see it)'
-          : `the server answered ${String(e.data?.statusMessage ?? 'an error')}${serverSaid ? `: ${serverSaid}` : ''}`;
+          : `the server answered ${textOf(e.data?.statusMessage) || 'an error'}${serverSaid ? `: ${serverSaid}` : ''}`;
     return new GitError(step, reason, { ...where, status });
   }
   if (e.code === 'GitPushError') {

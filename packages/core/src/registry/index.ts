@@ -10,13 +10,19 @@ export { keepAliveFetch, keepAliveDispatcher, type KeepAliveOptions } from './ke
 export {
   createSnapshotSource,
   parseSnapshot,
+  parseSnapshotSet,
   readSnapshotFile,
   recordSnapshot,
   serializeSnapshot,
+  serializeSnapshotSet,
   type RegistrySnapshot,
   type RecordSnapshotOptions,
+  type SnapshotRepository,
+  type SnapshotSet,
   type SnapshotTag,
 } from './snapshot.js';
+export { layeredSource, recordingSource, type LayeredSource, type RecordingSource } from './snapshot-layers.js';
+export { readSnapshotSetFrom, writeSnapshotSetTo, type SnapshotLocationIo } from './snapshot-location.js';
 export { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 export { credentialHelperRunner, type CredentialHelperOptions, type CredentialHelperRunner } from './credential-helper.js';
 export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type CacheLimits, type ManifestCache } from './manifest-cache.js';

@@ -54,7 +54,12 @@ import {
 import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
 export interface SnapshotTag {
-  manifestDigest: string;
+  /**
+   * Absent for a tag the registry listed that was not resolved when recording (a tick
+   * snapshot records what its run asked, see `snapshot-layers.ts`): such a tag is listed,
+   * and resolving it is an error.
+   */
+  manifestDigest?: string;
   mediaType?: string;
   imageId?: string;
   pushedAt?: string;
@@ -67,7 +72,29 @@ export interface RegistrySnapshot {
   recordedAt?: string;
   /** Namespaces recorded in full (`imgsync snapshot --namespace`): their listing is complete. */
   namespaces?: string[];
-  repositories: Record<string, { tags: Record<string, SnapshotTag> }>;
+  repositories: Record<string, SnapshotRepository>;
+}
+
+export interface SnapshotRepository {
+  tags: Record<string, SnapshotTag>;
+  /**
+   * `false` for a repository known only from a namespace listing, whose tags were not
+   * recorded: listing its tags is an error (a layered source asks the registry instead).
+   */
+  listed?: false;
+  /** `true` when the registry answered that it has no such repository (it is then not listed). */
+  missing?: true;
+}
+
+/**
+ * The registry state of one tick, over several registries: what `imgsync snapshot --config`
+ * records and the shards of a fleet read (`imgsync update --snapshot`). A single
+ * {@link RegistrySnapshot} is a set of one.
+ */
+export interface SnapshotSet {
+  version: 1;
+  recordedAt?: string;
+  snapshots: RegistrySnapshot[];
 }
 
 /**
@@ -77,12 +104,19 @@ export interface RegistrySnapshot {
  * @example const snapshot = parseSnapshot(await readFile('registry.snapshot.json', 'utf8'));
  */
 export function parseSnapshot(text: string, path = '(snapshot)'): RegistrySnapshot {
-  let parsed: unknown;
+  return checkSnapshot(parseSnapshotText(text, path), path);
+}
+
+/** The snapshot text's data: JSON, or YAML with the same shape. */
+function parseSnapshotText(text: string, path: string): unknown {
   try {
-    parsed = parseYamlValue(text);
+    return parseYamlValue(text);
   } catch (error) {
     throw new ConfigError(`snapshot is neither JSON nor YAML: ${(error as Error).message}`, { path });
   }
+}
+
+function checkSnapshot(parsed: unknown, path: string): RegistrySnapshot {
   const doc = parsed as Partial<RegistrySnapshot> | null;
   if (!doc || typeof doc !== 'object' || doc.version !== 1 || typeof doc.registry !== 'string' || !doc.repositories || typeof doc.repositories !== 'object') {
     throw new ConfigError('not an imgsync registry snapshot (expected version: 1, registry, repositories)', { path });
@@ -104,9 +138,41 @@ export async function readSnapshotFile(
   return parseSnapshot(text, path);
 }
 
+/**
+ * Parses a tick's snapshots: a {@link SnapshotSet}, or a single snapshot (a set of one).
+ * Throws {@link ConfigError} naming `path` when it is neither, or when two snapshots record
+ * the same registry.
+ *
+ * @example const { snapshots } = parseSnapshotSet(await readFile('tick.json', 'utf8'), 'tick.json');
+ */
+export function parseSnapshotSet(text: string, path = '(snapshot)'): SnapshotSet {
+  const parsed = parseSnapshotText(text, path);
+  const doc = parsed as Partial<SnapshotSet> | null;
+  if (doc && typeof doc === 'object' && 'snapshots' in doc) {
+    if (doc.version !== 1 || !Array.isArray(doc.snapshots)) {
+      throw new ConfigError('not an imgsync snapshot set (expected version: 1, snapshots: [...])', { path });
+    }
+    const seen = new Set<string>();
+    const snapshots = doc.snapshots.map((one, i) => {
+      const snapshot = checkSnapshot(one, `${path} snapshots[${i}]`);
+      if (seen.has(snapshot.registry)) throw new ConfigError(`snapshots[${i}] records ${snapshot.registry} a second time`, { path });
+      seen.add(snapshot.registry);
+      return snapshot;
+    });
+    return { version: 1, ...(typeof doc.recordedAt === 'string' && { recordedAt: doc.recordedAt }), snapshots };
+  }
+  const snapshot = checkSnapshot(parsed, path);
+  return { version: 1, ...(snapshot.recordedAt && { recordedAt: snapshot.recordedAt }), snapshots: [snapshot] };
+}
+
 /** Stable JSON text: keys in the order written, two-space indent, trailing newline. */
 export function serializeSnapshot(snapshot: RegistrySnapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
+/** A tick's snapshots as stable JSON text (see {@link serializeSnapshot}). */
+export function serializeSnapshotSet(set: SnapshotSet): string {
+  return `${JSON.stringify(set, null, 2)}\n`;
 }
 
 /**
@@ -121,6 +187,7 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
   const loadWarnings: RegistryWarning[] = [];
   const repositories = new Map<string, Map<string, SnapshotTag>>();
   for (const [repository, entry] of Object.entries(snapshot.repositories)) {
+    if (entry?.missing === true) continue;
     if (!isValidRepository(repository)) {
       loadWarnings.push({ code: 'invalid-repository', message: `snapshot: skipped invalid repository ${JSON.stringify(repository)}` });
       continue;
@@ -131,7 +198,7 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
         loadWarnings.push({ code: 'invalid-tag', repository, message: `snapshot: skipped invalid tag ${JSON.stringify(tag)}` });
         continue;
       }
-      if (!isValidDigest(value?.manifestDigest)) {
+      if (value?.manifestDigest !== undefined && !isValidDigest(value.manifestDigest)) {
         loadWarnings.push({ code: 'invalid-digest', repository, tag, message: 'snapshot: skipped tag with an invalid manifestDigest' });
         continue;
       }
@@ -162,6 +229,9 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
   const tagsOf = (repository: string): Map<string, SnapshotTag> => {
     const tags = repositories.get(repository);
     if (!tags) throw new RegistryError('repository not in the snapshot', { registry: snapshot.registry, repository, status: 404 });
+    if (Object.hasOwn(snapshot.repositories, repository) && snapshot.repositories[repository]!.listed === false) {
+      throw new RegistryError('the snapshot knows this repository from a namespace listing only; its tags were not recorded', { registry: snapshot.registry, repository });
+    }
     return tags;
   };
 
@@ -182,7 +252,7 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
         const platforms = platformsOf(repository, tag, value, warnings);
         return {
           tag,
-          manifestDigest: value.manifestDigest,
+          ...(value.manifestDigest !== undefined && { manifestDigest: value.manifestDigest }),
           ...(value.pushedAt ? { pushedAt: value.pushedAt } : {}),
           ...(platforms.length ? { platforms } : {}),
         };
@@ -193,6 +263,9 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
     async resolveTag(repository, tag, options = {}): Promise<ResolvedTag> {
       const value = tagsOf(repository).get(tag);
       if (!value) throw new RegistryError(`manifest ${tag} not found in the snapshot`, { registry: snapshot.registry, repository, status: 404 });
+      if (value.manifestDigest === undefined) {
+        throw new RegistryError(`tag ${tag} was listed but not resolved when the snapshot was recorded`, { registry: snapshot.registry, repository });
+      }
       const warnings: RegistryWarning[] = [];
       const platforms = platformsOf(repository, tag, value, warnings);
       const wanted = options.platform ?? DEFAULT_PLATFORM;

@@ -18,10 +18,11 @@ import picomatch from 'picomatch';
 import type { FleetRepository, GitConfig, ImgsyncConfig } from '../config/types.js';
 import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from '../config/shape/git.js';
 import { Deadline } from '../deadline.js';
-import { ConfigError, ImgsyncError, stripUrlCredentials } from '../errors.js';
+import { ConfigError, errorFacts, stripUrlCredentials, type ErrorFacts } from '../errors.js';
 import { inShard, repositoryKey, type Shard } from '../fleet/shard.js';
 import { createGitHubClient } from '../git/github-client.js';
 import type { RegistryStats } from '../registry/types.js';
+import type { RegistrySnapshot } from '../registry/snapshot.js';
 import { RegistryStates } from './registry-state.js';
 import type { UpdateOptions, UpdateResult } from './types.js';
 import { runUpdate } from './update.js';
@@ -39,7 +40,7 @@ export interface FleetRepositoryResult {
   /** `failed`: its clone, files, registry queries or push failed; see `error`. */
   outcome: 'changed' | 'unchanged' | 'failed' | 'partial';
   result?: UpdateResult;
-  error?: { code: string; message: string };
+  error?: ErrorFacts;
 }
 
 export interface FleetResult {
@@ -53,6 +54,8 @@ export interface FleetResult {
   drift: boolean;
   /** Request counters of the registries the whole fleet shared, by registry. */
   stats: { registries: Record<string, RegistryStats> };
+  /** With `recordSnapshot`: what the live registries answered for all the repositories, one snapshot per registry. */
+  recordedSnapshots?: RegistrySnapshot[];
 }
 
 /**
@@ -92,11 +95,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
             url,
             outcome,
             result,
-            ...(outcome === 'failed' && { error: { code: result.errors[0]!.code, message: result.errors.map((e) => e.message).join('; ') } }),
+            ...(outcome === 'failed' && { error: { ...withoutFile(result.errors[0]!), message: result.errors.map((e) => e.message).join('; ') } }),
           };
         } catch (error) {
           if (!(error instanceof Error)) throw error;
-          return { url, outcome: 'failed', error: { code: error instanceof ImgsyncError ? error.code : 'UNEXPECTED', message: error.message } };
+          return { url, outcome: 'failed', error: errorFacts(error) };
         }
       }),
     ),
@@ -117,10 +120,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       changes: changes.filter((c) => c.kind !== 'reported').length,
       newRepositories: changes.filter((c) => c.code === 'new-repository').length,
     },
-    warnings: [...warnings, ...states.warnings],
+    warnings: [...warnings, ...states.finalWarnings()],
     drift: repositories.some((r) => r.result?.drift),
     stats: { registries: states.stats() },
+    ...(options.recordSnapshot && { recordedSnapshots: states.recordedSnapshots() }),
   };
+}
+
+function withoutFile({ file: _file, ...facts }: ErrorFacts & { file: string }): ErrorFacts {
+  return facts;
 }
 
 /** The single-repository config of one fleet member: its url, branch, mode and targets, the shared git settings. */
@@ -131,7 +139,8 @@ function repositoryConfig(config: ImgsyncConfig, repository: FleetRepository): I
     mode: 'push',
     author: { ...DEFAULT_GIT_AUTHOR },
     token: undefined,
-    githubApiUrl: DEFAULT_GITHUB_API_URL,
+    githubApiUrl: undefined,
+    transport: 'auto',
     message: undefined,
     where: repository.where,
   };

@@ -28,7 +28,8 @@ import { formatPlatform, normalizePlatform, type DigestForm } from '../policy/di
 import { fileManifestCache, type ManifestCache } from '../registry/manifest-cache.js';
 import { createRegistryClient, type RegistryClient } from '../registry/registry-client.js';
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
-import { createSnapshotSource, readSnapshotFile } from '../registry/snapshot.js';
+import { createSnapshotSource, readSnapshotFile, type RegistrySnapshot } from '../registry/snapshot.js';
+import { layeredSource, recordingSource, type LayeredSource, type RecordingSource } from '../registry/snapshot-layers.js';
 import { isValidTag } from '../image-ref/grammar.js';
 import type { ListedTag, RegistrySource, RegistryStats } from '../registry/types.js';
 import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
@@ -76,6 +77,10 @@ export class RegistryStates {
   /** Repositories asked for (`registry/repository` by state key), to tell what a stopped run left unresolved. */
   readonly #asked = new Map<string, string>();
   readonly #deadline: Deadline;
+  /** The tick's recorded snapshots still fresh enough to answer from (see `UpdateOptions.snapshot`). */
+  readonly #tick: RegistrySnapshot[];
+  readonly #layered: LayeredSource[] = [];
+  readonly #recorders: RecordingSource[] = [];
   readonly warnings: string[] = [];
 
   constructor(options: UpdateOptions, deadline: Deadline = Deadline.none) {
@@ -83,6 +88,7 @@ export class RegistryStates {
     this.#deadline = deadline;
     const { manifestCache } = options;
     this.#cache = typeof manifestCache === 'string' ? fileManifestCache(manifestCache) : manifestCache;
+    this.#tick = freshSnapshots(options, this.warnings);
   }
 
   /**
@@ -100,7 +106,39 @@ export class RegistryStates {
       });
     }
     const endpoint = registryEndpoint(want.registry ?? target.registry, this.#options.config.registries);
-    return this.#cached(endpoint.key, async () => this.#options.registrySource?.(endpoint.registry) ?? this.#client(endpoint));
+    return this.#cached(endpoint.key, async () => this.#layers(endpoint.registry, this.#options.registrySource?.(endpoint.registry) ?? this.#client(endpoint)));
+  }
+
+  /** A live source behind the tick's snapshot of its registry, if any, and recorded when asked to. */
+  #layers(registry: string, live: RegistrySource): RegistrySource {
+    let source = live;
+    const recorded = this.#tick.find((snapshot) => sameRegistry(snapshot.registry, registry));
+    if (recorded) {
+      const layered = layeredSource(recorded, live);
+      this.#layered.push(layered);
+      source = layered;
+    }
+    if (this.#options.recordSnapshot) {
+      const recorder = recordingSource(source);
+      this.#recorders.push(recorder);
+      source = recorder;
+    }
+    return source;
+  }
+
+  /** What the run's live registries answered, one snapshot each (with `recordSnapshot`). */
+  recordedSnapshots(): RegistrySnapshot[] {
+    return this.#recorders.map((recorder) => recorder.snapshot()).sort((a, b) => (a.registry < b.registry ? -1 : a.registry > b.registry ? 1 : 0));
+  }
+
+  /** One line per registry whose tick snapshot did not hold everything the run asked. */
+  #snapshotMisses(): string[] {
+    return this.#layered.flatMap((source) => {
+      const misses = source.misses();
+      if (!misses.length) return [];
+      const some = misses.length > 5 ? `${misses.slice(0, 5).join(', ')} and ${misses.length - 5} more` : misses.join(', ');
+      return [`${source.registry}: ${misses.length} lookup${misses.length === 1 ? '' : 's'} not in the snapshot, asked live: ${some}`];
+    });
   }
 
   #cached(key: string, create: () => Promise<RegistrySource>): Promise<RegistrySource> {
@@ -218,7 +256,8 @@ export class RegistryStates {
   ): Promise<RepositoryState | undefined> {
     let listed;
     try {
-      listed = await source.listTags(repository);
+      // raced with the deadline: a source that ignores the signal (an injected one) still stops the run
+      listed = await this.#deadline.race(source.listTags(repository), `registry ${source.registry}: tags of ${repository}`);
     } catch (error) {
       if (error instanceof RegistryError && error.status === 404) {
         this.warnings.push(`${source.registry}: repository ${repository} not found`);
@@ -250,7 +289,7 @@ export class RegistryStates {
 
   async #resolveTag(source: RegistrySource, repository: string, info: ListedTag, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
-    const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
+    const resolved = await this.#deadline.race(source.resolveTag(repository, info.tag, { platform: target.platform }), `registry ${source.registry}: manifest of ${repository}:${info.tag}`);
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
       tag: info.tag,
@@ -274,7 +313,7 @@ export class RegistryStates {
     let listing = this.#namespaces.get(key);
     if (!listing) {
       this.#checkBudget(`registry ${source.registry}: repositories of ${namespace}`);
-      listing = source.listRepositories(namespace).then((listed) => {
+      listing = this.#deadline.race(source.listRepositories(namespace), `registry ${source.registry}: repositories of ${namespace}`).then((listed) => {
         for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
         const done = { repositories: listed.repositories, complete: listed.complete !== false };
         this.#listed.set(key, done);
@@ -312,7 +351,7 @@ export class RegistryStates {
         this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${place.repository}`);
         const source = await this.source(want, target);
         try {
-          const listed = await source.listTags(place.repository);
+          const listed = await this.#deadline.race(source.listTags(place.repository), `registry ${source.registry}: tags of ${place.repository}`);
           this.#tagNames.set(key, listed.tags.map((t) => t.tag));
         } catch (error) {
           if (!(error instanceof RegistryError && error.status === 404)) throw error;
@@ -367,6 +406,11 @@ export class RegistryStates {
   async flush(): Promise<void> {
     await this.#cache?.flush().catch(() => {});
   }
+
+  /** Warnings of the run so far, with the tick snapshot's misses (once, at the end). */
+  finalWarnings(): string[] {
+    return [...this.warnings, ...this.#snapshotMisses()];
+  }
 }
 
 /** A namespace's repositories; `complete` is false for a snapshot that did not record it in full. */
@@ -381,6 +425,35 @@ export interface NamespaceListing {
  */
 function resolutionOf(target: TargetConfig, digest: DigestForm): string {
   return digest === 'manifest' ? 'manifest' : `image-id ${formatPlatform(normalizePlatform(target.platform))}`;
+}
+
+/**
+ * The tick snapshots recorded no longer ago than `snapshotMaxAgeMs` (default 6 hours); an
+ * older one is set aside with a warning (its registry is asked live): a schedule whose
+ * recording step failed must not keep the fleet on last week's registry.
+ */
+function freshSnapshots(options: UpdateOptions, warnings: string[]): RegistrySnapshot[] {
+  const set = options.snapshot;
+  if (!set) return [];
+  const maxAge = options.snapshotMaxAgeMs ?? DEFAULT_SNAPSHOT_MAX_AGE_MS;
+  const now = Date.now();
+  return set.snapshots.filter((snapshot) => {
+    const at = Date.parse(snapshot.recordedAt ?? set.recordedAt ?? '');
+    if (Number.isFinite(at) && now - at <= maxAge) return true;
+    const when = Number.isFinite(at) ? `was recorded ${new Date(at).toISOString()}, more than ${maxAge >= 7_200_000 ? `${Math.round(maxAge / 3_600_000)} hours` : `${Math.round(maxAge / 60_000)} minutes`} ago` : 'has no recordedAt time';
+    warnings.push(`snapshot of ${snapshot.registry} ${when}; asked the registry live`);
+    return false;
+  });
+}
+
+/** Default of `snapshotMaxAgeMs`. */
+export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 6 * 60 * 60_000;
+
+/** Whether two registry names are one registry (any spelling of Docker Hub, or one host). */
+function sameRegistry(a: string, b: string): boolean {
+  const x = addressOrUndefined(a);
+  const y = addressOrUndefined(b);
+  return x !== undefined && y !== undefined && ((x.isDockerHub && y.isDockerHub) || x.host === y.host);
 }
 
 function snapshotKey(target: TargetConfig): string {

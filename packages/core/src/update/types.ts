@@ -3,12 +3,14 @@
  * print it, the Lambda handler can log it and a library user can inspect it.
  */
 import type { ImgsyncConfig } from '../config/types.js';
+import type { ErrorFacts } from '../errors.js';
 import type { FormatName } from '../formats/all-formats.js';
 import type { Change } from '../formats/types.js';
-import type { DeliveryMode } from '../git/deliver.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
 import type { ManifestCache } from '../registry/manifest-cache.js';
+import type { RegistrySnapshot, SnapshotSet } from '../registry/snapshot.js';
 import type { RegistryStates } from './registry-state.js';
 
 /** The file system the engine reads and writes target files with (local mode). */
@@ -77,6 +79,17 @@ export interface UpdateOptions {
    * instead of an out-of-memory abort (see `memory-budget.ts`). Default: V8's limit.
    */
   heapLimit?: () => number;
+  /**
+   * The registry state recorded once for this tick (`imgsync snapshot --config`), shared by
+   * the shards of a fleet: a lookup it holds costs no request; one it does not hold (a
+   * repository, tag or platform the recording run did not need) is asked live. A snapshot
+   * older than `snapshotMaxAgeMs` is set aside with a warning.
+   */
+  snapshot?: SnapshotSet;
+  /** Default 6 hours. */
+  snapshotMaxAgeMs?: number;
+  /** Record what the live registries answered, as `recordedSnapshots` of the result. */
+  recordSnapshot?: boolean;
   /** Called as registry work progresses (for a TTY progress line). */
   onProgress?: (event: ProgressEvent) => void;
   /**
@@ -105,7 +118,7 @@ export interface FileResult {
   diff: string;
   changes: Change[];
   /** A file that could not be read, parsed or edited: it is left untouched. */
-  error?: { code: string; message: string };
+  error?: ErrorFacts;
   /**
    * Why `format: auto` left the file alone: it has nothing to follow (`no image
    * references`). A note, not an error; the file is untouched.
@@ -131,7 +144,7 @@ export interface UpdateResult {
   changes: Change[];
   warnings: string[];
   /** Per-file errors (also in `files[].error`); other files still ran. */
-  errors: { file: string; code: string; message: string }[];
+  errors: (ErrorFacts & { file: string })[];
   /** Set when the run stopped early (time budget, or `signal`): nothing was written or pushed. */
   partial?: {
     /** What stopped it and where: `time budget ran out during registry ghcr.io: tags of org/app`. */
@@ -147,4 +160,6 @@ export interface UpdateResult {
     pullRequest?: { number: number; url: string; action: 'created' | 'updated' };
   };
   stats: { registries: Record<string, RegistryStats> };
+  /** With `recordSnapshot`: what the live registries answered, one snapshot per registry. */
+  recordedSnapshots?: RegistrySnapshot[];
 }

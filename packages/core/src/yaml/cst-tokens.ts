@@ -193,5 +193,5 @@ export function trailingIndentation(item: CollectionItem): SourceToken | undefin
   const printed = [...sourceTokensOf(item)].filter((t) => ownSource(t) !== '');
   const last = printed[printed.length - 1];
   const prev = printed[printed.length - 2];
-  return last?.type === 'space' && prev && endsLine(prev) ? (last as SourceToken) : undefined;
+  return last?.type === 'space' && prev && endsLine(prev) ? (last) : undefined;
 }

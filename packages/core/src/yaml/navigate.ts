@@ -61,6 +61,8 @@ export interface NavigateOptions {
   file: string;
   /** Allow edits that reach or change nodes shared through anchors, aliases and merge keys. */
   shared: boolean;
+  /** Line and column of a CST offset, for the place an edit is refused at. */
+  position?: (offset: number) => { line: number; col: number };
 }
 
 /** The scalar text of a mapping key ('' for an empty key, `: a`), or undefined for a complex key. */
@@ -80,7 +82,7 @@ export function valueProps(collection: Collection, item: CollectionItem): CST.So
     for (const t of afterIndicator(item.sep ?? [], 'map-value-ind')) if (t.type === 'anchor' || t.type === 'tag') props.push(t);
   }
   if (item.value?.type === 'block-scalar') {
-    for (const p of item.value.props) if (p.type === 'anchor' || p.type === 'tag') props.push(p as CST.SourceToken);
+    for (const p of item.value.props) if (p.type === 'anchor' || p.type === 'tag') props.push(p);
   }
   return props;
 }
@@ -213,7 +215,10 @@ export function navigate(
   let node: Token | undefined = doc.value;
   let tag = rootProps(doc).find((t) => t.type === 'tag')?.source;
   const fail = (depth: number, reason: string): never => {
-    throw new YamlEditError(opts.file, keyPath.slice(0, depth + 1), reason);
+    // the node the walk stopped at, where it is in the text as read (edits make tokens with no place)
+    const offset = node && 'offset' in node ? node.offset : depth < 0 ? doc.offset : -1;
+    const where = offset >= 0 ? opts.position?.(offset) : undefined;
+    throw new YamlEditError(opts.file, keyPath.slice(0, depth + 1), reason, where);
   };
   if (!opts.shared) {
     for (const t of doc.start) {

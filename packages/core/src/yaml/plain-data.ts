@@ -150,7 +150,9 @@ export function plainData(doc: Document.Parsed, opts: PlainDataOptions): unknown
 /** A property name for a mapping key, as `toJS` makes it (collections as flow YAML). */
 function stringKey(keyNode: unknown, key: unknown): string {
   if (key === null) return '';
-  if (typeof key !== 'object') return String(key);
+  if (typeof key === 'string') return key;
+  if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint' || key === undefined) return `${key}`;
+  if (typeof key !== 'object') return typeof key === 'symbol' ? key.toString() : '';
   if (isAlias(keyNode)) return `*${keyNode.source}`;
   if (isMap(keyNode) || isSeq(keyNode)) {
     // as `toJS` prints it: flow style, without the key's own anchor, without comments

@@ -218,7 +218,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
     if (!start.some((t) => t.type === 'comma')) start.unshift(sourceToken('comma', ',', indent), sourceToken('space', ' ', indent));
     const valueToken = isScalarValue(entry) ? scalarToken(entry, template?.value, true, indent) : flowJsonToken(entry);
     if (seq) return { start, value: valueToken };
-    const keyToken = scalarToken(String(pairKey), template?.key, true, indent);
+    const keyToken = scalarToken(keyText(pairKey), template?.key, true, indent);
     const sepSpace = template?.sep ? spaceWidth(template.sep, 'map-value-ind') ?? 1 : 1;
     const sep = [sourceToken('map-value-ind', ':', indent)];
     if (sepSpace > 0) sep.push(sourceToken('space', ' '.repeat(sepSpace), indent));
@@ -237,7 +237,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
       return { start, value: token };
     }
     if (Array.isArray(entry) && entry.every(isScalarValue) && tplValue?.type === 'flow-collection' && tplValue.start.type === 'flow-seq-start') {
-      const flow = flowSeqLike(entry as ScalarValue[], tplValue, siblings, indent + 2);
+      const flow = flowSeqLike(entry, tplValue, siblings, indent + 2);
       flow.end.push(nl);
       return { start, value: flow };
     }
@@ -252,7 +252,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
   }
 
   // block mapping
-  const keyToken = scalarToken(String(pairKey), template?.key, false, indent);
+  const keyToken = scalarToken(keyText(pairKey), template?.key, false, indent);
   if (isScalarValue(entry) || (Array.isArray(entry) && entry.length === 0)) {
     const valueToken: Token = isScalarValue(entry) ? scalarToken(entry, template?.value, false, indent) : flowJsonToken(entry);
     const prefix = indent + keyToken.source.length + 1;
@@ -263,7 +263,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
     (valueToken as CST.FlowScalar).end = [nl];
     return { start: [lead], key: keyToken, sep, value: valueToken };
   }
-  const text = stringify({ [String(pairKey)]: entry }, { lineWidth: 0 });
+  const text = stringify({ [keyText(pairKey)]: entry }, { lineWidth: 0 });
   const item = parseItem(indentText(text, indent, newline), false);
   item.key = keyToken;
   item.start = [lead];
@@ -290,4 +290,9 @@ function flowJsonToken(value: NewValue): Token {
   const [doc] = new Parser().parse(`${JSON.stringify(value)}`);
   if (doc?.type !== 'document' || !doc.value) throw new Error('internal: could not render flow value');
   return doc.value;
+}
+
+/** A new pair's key as text: a scalar as YAML reads it back, anything else as JSON. */
+function keyText(key: unknown): string {
+  return typeof key === 'object' && key !== null ? JSON.stringify(key) : String(key);
 }

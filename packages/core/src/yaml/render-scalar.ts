@@ -31,6 +31,8 @@ export function renderScalar(value: ScalarValue, ctx: RenderContext): { source: 
     return { source: String(value), style: 'plain' };
   }
   const hasBreak = /[\n\r]/.test(value);
+  // YAML's non-printable characters: what a plain or single-quoted scalar cannot hold
+  // eslint-disable-next-line no-control-regex
   const printable = !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/.test(value);
   if (ctx.style === 'single' && !hasBreak && printable) return { source: singleQuoted(value), style: 'single' };
   if (ctx.style === 'double' || hasBreak || !printable) return { source: doubleQuoted(value), style: 'double' };
@@ -59,8 +61,8 @@ export function isPlainSafe(value: string, inFlow: boolean): boolean {
   try {
     const probe = inFlow ? `[${value}]` : `k: ${value}`;
     safe = [{ version: '1.2' as const }, { version: '1.1' as const }].every((opts) => {
-      const data = parse(probe, { ...opts, uniqueKeys: false, logLevel: 'error' });
-      const back = inFlow ? (Array.isArray(data) && data.length === 1 ? data[0] : undefined) : data?.k;
+      const data: unknown = parse(probe, { ...opts, uniqueKeys: false, logLevel: 'error' });
+      const back: unknown = inFlow ? (Array.isArray(data) && data.length === 1 ? data[0] : undefined) : (data as { k?: unknown } | null)?.k;
       return back === value;
     });
   } catch {

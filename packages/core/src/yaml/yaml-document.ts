@@ -37,6 +37,8 @@ export interface DocumentHost {
   /** The composed `yaml` Document for the current text (nodes with ranges, comments). */
   composed(index: number): Document.Parsed;
   touched(): void;
+  /** Line and column of a CST offset, in the text as read. */
+  position(offset: number): { line: number; col: number };
 }
 
 export class YamlDocument {
@@ -185,7 +187,7 @@ export class YamlDocument {
     const item = last.item;
     const indicator = item.start.findIndex((t) => t.type === 'seq-item-ind' || t.type === 'explicit-key-ind');
     const own = indicator >= 0 ? { ...item, start: item.start.slice(indicator) } : { ...item, start: item.start.filter((t) => t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment') };
-    const text = CST.stringify(own as CST.CollectionItem).replace(/\s+$/, '');
+    const text = CST.stringify(own).replace(/\s+$/, '');
     const pad = ' '.repeat(last.collection.indent);
     const lines: CST.SourceToken[] = [];
     text.split(/\r?\n/).forEach((line, i) => {
@@ -255,6 +257,7 @@ export class YamlDocument {
     return navigate(this.cst, keyPath, () => this.#sharingFacts(), {
       file: this.#host.path,
       shared: opts.shared ?? false,
+      position: (offset) => this.#host.position(offset),
     });
   }
 

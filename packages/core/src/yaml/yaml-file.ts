@@ -49,12 +49,15 @@ class YamlFileHost implements DocumentHost {
   /** The composition of the current text; without its CST, which is the file's own until an edit. */
   #composed: Omit<Composed, 'tokens'> | undefined;
   #data = new Map<number, unknown>();
+  /** Positions in the text as read, which the CST's offsets refer to. */
+  readonly position: (offset: number) => LinePosition;
 
   constructor(file: YamlFile, path: string, newline: string, composed: Composed) {
     this.#file = file;
     this.path = path;
     this.newline = newline;
     this.#composed = composed;
+    this.position = composed.position;
   }
 
   #current(): Omit<Composed, 'tokens'> {

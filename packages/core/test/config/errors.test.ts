@@ -45,7 +45,7 @@ describe('parseConfig errors', () => {
     [
       'an unknown key with no near match, listing the allowed keys',
       ['targets:', '  - files: images.yml', 'git:', '  remote: origin'],
-      'imgsync.config.yaml:4:3: git.remote: unknown key; allowed keys: url, branch, mode, author, token, githubApiUrl, message',
+      'imgsync.config.yaml:4:3: git.remote: unknown key; allowed keys: url, branch, mode, author, token, githubApiUrl, transport, message',
     ],
     [
       'a target setting written at the top level',
@@ -308,6 +308,16 @@ describe('parseConfig errors', () => {
       'an unknown placeholder in the commit message',
       ['targets:', '  - files: images.yml', 'git:', '  message: "images: {changes}"'],
       'imgsync.config.yaml:4:12: git.message: unknown placeholder {changes}; only {summary} (the generated summary of changes) is replaced',
+    ],
+    [
+      'transport github-api for a repository not on GitHub',
+      ['targets:', '  - files: images.yml', 'git:', '  url: https://gitlab.com/acme/app.git', '  transport: github-api'],
+      'imgsync.config.yaml:4:8: git.url: is not on github.com, so transport github-api cannot reach it; set git.githubApiUrl (https://HOST/api/v3 for GitHub Enterprise) or use transport: clone or auto (got "https://gitlab.com/acme/app.git")',
+    ],
+    [
+      'transport github-api for the local checkout',
+      ['targets:', '  - files: images.yml', 'git:', '  transport: github-api'],
+      'imgsync.config.yaml:4:14: git.transport: github-api needs git.url: without it imgsync commits in the checkout of the working directory, which the GitHub API cannot update; set git.url or use transport: clone',
     ],
   ])('reports %s', (_name, lines, message) => {
     const error = errorOf(lines);

@@ -148,7 +148,7 @@ describe('loadConfig', () => {
       mode: 'push',
       author: { name: 'imgsync', email: 'imgsync@example.invalid' },
       token: undefined,
-      githubApiUrl: 'https://api.github.com',
+      githubApiUrl: undefined, // derived from the remote URL where it is used
       message: undefined,
     });
     expect(config.filesRelativeTo).toBe('config-dir');

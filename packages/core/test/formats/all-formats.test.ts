@@ -45,7 +45,11 @@ describe('format: auto', () => {
   it('finds adapters by name and rejects unknown names', () => {
     // the specific layouts first, the generic image references last (a new format takes its place by its detectOrder)
     const known = ['backendai', 'kustomize', 'markers', 'helm-values', 'image-refs'];
-    expect(formatAdapters().map((a) => a.name).filter((name) => known.includes(name))).toEqual(known);
+    expect(
+      formatAdapters()
+        .map((a) => a.name)
+        .filter((name) => known.includes(name)),
+    ).toEqual(known);
     expect(formatAdapter('kustomize').name).toBe('kustomize');
     expect(() => formatAdapter('toml' as never)).toThrow(FormatError);
   });
@@ -65,7 +69,7 @@ describe('a format is what its adapter says', () => {
     expect(CONFIG_ENUMS.format).toEqual([...FORMATS.map((adapter) => adapter.name), 'auto']);
   });
 
-  it('detects in each adapter\'s detectOrder', () => {
+  it("detects in each adapter's detectOrder", () => {
     const orders = formatAdapters().map((adapter) => adapter.detectOrder);
     expect(orders).toEqual([...orders].sort((a, b) => a - b));
     expect(new Set(orders).size).toBe(FORMATS.length);

@@ -40,7 +40,9 @@ describe('format: auto over files without images', () => {
     const config = parseConfig('targets:\n  - files: ["**/*.yaml"]\n    registry: file:snapshot.json\n', join(dir, 'imgsync.config.yaml'));
     const result = await runUpdate({ config, dryRun: true });
 
-    expect(result.errors).toEqual([{ file: 'broken.yaml', code: 'YAML_SYNTAX', message: expect.stringMatching(/^broken\.yaml:\d+:\d+: /) }]);
+    expect(result.errors).toEqual([
+      { file: 'broken.yaml', code: 'YAML_SYNTAX', path: 'broken.yaml', line: 3, col: 1, message: expect.stringMatching(/^broken\.yaml:3:1: /) },
+    ]);
     const skipped = Object.fromEntries(result.files.filter((f) => f.skipped).map((f) => [f.path, f.skipped]));
     expect(skipped).toEqual({
       'angular/compose.yaml': 'no image references',

@@ -50,7 +50,7 @@ describe('maxFileBytes, local files', () => {
     const result = await runUpdate({ config, fs: recordingFs(read), maxFileBytes: 1000 });
 
     expect(result.errors).toEqual([
-      { file: 'big.yaml', code: 'FILE_TOO_LARGE', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` },
+      { file: 'big.yaml', code: 'FILE_TOO_LARGE', path: 'big.yaml', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` },
     ]);
     expect(read.filter((p) => p.endsWith('big.yaml'))).toEqual([]);
     expect(readFileSync(join(dir, 'big.yaml'), 'utf8')).toBe(big);
@@ -88,6 +88,7 @@ describe('memory', () => {
       {
         file: 'dense.yaml',
         code: 'FILE_TOO_LARGE',
+        path: 'dense.yaml',
         message:
           "dense.yaml: editing it would need more than 54 MiB of memory (360 bytes per YAML token), 85 % of this process's heap limit of 64 MiB; raise the limit (node --max-old-space-size, or a function with more memory) or split the file; the file is left untouched",
       },
@@ -108,7 +109,7 @@ describe('maxFileBytes, git', () => {
     );
     const result = await runUpdate({ config, secrets: { gitToken: token }, gitIo: { tmpDir: suite.work }, maxFileBytes: 1000 });
 
-    expect(result.errors).toEqual([{ file: 'big.yaml', code: 'FILE_TOO_LARGE', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` }]);
+    expect(result.errors).toEqual([{ file: 'big.yaml', code: 'FILE_TOO_LARGE', path: 'big.yaml', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` }]);
     expect(result.delivery?.pushed).toBe(true);
     expect(showFile(bare, 'main', 'small.yaml')).toBe(small.replace(':1.0', ':1.1'));
     expect(showFile(bare, 'main', 'big.yaml')).toBe(big);

@@ -5,6 +5,7 @@
 import type { RawProblem } from '../problems.js';
 import type { CodeRule } from './code-rule.js';
 import { mirrorIsAnotherRegistry, registryKeys, registrySettingsApply } from './registry-rules.js';
+import { githubApiTransport } from './git-rules.js';
 import { secretRules } from './secrets.js';
 import { regexCompiles, semverRange } from './tag-rules.js';
 import { discoverNamespace, entryTemplate, filesInsideRepository, fleetRepositories, globCompiles, targetRegistryAddress } from './target-rules.js';
@@ -27,6 +28,7 @@ export const CODE_RULES: readonly CodeRule[] = [
   registrySettingsApply,
   mirrorIsAnotherRegistry,
   urlParses,
+  githubApiTransport,
   fleetRepositories,
 ];
 

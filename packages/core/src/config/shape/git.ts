@@ -8,6 +8,8 @@ import { httpUrl } from './url.js';
 import { mapping, oneOf, optional, text, textMatching } from './values.js';
 
 export const GIT_MODES = ['push', 'pull-request'] as const;
+/** How a remote is read and written (see `git/workspace.ts`). */
+export const GIT_TRANSPORTS = ['auto', 'clone', 'github-api'] as const;
 export const DEFAULT_GIT_AUTHOR = { name: 'imgsync', email: 'imgsync@example.invalid' } as const;
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -41,6 +43,12 @@ export const git = mapping({
   author: optional(author),
   token: optional(secretRef, 'Token for pushing and for the GitHub API: env:NAME or file:PATH.').meta({ examples: ['env:IMGSYNC_GIT_TOKEN'] }),
   githubApiUrl: optional(httpUrl(), 'GitHub REST API base, for GitHub Enterprise. Default: https://api.github.com.'),
+  transport: optional(
+    oneOf(GIT_TRANSPORTS),
+    'How the repository is read and written. github-api: through the GitHub REST API, no clone (memory follows the files edited, not the repository); ' +
+      'clone: a shallow clone over HTTPS (any forge); auto: github-api for github.com URLs and for a GitHub Enterprise host whose githubApiUrl is set, clone otherwise. Default: auto. ' +
+      'Checked by imgsync beyond this schema: github-api needs git.url (or repositories) on github.com, or githubApiUrl.',
+  ),
   message: optional(
     textMatching('a commit subject template such as "chore(images): {summary}"', MESSAGE_PLACEHOLDERS, (message) => {
       const bad = /\{([^{}]*)\}/g.exec(message.replaceAll('{summary}', ''))?.[1] ?? '';

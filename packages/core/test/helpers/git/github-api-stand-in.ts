@@ -1,18 +1,23 @@
 /**
  * A stand-in for the GitHub REST API (the real one cannot run here), implementing only
  * the endpoints imgsync uses, with GitHub's documented request and response shapes
- * (https://docs.github.com/rest/pulls/pulls):
+ * (https://docs.github.com/rest/pulls/pulls); with `gitRoot`, also the repository and git
+ * data endpoints over real bare repositories (`github-git-data.ts`):
  *
  * - `GET    {base}/repos/{owner}/{repo}/pulls?state=&head=owner:branch&base=` -> 200 [pull]
  * - `POST   {base}/repos/{owner}/{repo}/pulls {title, head, base, body}` -> 201 pull;
  *   422 "Validation Failed" with `errors[].message` "A pull request already exists for owner:branch."
  * - `PATCH  {base}/repos/{owner}/{repo}/pulls/{pull_number} {title, body}` -> 200 pull
  *
- * `Authorization: token T` or `Bearer T` is checked (401 "Bad credentials"). `base` is
- * empty (github.com style) or e.g. `/api/v3` (GitHub Enterprise Server style).
+ * `Authorization: token T` or `Bearer T` is checked (401 "Bad credentials"); a read-only
+ * token may GET but not write (403 "Resource not accessible by personal access token", as
+ * for a fine-grained token without contents: write). `base` is empty (github.com style) or
+ * e.g. `/api/v3` (GitHub Enterprise Server style). Repository URLs (`repoUrl`) are on the
+ * same host as the API, as on a GitHub Enterprise Server.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleGitData } from './github-git-data.js';
 
 export interface StandInPull {
   number: number;
@@ -25,23 +30,58 @@ export interface StandInPull {
   repo: string;
 }
 
+/** What a test makes of one request before it is answered: wait, or answer it itself. */
+export type Intercept = (request: { method: string; path: string }) => Promise<{ status: number; body: unknown; headers?: Record<string, string> } | undefined>;
+
+export interface GitHubStandInOptions {
+  token: string;
+  prefix?: string;
+  /** Bare repositories `<gitRoot>/<owner>/<repo>.git` served through the git data endpoints. */
+  gitRoot?: string;
+  /** Tokens that may read but not write. */
+  readOnlyTokens?: string[];
+  /** Entries one recursive tree lists before `truncated` (GitHub: 100,000). */
+  maxTreeEntries?: number;
+  /**
+   * A git smart-HTTP server (`git-http-server.ts`, same root) that answers the paths outside
+   * the API prefix, as a GitHub Enterprise Server serves `https://HOST/owner/repo.git` beside
+   * `https://HOST/api/v3`: a clone of `repoUrl(name)` works too. Needs a `prefix`.
+   */
+  gitBackend?: { baseUrl: string };
+}
+
 export interface GitHubStandIn {
   /** API base URL to give Octokit (`http://127.0.0.1:PORT/api/v3` with a prefix). */
   baseUrl: string;
+  /** `http://127.0.0.1:PORT/<owner>/<repo>.git`: a repository URL on the API's host. */
+  repoUrl(name: string): string;
+  /** Called before each authenticated request is answered (see {@link Intercept}); `undefined` to stop. */
+  intercept: Intercept | undefined;
   pulls: StandInPull[];
-  requests: { method: string; path: string; body: unknown }[];
+  requests: { method: string; path: string; body: unknown; accept: string }[];
   /** The next list request answers `[]` (a stale read, or a PR opened by a concurrent run). */
   staleListOnce(): void;
   stop(): Promise<void>;
 }
 
-export async function startGitHubStandIn(options: { token: string; prefix?: string }): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
   const prefix = options.prefix ?? '';
   const pulls: StandInPull[] = [];
   const requests: GitHubStandIn['requests'] = [];
   let stale = false;
   let nextNumber = 1;
   let origin = '';
+  const stand: GitHubStandIn = {
+    baseUrl: '',
+    repoUrl: () => '',
+    intercept: undefined,
+    pulls,
+    requests,
+    staleListOnce: () => {
+      stale = true;
+    },
+    stop: async () => undefined,
+  };
 
   const toJson = (pr: StandInPull) => {
     const repoUrl = `${origin}${prefix}/repos/${pr.owner}/${pr.repo}`;
@@ -66,24 +106,54 @@ export async function startGitHubStandIn(options: { token: string; prefix?: stri
     };
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3' });
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    if (res.destroyed) return;
+    if (Buffer.isBuffer(body)) {
+      res.writeHead(status, { 'content-type': 'application/vnd.github.raw', 'content-length': String(body.length), 'x-github-media-type': 'github.v3; param=raw', ...headers });
+      res.end(body);
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3', ...headers });
     res.end(JSON.stringify(body));
   };
+  const gitData = options.gitRoot
+    ? { root: options.gitRoot, apiBase: () => `${origin}${prefix}`, maxTreeEntries: options.maxTreeEntries ?? 100_000 }
+    : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (options.gitBackend && prefix && !(req.url ?? '').startsWith(`${prefix}/`)) return forward(req, res, Buffer.concat(chunks), options.gitBackend.baseUrl);
     const raw = Buffer.concat(chunks).toString('utf8');
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const url = new URL(req.url ?? '/', origin);
-    requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, body });
+    requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, body, accept: String(req.headers.accept ?? '') });
 
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${options.token}` && auth !== `bearer ${options.token}` && auth !== `Bearer ${options.token}`) {
+    const tokenOf = (t: string) => auth === `token ${t}` || auth === `bearer ${t}` || auth === `Bearer ${t}`;
+    const readOnly = (options.readOnlyTokens ?? []).some(tokenOf);
+    if (!tokenOf(options.token) && !readOnly) {
       return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
+    if (readOnly && req.method !== 'GET') {
+      return send(res, 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest', status: '403' });
+    }
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+    const intercepted = await stand.intercept?.({ method: req.method ?? '', path });
+    if (intercepted) return send(res, intercepted.status, intercepted.body, intercepted.headers);
+    const inRepo = /^\/repos\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(path);
+    if (gitData && inRepo) {
+      const reply = await handleGitData(gitData, {
+        method: req.method ?? '',
+        owner: inRepo[1]!,
+        repo: inRepo[2]!,
+        rest: inRepo[3] ?? '',
+        query: url.searchParams,
+        body,
+        accept: String(req.headers.accept ?? ''),
+      });
+      if (reply) return send(res, reply.status, reply.body);
+    }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(path);
     const one = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(path);
     if (list && req.method === 'GET') {
@@ -144,17 +214,31 @@ export async function startGitHubStandIn(options: { token: string; prefix?: stri
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  Object.assign(stand, {
     baseUrl: `${origin}${prefix}`,
-    pulls,
-    requests,
-    staleListOnce: () => {
-      stale = true;
-    },
+    repoUrl: (name: string) => `${origin}/${name}.git`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
+  return stand;
+}
+
+/** Passes a git smart-HTTP request on to `baseUrl` and its answer back. */
+async function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, baseUrl: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'content-type', 'git-protocol', 'content-encoding', 'accept']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const answer = await fetch(`${baseUrl}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length && { body }) });
+  const out: Record<string, string> = {};
+  for (const name of ['content-type', 'www-authenticate', 'cache-control']) {
+    const value = answer.headers.get(name);
+    if (value !== null) out[name] = value;
+  }
+  res.writeHead(answer.status, out);
+  res.end(Buffer.from(await answer.arrayBuffer()));
 }
