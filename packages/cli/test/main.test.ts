@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FORMATS } from '@imgsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushImage } from '../../core/test/helpers/registry/push.js';
 import { startRegistry, type RunningRegistry } from '../../core/test/helpers/registry/registry-server.js';
@@ -271,7 +272,7 @@ describe('imgsync update (how moved tags and reports print)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error \S*imgsync\.config\.yaml:5:5: /);
     expect(run.stderr).toContain(
-      'imgsync.config.yaml:5:5: targets[0].update: applies only to formats image-refs, helm-values, kustomize, markers; image-metadata.yml is backendai, whose entries follow every tag the registry has',
+      `imgsync.config.yaml:5:5: targets[0].update: applies only to formats ${FORMATS.filter((format) => format.movesTags).map((format) => format.name).join(', ')}; image-metadata.yml is backendai, whose entries follow every tag the registry has`,
     );
     expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
 

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONFIG_ENUMS } from '@imgsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from './capture.js';
 
@@ -47,7 +48,7 @@ describe('imgsync validate', () => {
     const run = await runMain(['validate'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr.trimEnd().split('\n')).toEqual([
-      'error imgsync.config.yaml:3:13: targets[0].format: must be one of backendai, image-refs, helm-values, kustomize, markers, auto (got "backendia"); did you mean "backendai"?',
+      `error imgsync.config.yaml:3:13: targets[0].format: must be one of ${CONFIG_ENUMS.format.join(', ')} (got "backendia"); did you mean "backendai"?`,
       'error imgsync.config.yaml:4:22: targets[0].tags.include: invalid include pattern "(": Invalid regular expression: /(/: Unterminated group',
       'error imgsync.config.yaml:6:29: registries["docker.io"].concurrency: must be a whole number from 1 to 256 (got 0)',
       'error imgsync.config.yaml:8:10: git.token: must be a reference such as env:NAME or file:PATH, never the secret itself (value not shown); set the secret in that environment variable or file',

@@ -15,6 +15,7 @@
  * stopped run and a late run end the same way. A run without a deadline gets
  * {@link Deadline.none}, whose signal never fires.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineError } from './errors.js';
 
@@ -64,6 +65,9 @@ export class Deadline {
     this.#now = options.now ?? Date.now;
     this.at = options.at ?? Infinity;
     this.signal = this.#controller.signal;
+    // every request, retry and resolution in flight listens to this one signal ({@link race}:
+    // up to 64 tag resolutions per registry at once), so more than Node's 10 is no leak
+    setMaxListeners(0, this.signal);
     const caller = options.signal;
     this.#hasCaller = caller !== undefined;
     if (caller) {

@@ -6,7 +6,16 @@ export { abortableSleep, Deadline, parseDeadline, parseDuration, type DeadlineOp
 export * from './yaml/index.js';
 export * from './git/index.js';
 export * from './registry/index.js';
-export * from './policy/tag-grammar.js';
+export {
+  isImageId12,
+  isValidDigest,
+  isValidRepository,
+  isValidTag,
+  matchesImageId12,
+  toImageId12,
+  type DigestAlgorithm,
+  type DigestCheckOptions,
+} from './image-ref/grammar.js';
 export * from './policy/version-order.js';
 export * from './policy/tag-semver.js';
 export * from './policy/tag-policy.js';
@@ -25,13 +34,18 @@ export {
   noImagesReason,
   formatAdapter,
   formatAdapters,
+  FORMAT_NAMES,
+  FORMATS,
   type Change,
   type ChangeKind,
+  type DiscoverMode,
   type FormatAdapter,
+  type FormatFacts,
   type FormatName,
   type ImageWant,
-  type MarkerPolicy as FormatMarkerPolicy,
+  type MarkerPolicy,
   type MarkerPolicyStub,
+  type PruneMode,
   type RepositoryState,
   type StateLookup,
   type TagState,

@@ -34,6 +34,22 @@ describe('parseDeadline', () => {
 });
 
 describe('Deadline', () => {
+  it('lets 64 pieces of work race it at once without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const deadline = new Deadline({ at: Date.now() + 60_000 });
+      const works = Array.from({ length: 64 }, (_, i) => deadline.race(new Promise<number>((resolve) => setTimeout(() => resolve(i), 5)), `work ${i}`));
+      expect(await Promise.all(works)).toHaveLength(64);
+      deadline.dispose();
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('fires its signal at the deadline and then names what was under way', async () => {
     const deadline = new Deadline({ at: Date.now() + 100 });
     expect(deadline.stopped).toBe(false);

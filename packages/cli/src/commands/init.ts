@@ -13,6 +13,7 @@ import { dirname, relative, resolve } from 'node:path';
 import {
   createTagPolicy,
   findFormat,
+  formatAdapters,
   markerPolicyStubs,
   noImagesReason,
   parseImageRef,
@@ -50,22 +51,22 @@ export async function initCommand(ctx: CommandContext, file: string, flags: Init
     throw new UsageError(`${relative(io.cwd, target)} exists; pass --force to replace it`);
   }
 
-  const stubs = adapter.name === 'markers' ? markerPolicyStubs(yaml) : [];
+  const stubs = adapter.namesPolicies ? markerPolicyStubs(yaml) : [];
   const lines = [
     '# imgsync configuration; reference: https://github.com/imgsync/imgsync#configuration-reference',
     'targets:',
     `  - files: [${JSON.stringify(filePattern)}]`,
     `    format: ${adapter.name}`,
     ...registryLines(adapter, yaml, stubs, flags.registry),
-    ...(adapter.name === 'backendai'
+    ...(adapter.listsTags
       ? [
           `    repository: ${JSON.stringify(flags.repository ?? DEFAULT_BACKENDAI_REPOSITORY)}   # how an entry name maps to a repository`,
-          '    # discover: add            # repositories of the namespace without an entry: report (the default) | add | off',
+          ...(adapter.discovery ? ['    # discover: add            # repositories of the namespace without an entry: report (the default) | add | off'] : []),
         ]
       : []),
-    ...(adapter.name === 'markers' ? policyLines(stubs, file) : ['    tags:', "      exclude: ['-rc\\d*$']"]),
-    ...(adapter.name === 'backendai' ? ['    digest: image-id-12'] : []),
-    ...(adapter.name === 'backendai' ? ['    prune: report'] : []),
+    ...(adapter.namesPolicies ? policyLines(stubs, file) : ['    tags:', "      exclude: ['-rc\\d*$']"]),
+    ...(adapter.digestForms.length > 1 ? [`    digest: ${adapter.digestForms[0]}`] : []),
+    ...(adapter.listsTags ? ['    prune: report'] : []),
     '# git:                      # uncomment to commit and push (token from IMGSYNC_GIT_TOKEN)',
     '#   branch: main',
     '#   mode: pull-request',
@@ -98,10 +99,10 @@ function readProblem(error: NodeJS.ErrnoException): string {
  * only be a `file:` snapshot, which answers for every registry.
  */
 function registryLines(adapter: FormatAdapter, yaml: YamlFile, stubs: readonly MarkerPolicyStub[], given: string | undefined): string[] {
-  if (adapter.name === 'backendai') return [`    registry: ${given ?? 'docker.io'}`];
+  if (adapter.listsTags) return [`    registry: ${given ?? 'docker.io'}`];
   if (given?.startsWith('file:')) return [`    registry: ${given}`];
   const registries = new Set(
-    adapter.name === 'markers'
+    adapter.namesPolicies
       ? stubs.flatMap((stub) => (stub.repository ? [parseImageRef(stub.repository)?.domain ?? 'docker.io'] : []))
       : adapter.wants(yaml, { tagPolicy: createTagPolicy(), digest: 'manifest', platform: 'linux/amd64', prune: 'report' }).map((want) => want.registry ?? 'docker.io'),
   );
@@ -109,7 +110,7 @@ function registryLines(adapter: FormatAdapter, yaml: YamlFile, stubs: readonly M
   if (given) {
     throw new UsageError(
       `--registry ${given}: ${adapter.name} references name their own registries (${named || 'none found'}), so the target would not use it; ` +
-        'it applies to backendai files and to file: snapshots (--registry file:registry-snapshot.json)',
+        `it applies to ${formatAdapters().filter((format) => format.listsTags).map((format) => format.name).join(', ')} files and to file: snapshots (--registry file:registry-snapshot.json)`,
     );
   }
   return registries.size ? [`    # registry: not needed, the references name theirs (${named})`] : [];

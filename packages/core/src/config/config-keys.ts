@@ -11,10 +11,14 @@ import { AUTODISCOVER_KEYS, FLEET_REPOSITORY_KEYS } from './shape/fleet.js';
 import { git, GIT_AUTHOR_KEYS, GIT_MODES, GIT_TRANSPORTS } from './shape/git.js';
 import { REGISTRY_SETTINGS_KEYS } from './shape/registries.js';
 import { LATEST_KEYS, TAG_POLICY_KEYS, TAG_SORTS } from './shape/tag-policy.js';
-import { DIGEST_FORMS, MARKER_POLICY_KEYS, PRUNE_MODES, TARGET_FORMATS, TARGET_KEYS, UPDATE_LEVELS } from './shape/target.js';
-import type { DiscoverMode, GitMode, GitTransport, PruneMode, TargetFormat } from './types.js';
+import { DIGEST_FORMS, PRUNE_MODES, TARGET_FORMATS, UPDATE_LEVELS } from './shape/format-facts.js';
+import { MARKER_POLICY_KEYS, TARGET_KEYS } from './shape/target.js';
+import type { DiscoverMode, PruneMode } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
+import type { GitTransport } from '../git/workspace.js';
+import type { TargetFormat } from './types.js';
 
-export { BACKENDAI_ONLY, DISCOVER_FORMATS, PINNABLE_FORMATS, POLICY_FORMATS, TAG_MOVING_FORMATS } from './shape/target.js';
+export { DISCOVER_FORMATS, formatsPhrase, IMAGE_ID_TITLES, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
 export { SECRET_KEYS } from './rules/index.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it. */
@@ -39,7 +43,7 @@ type Exactly<List extends readonly string[], Union extends string> = [List[numbe
 export const CONFIG_ENUMS = {
   format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
   prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
-  mode: GIT_MODES as Exactly<typeof GIT_MODES, GitMode>,
+  mode: GIT_MODES as Exactly<typeof GIT_MODES, DeliveryMode>,
   transport: GIT_TRANSPORTS as Exactly<typeof GIT_TRANSPORTS, GitTransport>,
   discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
   digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,

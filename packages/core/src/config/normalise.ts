@@ -5,6 +5,7 @@
  * data that passed the shape check and every code-only rule, so it checks nothing itself.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { formatAdapter } from '../formats/all-formats.js';
 import { DEFAULT_PLATFORM, type DigestForm, parsePlatform } from '../policy/digest-form.js';
 import { createIgnoreRules, parseIgnoreRule } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicyOptions } from '../policy/tag-policy.js';
@@ -14,6 +15,7 @@ import { parseRegistryAddress } from '../registry/registry-address.js';
 import { parseRef } from './env-refs.js';
 import { isMapping } from './problems.js';
 import type { RawConfig, RawTarget } from './shape/config-shape.js';
+import { DISCOVER_FORMATS } from './shape/format-facts.js';
 import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './shape/git.js';
 import type { ConfigKeyPath, LocatePart, SourceLocator } from './source-locations.js';
 import type {
@@ -22,7 +24,7 @@ import type {
   FleetRepository,
   GitConfig,
   ImgsyncConfig,
-  MarkerPolicy,
+  MarkerPolicyConfig,
   RegistrySettings,
   SecretRef,
   TagPolicyConfig,
@@ -37,14 +39,14 @@ export interface NormaliseContext {
 }
 
 /**
- * The digest form a format writes when the config does not say: Backend.AI stores short
- * image ids, the reference formats pin manifest digests. `undefined` for `auto`.
+ * The digest form a format writes when the config does not say, the first of its
+ * `digestForms`: Backend.AI stores short image ids, the reference formats pin manifest
+ * digests. `undefined` for `auto`, whose files each get their detected format's.
  *
  * @example defaultDigestForm('backendai') // 'image-id-12'
  */
 export function defaultDigestForm(format: TargetFormat): DigestForm | undefined {
-  if (format === 'auto') return undefined;
-  return format === 'backendai' ? 'image-id-12' : 'manifest';
+  return format === 'auto' ? undefined : formatAdapter(format).digestForms[0];
 }
 
 const given = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
@@ -131,7 +133,7 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
   const snapshot = registryText?.startsWith('file:');
   const repository = given(settings.repository) ? (settings.repository as string) : '{name}';
   const ignore = given(settings.ignore) ? list(settings.ignore as string | string[]) : [];
-  const policies: Record<string, MarkerPolicy> = {};
+  const policies: Record<string, MarkerPolicyConfig> = {};
   for (const [name, policy] of Object.entries((settings.policies as Record<string, unknown> | null | undefined) ?? {})) {
     const policyAt = [...at, 'policies', name];
     const body = isMapping(policy) ? policy : {};
@@ -146,7 +148,7 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
     repository,
     ...normaliseTags(settings.tags),
     digest: given(settings.digest) ? (settings.digest as DigestForm) : defaultDigestForm(format),
-    platform: parsePlatform(given(settings.platform) ? (settings.platform as string) : DEFAULT_PLATFORM),
+    platform: given(settings.platform) ? parsePlatform(settings.platform as string) : { ...DEFAULT_PLATFORM },
     prune: given(settings.prune) ? (settings.prune as TargetConfig['prune']) : 'report',
     pin: settings.pin === true,
     discover: normaliseDiscover(settings.discover, format, repository, [...at, 'discover'], where),
@@ -163,7 +165,7 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
 function normaliseDiscover(raw: unknown, format: TargetFormat, repository: string, at: ConfigKeyPath, where: Where): DiscoverConfig | undefined {
   const template = parseNameTemplate(repository);
   if (!given(raw)) {
-    if (format !== 'backendai' || 'error' in template) return undefined;
+    if (!(DISCOVER_FORMATS as readonly string[]).includes(format) || 'error' in template) return undefined;
     return { mode: 'report', namespace: template.namespace, exclude: [], entry: undefined, where: where(at.slice(0, -1)) };
   }
   const long = isMapping(raw) ? raw : undefined;

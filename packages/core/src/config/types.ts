@@ -8,19 +8,17 @@
  * (`env:NAME` or `file:/absolute/path`) that a front end resolves with `resolveEnvRef` /
  * `resolveSecretRef` at the edge, where `process.env` is allowed.
  */
+import type { FormatName } from '../formats/all-formats.js';
+import type { DiscoverMode, MarkerPolicy, PruneMode } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
+import type { GitTransport } from '../git/workspace.js';
 import type { DigestForm, Platform } from '../policy/digest-form.js';
 import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { ConfigLocation, TagPolicy, TagPolicyOptions } from '../policy/tag-policy.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 
-/** How a target's files are laid out; `auto` lets the engine detect it per file. */
-export type TargetFormat = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers' | 'auto';
-
-/** What happens to an entry whose tag vanished from the registry. */
-export type PruneMode = 'report' | 'comment' | 'remove';
-
-/** Namespace discovery: `off`, `report` new repositories, or `add` an entry for each. */
-export type DiscoverMode = 'off' | 'report' | 'add';
+/** How a target's files are laid out: a format's name, or `auto` to let the engine detect it per file. */
+export type TargetFormat = FormatName | 'auto';
 
 /**
  * A target's namespace discovery (`discover:`), for a repository template with `{name}`
@@ -37,11 +35,6 @@ export interface DiscoverConfig {
   where: ConfigLocation;
 }
 
-/** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. */
-export type GitMode = 'push' | 'pull-request';
-/** How a remote is read and written (see `git/workspace.ts`). */
-export type GitTransport = 'auto' | 'clone' | 'github-api';
-
 /**
  * A reference to a secret: `env:NAME` (an environment variable) or `file:PATH` (a file
  * holding the secret, made absolute against the config file's directory when loaded).
@@ -56,11 +49,12 @@ export interface TagPolicyConfig {
   tagPolicy: TagPolicy;
 }
 
-/** A named policy that `markers` targets refer to from comments in the edited files. */
-export interface MarkerPolicy extends TagPolicyConfig {
+/**
+ * A named policy that `markers` targets refer to from comments in the edited files: the
+ * format's {@link MarkerPolicy} as configured, with its name and where it was written.
+ */
+export interface MarkerPolicyConfig extends Required<MarkerPolicy>, TagPolicyConfig {
   name: string;
-  /** Repository the policy tracks; `undefined`: the repository of the marked reference. */
-  repository: string | undefined;
   where: ConfigLocation;
 }
 
@@ -84,33 +78,34 @@ export interface TargetConfig extends TagPolicyConfig {
   /** Repository of an entry, with `{name}` standing for the entry's name. Default `{name}`. */
   repository: string;
   /**
-   * The digest form to write. Default per format: `image-id-12` for `backendai`,
-   * `manifest` for the others; `undefined` only for `auto` without an explicit value
-   * (the engine then uses the detected format's default, see `defaultDigestForm`).
+   * The digest form to write. Default: the format's first `digestForms` (`image-id-12`
+   * for `backendai`, `manifest` for the others); `undefined` only for `auto` without an
+   * explicit value (the engine then uses the detected format's default, see
+   * `defaultDigestForm`).
    */
   digest: DigestForm | undefined;
   /** Platform whose image id is written for multi-platform tags. Default linux/amd64. */
   platform: Platform;
   /** Default `report`. */
   prune: PruneMode;
-  /** Pin references with `@sha256:…` (image-refs, helm-values, kustomize, markers). Default false. */
+  /** Pin references with `@sha256:…` (formats that pin: see `FormatFacts.pins`). Default false. */
   pin: boolean;
   /**
-   * Namespace discovery; `undefined` when off. Default `report` for `backendai` targets whose
-   * repository template allows it, off otherwise.
+   * Namespace discovery; `undefined` when off. Default `report` for targets of a format that
+   * discovers (`backendai`) whose repository template allows it, off otherwise.
    */
   discover: DiscoverConfig | undefined;
   /**
-   * How far a version tag may move (image-refs, helm-values, kustomize, markers);
+   * How far a version tag may move (formats whose tags move: `FormatFacts.movesTags`);
    * `undefined`: not set, so `major` with a `tags.semver` range, else `minor`.
    */
   update: UpdateLevel | undefined;
-  /** The `ignore:` rules as written (image-refs, helm-values, kustomize, markers). */
+  /** The `ignore:` rules as written (formats whose tags move). */
   ignore: string[];
   /** The same, compiled. */
   ignoreRules: IgnoreRules;
-  /** Named policies for `markers` (and `auto`); empty otherwise. */
-  policies: Record<string, MarkerPolicy>;
+  /** Named policies for formats whose markers name them (and `auto`); empty otherwise. */
+  policies: Record<string, MarkerPolicyConfig>;
   /** Where the target starts in the config file. */
   where: ConfigLocation;
   /** Where each key the target sets was written (for errors found once a file's format is detected). */
@@ -162,8 +157,8 @@ export interface GitConfig {
   url: string | undefined;
   /** Branch to build on and push to; `undefined`: the remote's default branch. */
   branch: string | undefined;
-  /** Default `push`. */
-  mode: GitMode;
+  /** `push`: commit and push to `branch`; `pull-request`: push a side branch and open/update a PR. Default `push`. */
+  mode: DeliveryMode;
   /** Default `{ name: 'imgsync', email: 'imgsync@example.invalid' }`. */
   author: GitAuthorConfig;
   token: SecretRef | undefined;
@@ -183,7 +178,7 @@ export interface FleetRepository {
   /** Branch to update; `undefined`: the remote's default branch. */
   branch: string | undefined;
   /** `undefined`: `git.mode`, else push. */
-  mode: GitMode | undefined;
+  mode: DeliveryMode | undefined;
   /** Its own targets, or the shared `targets`. */
   targets: TargetConfig[];
   where: ConfigLocation;

@@ -2,8 +2,9 @@
 export type {
   Change,
   ChangeKind,
+  DiscoverMode,
   FormatAdapter,
-  FormatName,
+  FormatFacts,
   ImageWant,
   MarkerPolicy,
   PruneMode,
@@ -18,4 +19,4 @@ export { imageRefsFormat } from './image-refs/index.js';
 export { kustomizeFormat } from './kustomize/index.js';
 export { markersFormat } from './markers/index.js';
 export { markerPolicyStubs, type MarkerPolicyStub } from './markers/policy-stubs.js';
-export { detectFormat, findFormat, formatAdapter, formatAdapters, noImagesReason } from './registry-of-formats.js';
+export { detectFormat, findFormat, formatAdapter, formatAdapters, FORMAT_NAMES, FORMATS, noImagesReason, type FormatName } from './all-formats.js';

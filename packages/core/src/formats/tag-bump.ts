@@ -19,8 +19,7 @@ import { digestForm } from '../policy/digest-form.js';
 import { NO_IGNORE_RULES, type RepositoryName } from '../policy/ignore-rules.js';
 import type { TagPolicy } from '../policy/tag-policy.js';
 import { allowsMove, effectiveUpdateLevel, levelNeeded, type UpdateLevel } from '../policy/update-level.js';
-import { registryTags, type RegistryTag } from './registry-tags.js';
-import type { RepositoryState, TargetOptions } from './types.js';
+import type { RepositoryState, TagState, TargetOptions } from './types.js';
 
 const SHAPE = /^(v?)(\d+(?:\.\d+)*)(.*)$/;
 
@@ -51,9 +50,9 @@ export interface MoveRules {
 }
 
 /** The registry's tags that the target's `ignore:` ranges leave as candidates. */
-export function candidateTags(state: RepositoryState, rules: Pick<MoveRules, 'names' | 'target'>): RegistryTag[] {
+export function candidateTags(state: RepositoryState, rules: Pick<MoveRules, 'names' | 'target'>): TagState[] {
   const ignore = rules.target.ignore ?? NO_IGNORE_RULES;
-  return registryTags(state).filter((tag) => !ignore.ignoresTag(rules.names, tag.name));
+  return [...state.tags.values()].filter((tag) => !ignore.ignoresTag(rules.names, tag.tag));
 }
 
 /**
@@ -68,13 +67,13 @@ export function nextTag(current: string, state: RepositoryState, policy: TagPoli
   const shape = shapeOf(current);
   if (shape === undefined) return { tag: undefined, held: undefined };
   // the current tag with its registry data, so that `sort: pushed` compares push times
-  const here = registryTags(state).find((tag) => tag.name === current) ?? { name: current };
-  const sameShape = candidateTags(state, rules).filter((tag) => shapeOf(tag.name) === shape);
+  const here = state.tags.get(current) ?? { tag: current };
+  const sameShape = candidateTags(state, rules).filter((tag) => shapeOf(tag.tag) === shape);
   const ahead = policy.filter(sameShape).filter((tag) => policy.compare(tag, here) > 0);
   const newest = policy.newest(ahead);
-  const chosen = policy.newest(ahead.filter((tag) => allowsMove(rules.level, current, tag.name, policy)));
-  const held = newest && newest !== chosen ? { tag: newest.name, level: levelNeeded(current, newest.name) ?? 'major' } : undefined;
-  return { tag: chosen?.name, held };
+  const chosen = policy.newest(ahead.filter((tag) => allowsMove(rules.level, current, tag.tag, policy)));
+  const held = newest && newest !== chosen ? { tag: newest.tag, level: levelNeeded(current, newest.tag) ?? 'major' } : undefined;
+  return { tag: chosen?.tag, held };
 }
 
 /** Where a reference should point; `problems` say what could not be resolved. */

@@ -5,25 +5,41 @@
  * never talks to a network: the engine asks the registries about the repositories the
  * adapter `wants`, then hands their state back to `apply`, which edits the file in place
  * through the YAML editor and returns what it did as a list of {@link Change}s.
+ *
+ * It also states what its format is ({@link FormatFacts}): the configuration derives from
+ * these facts which settings a target of the format takes, and the engine which ones a file
+ * that `format: auto` detected can apply, so that nothing outside the adapter's folder (and
+ * its line in `all-formats.ts`) names a format.
  */
+import type { ChangeKind } from '../change-kind.js';
 import type { YamlFile } from '../yaml/index.js';
-import type { TagPolicy } from '../policy/tag-policy.js';
-import type { DigestForm, ResolvedTag } from '../policy/digest-form.js';
+import type { TagInfo, TagPolicy } from '../policy/tag-policy.js';
+import type { DigestForm, TagDigests } from '../policy/digest-form.js';
 import type { IgnoreRules } from '../policy/ignore-rules.js';
 import type { UpdateLevel } from '../policy/update-level.js';
 
-export type FormatName = 'backendai' | 'image-refs' | 'helm-values' | 'kustomize' | 'markers';
+export type { ChangeKind };
 
 /** What `prune` does with an entry whose tag the registry no longer has. */
 export type PruneMode = 'report' | 'comment' | 'remove';
 
 /**
+ * Namespace discovery (see {@link EntryDiscovery}): `off`, `report` repositories the file
+ * has no entry for, or `add` an entry for each.
+ */
+export type DiscoverMode = 'off' | 'report' | 'add';
+
+/**
  * A named image policy for the `markers` format: `# {"$imagepolicy": "ns:name"}` looks up
- * `"ns:name"`, `# imgsync: name` looks up `"name"`.
+ * `"ns:name"`, `# imgsync: name` looks up `"name"`. The configuration's policies
+ * (`MarkerPolicyConfig`) are these, with their name and where they were written.
  */
 export interface MarkerPolicy {
-  /** `[registry/]repository`, as in an image reference: `ghcr.io/stefanprodan/podinfo`. */
-  repository: string;
+  /**
+   * `[registry/]repository`, as in an image reference: `ghcr.io/stefanprodan/podinfo`.
+   * A marker naming a policy without one is reported and left alone.
+   */
+  repository: string | undefined;
   /** Overrides the target's tag policy for this marker. */
   tagPolicy?: TagPolicy;
 }
@@ -48,22 +64,22 @@ export interface TargetOptions {
    * is re-pointed to {@link TagPolicy.latestTarget}.
    */
   latest?: { alias?: string };
-  /** image-refs, helm-values, kustomize: also pin references to manifest digests. */
+  /** Formats that pin ({@link FormatFacts.pins}): also pin references to manifest digests. */
   pin?: boolean;
-  /** image-refs, helm-values, kustomize: move tags per policy; default true. */
+  /** Formats whose tags move ({@link FormatFacts.movesTags}): move tags per policy; default true. */
   bumpTags?: boolean;
   /**
-   * image-refs, helm-values, kustomize, markers: how far a version tag may move (see
+   * Formats whose tags move: how far a version tag may move (see
    * `policy/update-level.ts`); absent: `major` when the tag policy has a `semver` range,
    * else `minor`.
    */
   update?: UpdateLevel;
-  /** image-refs, helm-values, kustomize, markers: repositories and versions to leave alone. */
+  /** Formats whose tags move: repositories and versions to leave alone. */
   ignore?: IgnoreRules;
-  /** markers: the policies the markers name. */
+  /** Formats whose markers name policies ({@link FormatFacts.namesPolicies}): those policies. */
   policies?: Readonly<Record<string, MarkerPolicy>>;
   /** Namespace discovery, when on: `add` writes new entries (with `entry`'s extra keys). */
-  discover?: { mode: 'report' | 'add'; entry?: string };
+  discover?: { mode: Exclude<DiscoverMode, 'off'>; entry?: string };
   /**
    * Backend.AI `image-aliases.yml` only: the target's `image-metadata.yml`. An alias target
    * is then also found when the metadata has a live entry for it (its own `latest` alias
@@ -84,10 +100,17 @@ export interface ImageWant {
   repository: string;
 }
 
-/** A registry tag and what the registry told about it. */
-export type TagState = ResolvedTag & { pushedAt?: string };
+/** A registry tag: its name and push time, as the tag policy sorts it, and its digests. */
+export interface TagState extends TagInfo, TagDigests {
+  /** ISO 8601 time of the last push, where the registry told it. */
+  pushedAt?: string;
+}
 
-/** What the registry holds for one wanted repository. */
+/**
+ * What the registry holds for one wanted repository: its tags by name. Only tags of the
+ * OCI grammar are here, and the tag policy accepts no other, so nothing downstream can
+ * write one.
+ */
 export interface RepositoryState {
   repository: string;
   tags: ReadonlyMap<string, TagState>;
@@ -100,8 +123,6 @@ export interface RepositoryState {
  * since (the entry stays commented out: a human retired it).
  */
 export type ChangeCode = 'new-repository' | 'missing-repository' | 'commented-repository';
-
-export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed' | 'commented' | 'reported';
 
 /**
  * One thing an adapter did (or, for `reported`, saw and left alone). `path` is the key
@@ -168,9 +189,55 @@ export interface EntryDiscovery {
   addEntry(file: YamlFile, repository: NewRepository, target: TargetOptions): Change[];
 }
 
-export interface FormatAdapter {
-  name: FormatName;
-  /** Whether the file has this adapter's layout; used by `format: auto`. */
+/**
+ * What a format is, stated by its adapter and read by the configuration (`config/shape/
+ * target.ts`: the `format:` values, which settings each format takes, the JSON Schema and
+ * the messages), by `format: auto` and by the engine. A setting a format's facts do not
+ * allow is refused at the setting, with the formats that take it.
+ */
+export interface FormatFacts<Name extends string = string> {
+  /** The `format:` value (`kustomize`): lowercase words joined by `-`. */
+  readonly name: Name;
+  /** What its files are called in messages and descriptions: `Backend.AI`, `Kustomize`. */
+  readonly title: string;
+  /**
+   * The digest forms its files can hold, the default first (written when the target sets
+   * no `digest`): `['image-id-12', 'image-id', 'manifest']` for Backend.AI's image ids,
+   * `['manifest']` for references, which pull by manifest or index digest.
+   */
+  readonly digestForms: readonly [DigestForm, ...DigestForm[]];
+  /** Whether `pin: true` applies: references can carry `@sha256:…`. */
+  readonly pins: boolean;
+  /** Where pinning is limited, how, for the descriptions: `only into a digest key the block has`. */
+  readonly pinLimit?: string;
+  /**
+   * Whether tags move by the tag policy, so that `update` and `ignore` apply. False for a
+   * format whose files list every tag the registry has (Backend.AI): none moves there.
+   */
+  readonly movesTags: boolean;
+  /**
+   * Whether an entry lists the tags of a repository named through the target's repository
+   * template (Backend.AI's `images[].tags`), so that `repository`, `platform`, `prune` and
+   * `tags.latest` apply. A format of references names its repositories itself.
+   */
+  readonly listsTags: boolean;
+  /** Whether the files' markers name policies, so that a target needs `policies` (setter markers). */
+  readonly namesPolicies: boolean;
+  /**
+   * Where `format: auto` tries its `detect`: lower first. Layouts that overlap are told
+   * apart by trying the specific ones first (Backend.AI 10, Kustomize 20, markers 30, Helm
+   * values 40) and generic image references (90) last.
+   */
+  readonly detectOrder: number;
+}
+
+/**
+ * A format: its {@link FormatFacts}, how to recognise its files, and how to read and edit
+ * them. Namespace discovery is offered where `discovery` is present (the format "can
+ * discover"); the configuration takes `discover:` only for such formats.
+ */
+export interface FormatAdapter<Name extends string = string> extends FormatFacts<Name> {
+  /** Whether the file has this adapter's layout; used by `format: auto`, in `detectOrder`. */
   detect(file: YamlFile): boolean;
   /** The repositories `apply` will ask `state` about, without duplicates. */
   wants(file: YamlFile, target: TargetOptions): ImageWant[];

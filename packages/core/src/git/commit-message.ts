@@ -9,16 +9,18 @@
  * subject stays under {@link SUBJECT_LIMIT} characters. Body: one line per change, with old
  * and new values, grouped by file when several files changed.
  */
-import type { ChangeKind, ChangeSummary } from './types.js';
+import type { ChangeSummary } from './types.js';
 
 export const SUBJECT_LIMIT = 72;
 
-const VERBS: Record<ChangeKind, string> = {
+/** An entry commented out is, to a reader of the history, removed. */
+const VERBS: Record<ChangeSummary['kind'], string> = {
   updated: 'update',
   added: 'add',
   filled: 'fill',
   repointed: 'repoint',
   removed: 'remove',
+  commented: 'remove',
 };
 
 /** How a change reads in the subject; `move` is `update IMAGE to TAG`. */

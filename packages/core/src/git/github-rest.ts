@@ -23,7 +23,7 @@
 import { Deadline } from '../deadline.js';
 import { GitError, redactSecrets } from '../errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
-import { readBoundedBody } from '../registry/body-limits.js';
+import { readBoundedBody } from '../bounded-body.js';
 import { NO_TOKEN } from './to-git-error.js';
 
 /** JSON answers other than trees: a ref, a commit, a created object. */

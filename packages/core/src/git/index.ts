@@ -20,7 +20,6 @@ export { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-
 export type { GitHubClientOptions, GitHubRepo } from './github-client.js';
 export { tokenAuth, secretsOf } from './auth.js';
 export type {
-  ChangeKind as CommitChangeKind,
   ChangeSummary,
   EditFunction,
   EditResult,

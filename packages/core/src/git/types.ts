@@ -4,10 +4,9 @@
  * temp directory) that lets the same code run in Node, Lambda and tests.
  */
 import type { HttpClient, PromiseFsClient } from 'isomorphic-git';
+import type { ChangeKind } from '../change-kind.js';
 
-/** What happened to one image reference; the engine fills one per edit it made. */
-export type ChangeKind = 'updated' | 'added' | 'filled' | 'repointed' | 'removed';
-
+/** What happened to one image reference, for the commit message; the engine fills one per edit it made. */
 export interface ChangeSummary {
   /** Repository-relative path of the edited file, `/`-separated. */
   file: string;
@@ -15,7 +14,8 @@ export interface ChangeSummary {
   image: string;
   /** The tag the entry names after the change (a moved tag's new one). */
   tag: string;
-  kind: ChangeKind;
+  /** What the edit did; `reported` changes edit nothing and are not committed. */
+  kind: Exclude<ChangeKind, 'reported'>;
   /** What `old` and `new` are: the tags themselves (`tag`), the digest of `tag`, or (absent) the value stored for `tag`. */
   field?: 'tag' | 'digest';
   /** Previous value (tag, digest, image id, `:alias`) where there was one. */

@@ -16,11 +16,14 @@
  * the run never touches took a clone to 1 GB of RSS (bench/RESULTS.md, `git-memory`). The
  * API reads only what the run edits.
  */
-import type { GitTransport } from '../config/types.js';
 import { GitError, stripUrlCredentials } from '../errors.js';
 import type { ReadFile } from './types.js';
 
-export type { GitTransport } from '../config/types.js';
+/**
+ * How a remote is read and written: `clone` (isomorphic-git), `github-api` (the REST API,
+ * no clone), or `auto`, chosen by the URL's host ({@link chooseTransport}).
+ */
+export type GitTransport = 'auto' | 'clone' | 'github-api';
 
 /** The REST API of github.com. */
 export const GITHUB_COM_API = 'https://api.github.com';

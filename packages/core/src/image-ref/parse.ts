@@ -3,7 +3,7 @@
  * Docker parses them (github.com/distribution/reference, `ParseNormalizedNamed`), and
  * formatted back in the spelling they were written in.
  *
- * Grammar (distribution/reference `regexp.go`):
+ * Grammar (distribution/reference `regexp.go`; tag, path and digest from `grammar.ts`):
  *
  * ```
  * reference   := name [ ":" tag ] [ "@" digest ]
@@ -26,6 +26,8 @@
  * writing back, so a bump of `nginx:1.25` writes `nginx:1.27`, and the normalised ones
  * (`domain`, `path`) for comparing and for asking the registry.
  */
+
+import { isValidDigest, isValidTag, NAME_TOTAL_LENGTH_MAX, REFERENCE_DIGEST_ALGORITHMS, REPOSITORY_SOURCE, TAG_SOURCE } from './grammar.js';
 
 /** A parsed image reference. Immutable; derive new ones with {@link withTag} / {@link withDigest}. */
 export interface ImageRef {
@@ -82,7 +84,6 @@ export type ImageRefCheck =
 const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const OFFICIAL_PREFIX = 'library/';
-const NAME_TOTAL_LENGTH_MAX = 255;
 /** name + ':' + tag + '@' + sha512 digest; longer strings are rejected before any regex runs. */
 const REFERENCE_LENGTH_MAX = NAME_TOTAL_LENGTH_MAX + 1 + 128 + 1 + 'sha512:'.length + 128;
 
@@ -90,9 +91,8 @@ const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const domainName = `${domainComponent}(?:\\.${domainComponent})*`;
 const ipv6Address = '\\[[a-fA-F0-9:]+\\]';
 const domainAndPort = `(?:${domainName}|${ipv6Address})(?::[0-9]+)?`;
-const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const remoteName = `${pathComponent}(?:/${pathComponent})*`;
-const tagPattern = '[\\w][\\w.-]{0,127}';
+const remoteName = REPOSITORY_SOURCE;
+const tagPattern = TAG_SOURCE;
 const digestPattern = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 
 /** The whole reference, name still undivided: 1 name, 2 tag, 3 digest. */
@@ -101,10 +101,9 @@ const REFERENCE = new RegExp(
 );
 const DOMAIN = new RegExp(`^${domainAndPort}$`);
 const REMOTE_NAME = new RegExp(`^${remoteName}$`);
-const TAG = new RegExp(`^${tagPattern}$`);
 const IDENTIFIER = /^[a-f0-9]{64}$/;
 /** Digests go-digest validates: registered algorithm, exact lowercase hex length. */
-const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
+const dockerDigest = (digest: string): boolean => isValidDigest(digest, { algorithms: REFERENCE_DIGEST_ALGORITHMS });
 
 /**
  * Template and shell variables that leave a value unknown until something renders it:
@@ -195,7 +194,7 @@ export function checkImageRef(value: string, options: ParseImageRefOptions = {})
   if (!REMOTE_NAME.test(parts.repository)) {
     return reject('syntax', `${shown}: ${JSON.stringify(parts.repository)} is not a repository path`);
   }
-  if (digest !== undefined && !DIGEST.test(digest)) {
+  if (digest !== undefined && !dockerDigest(digest)) {
     return reject('digest', `${shown}: digest must be sha256:, sha384: or sha512: with lowercase hex of full length`);
   }
   if (options.strict) {
@@ -259,7 +258,7 @@ export function normalizedName(ref: ImageRef): string {
  * formatImageRef(withTag(parseImageRef('nginx:1.25@sha256:' + 'a'.repeat(64))!, '1.27')) // 'nginx:1.27'
  */
 export function withTag(ref: ImageRef, tag: string): ImageRef {
-  if (typeof tag !== 'string' || !TAG.test(tag)) throw new RangeError(`invalid tag ${JSON.stringify(tag)}`);
+  if (!isValidTag(tag)) throw new RangeError(`invalid tag ${JSON.stringify(tag)}`);
   return { ...ref, tag, digest: undefined };
 }
 
@@ -273,7 +272,7 @@ export function withTag(ref: ImageRef, tag: string): ImageRef {
  * // 'nginx:1.27@sha256:bbbb…'
  */
 export function withDigest(ref: ImageRef, digest: string): ImageRef {
-  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+  if (!dockerDigest(digest)) {
     throw new RangeError(`invalid digest ${JSON.stringify(digest)}`);
   }
   return { ...ref, digest };

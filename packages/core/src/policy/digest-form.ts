@@ -20,7 +20,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { ConfigLocation } from './tag-policy.js';
-import { isValidDigest, toImageId12 } from './tag-grammar.js';
+import { isValidDigest, toImageId12 } from '../image-ref/grammar.js';
 
 /** See the file comment. */
 export type DigestForm = 'image-id-12' | 'image-id' | 'manifest';
@@ -41,9 +41,6 @@ export function parseDigestForm(text: unknown, where: ConfigLocation = {}): Dige
   throw new ConfigError(`invalid digest form ${shown}: expected one of ${DIGEST_FORMS.join(', ')}`, where);
 }
 
-/** The platform written as `os/architecture[/variant]` when none is configured. */
-export const DEFAULT_PLATFORM = 'linux/amd64';
-
 /** An OCI platform, as found in an image index or written as `linux/arm64/v8`. */
 export interface Platform {
   os: string;
@@ -51,22 +48,31 @@ export interface Platform {
   variant?: string;
 }
 
-/** One platform's entry of a multi-platform tag. */
-export interface PlatformDigests extends Platform {
-  /** Digest of this platform's image manifest. */
+/** The platform whose image id is written, and whose manifest is fetched, when none is configured: `linux/amd64`. */
+export const DEFAULT_PLATFORM: Readonly<Platform> = Object.freeze({ os: 'linux', architecture: 'amd64' });
+
+/** One platform's image of a multi-platform tag (an entry of an OCI index or Docker manifest list). */
+export interface PlatformImage extends Platform {
+  /** Digest of the platform's own image manifest. */
   manifestDigest: string;
-  /** Digest of this platform's image config: the image id. */
-  imageId?: string;
+  /**
+   * Digest of the platform's config blob, which is what `docker images` shows as IMAGE ID.
+   * `undefined` when it was not fetched (see `imageIdsFor` in the registry client's options).
+   */
+  imageId?: string | undefined;
 }
 
-/** What a registry told us about one tag. */
-export interface ResolvedTag {
+/**
+ * The digests of one tag, which {@link digestForm} chooses from: what a registry resolved
+ * (`ResolvedTag` of the registry module extends it), and what the format adapters see.
+ */
+export interface TagDigests {
   /** Digest of the tag's manifest, or of its index for a multi-platform tag. */
   manifestDigest: string;
-  /** Config digest of a single-platform tag. */
-  imageId?: string;
+  /** Config digest (image id) of a single-platform tag, or of the platform chosen. */
+  imageId?: string | undefined;
   /** The index's entries for a multi-platform tag. */
-  platforms?: readonly PlatformDigests[];
+  platforms?: readonly PlatformImage[];
 }
 
 /** Why no value could be written. */
@@ -186,7 +192,7 @@ export function samePlatform(a: Platform, b: Platform): boolean {
  * // { ok: false, problem: 'no-platform', message: 'no linux/arm64 image in … (has linux/amd64)' }
  */
 export function digestForm(
-  tag: ResolvedTag,
+  tag: TagDigests,
   form: DigestForm,
   platform: Platform | string = DEFAULT_PLATFORM,
 ): DigestFormResult {

@@ -15,7 +15,7 @@
  * understood as the case-insensitive flag.
  */
 import { ConfigError } from '../errors.js';
-import { isValidTag } from './tag-grammar.js';
+import { isValidTag } from '../image-ref/grammar.js';
 import { tagSemver } from './tag-semver.js';
 import { compareTagVersions } from './version-order.js';
 import semver from 'semver';
@@ -65,9 +65,13 @@ export interface ConfigLocation {
   col?: number;
 }
 
-/** A tag as a registry lists it. Extra fields (digests, ids) are kept by `filter`. */
+/**
+ * A tag as a registry lists it: its name, and its push time where the registry tells it.
+ * The registry's listings (`ListedTag`) and the format adapters' tag states extend it;
+ * extra fields (digests, ids) are kept by `filter`.
+ */
 export interface TagInfo {
-  name: string;
+  tag: string;
   /** Push time from the registry (ISO 8601 string or Date); used by `sort: 'pushed'`. */
   pushedAt?: string | Date;
 }
@@ -101,9 +105,9 @@ export interface TagPolicy {
  *
  * @example
  * const policy = createTagPolicy({ include: '-py36$', semver: '>=1.10' });
- * policy.filter([{ name: '1.9-py36' }, { name: '1.10-py36' }, { name: '2.0-py36' }, { name: 'latest' }])
- * // → [{ name: '1.10-py36' }, { name: '2.0-py36' }]
- * policy.newest([{ name: '1.10-py36' }, { name: '2.0-py36' }]) // → { name: '2.0-py36' }
+ * policy.filter([{ tag: '1.9-py36' }, { tag: '1.10-py36' }, { tag: '2.0-py36' }, { tag: 'latest' }])
+ * // → [{ tag: '1.10-py36' }, { tag: '2.0-py36' }]
+ * policy.newest([{ tag: '1.10-py36' }, { tag: '2.0-py36' }]) // → { tag: '2.0-py36' }
  */
 export function createTagPolicy(options: TagPolicyOptions = {}, where: ConfigLocation = {}): TagPolicy {
   if (options === null || typeof options !== 'object') {
@@ -138,7 +142,7 @@ export function createTagPolicy(options: TagPolicyOptions = {}, where: ConfigLoc
   };
 
   const filter = <T extends TagInfo>(tags: readonly T[]): T[] =>
-    tags.filter((tag) => accepts(tag.name)).sort(compare);
+    tags.filter((tag) => accepts(tag.tag)).sort(compare);
 
   return {
     sort,
@@ -150,7 +154,7 @@ export function createTagPolicy(options: TagPolicyOptions = {}, where: ConfigLoc
     latestTarget: (tags, alias = 'latest') => {
       if (latest === undefined) return undefined;
       const candidates = filter(tags).filter(
-        (tag) => tag.name !== alias && (latest.pattern === undefined || latest.pattern.test(tag.name)),
+        (tag) => tag.tag !== alias && (latest.pattern === undefined || latest.pattern.test(tag.tag)),
       );
       return newestOf(candidates);
     },
@@ -240,25 +244,25 @@ function compareDecimal(a: string, b: string): number {
 }
 
 function comparatorFor(sort: TagSort): (a: TagInfo, b: TagInfo) => number {
-  const byVersion = (a: TagInfo, b: TagInfo): number => compareTagVersions(a.name, b.name);
+  const byVersion = (a: TagInfo, b: TagInfo): number => compareTagVersions(a.tag, b.tag);
   switch (sort) {
     case 'version':
       return byVersion;
     case 'alphabetical':
-      return (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      return (a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
     case 'numeric':
       return (a, b) => {
-        const da = DECIMAL.test(a.name);
-        const db = DECIMAL.test(b.name);
+        const da = DECIMAL.test(a.tag);
+        const db = DECIMAL.test(b.tag);
         // Only accepted (decimal) tags are sorted by `filter`; others sort first.
-        if (da && db) return compareDecimal(a.name, b.name) || byVersion(a, b);
+        if (da && db) return compareDecimal(a.tag, b.tag) || byVersion(a, b);
         if (da !== db) return da ? 1 : -1;
         return byVersion(a, b);
       };
     case 'semver':
       return (a, b) => {
-        const va = tagSemver(a.name);
-        const vb = tagSemver(b.name);
+        const va = tagSemver(a.tag);
+        const vb = tagSemver(b.tag);
         if (va && vb) return semver.compare(va, vb) || byVersion(a, b);
         // Only accepted tags are sorted by `filter`; for others, unreadable sorts first.
         if (va) return 1;

@@ -20,8 +20,8 @@
  */
 import { RegistryError } from '../errors.js';
 import type { HttpTransport } from './http.js';
-import type { PlatformImage, RegistryCredentials, RegistryWarning, TagInfo } from './types.js';
-import { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+import type { PlatformImage, RegistryCredentials, RegistryWarning, ListedTag } from './types.js';
+import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 500;
@@ -64,9 +64,9 @@ export class DockerHubApi {
   }
 
   /** `repository` is `namespace/name` (`library/python` for official images). */
-  async tags(repository: string): Promise<{ tags: TagInfo[]; warnings: RegistryWarning[] }> {
+  async tags(repository: string): Promise<{ tags: ListedTag[]; warnings: RegistryWarning[] }> {
     const warnings: RegistryWarning[] = [];
-    const tags: TagInfo[] = [];
+    const tags: ListedTag[] = [];
     const [namespace, ...rest] = repository.split('/');
     const path =
       `/v2/namespaces/${encodeURIComponent(namespace!)}/repositories/${encodeURIComponent(rest.join('/'))}` +
@@ -76,7 +76,7 @@ export class DockerHubApi {
         warnings.push({ code: 'invalid-tag', repository, message: `skipped invalid tag ${JSON.stringify(item.name)}` });
         continue;
       }
-      const tag: TagInfo = { tag: item.name };
+      const tag: ListedTag = { tag: item.name };
       if (isValidDigest(item.digest)) tag.manifestDigest = item.digest;
       else if (item.digest !== undefined && item.digest !== null && item.digest !== '') {
         warnings.push({ code: 'invalid-digest', repository, tag: item.name, message: `ignored invalid digest ${JSON.stringify(item.digest)}` });

@@ -22,7 +22,8 @@ import { Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import { requestPhase } from './request-phase.js';
-import { BODY_LIMITS, bodyTooLarge, manifestBodyKind, readBoundedBody, type BodyKind } from './body-limits.js';
+import { readBoundedBody } from '../bounded-body.js';
+import { BODY_LIMITS, bodyTooLarge, manifestBodyKind, type BodyKind } from './body-limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRateLimitValue, parseRetryAfter, type BackoffPolicy } from './retry.js';
 import type { FetchLike, RegistryStats } from './types.js';
 

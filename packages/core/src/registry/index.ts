@@ -1,7 +1,8 @@
 /**
  * Public surface of the registry module: a live client for any registry (OCI Distribution
  * API, Docker Hub API), a snapshot-backed source with the same interface, and the pieces
- * a caller may want on their own (docker config credentials, manifest caches, validators).
+ * a caller may want on their own (docker config credentials, manifest caches). The
+ * validators of tags, digests and repositories are `image-ref/grammar.ts`.
  * Everything else in this folder is internal.
  */
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry-client.js';
@@ -28,18 +29,16 @@ export { fileManifestCache, memoryManifestCache, type CacheFileSystem, type Cach
 export { MEDIA_TYPES, type ManifestSummary } from './manifest.js';
 export { BODY_LIMITS, type BodyKind } from './body-limits.js';
 export { isLoopbackHost, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
-export { isValidRepository } from './validate.js';
 export type { BackoffPolicy } from './retry.js';
 export {
   type FetchLike,
-  type PlatformImage,
+  type ListedTag,
   type RegistryCredentials,
   type RegistrySource,
   type RegistryStats,
   type RegistryWarning,
   type RepositoryList,
-  type ResolvedTag as RegistryResolvedTag,
+  type ResolvedTag,
   type ResolveOptions,
-  type TagInfo as RegistryTagInfo,
   type TagList,
 } from './types.js';

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
-import { isValidDigest } from './validate.js';
+import { isValidDigest } from '../image-ref/grammar.js';
 import type { ManifestSummary } from './manifest.js';
 
 export interface ManifestCache {

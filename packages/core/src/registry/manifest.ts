@@ -9,7 +9,7 @@
  * platforms and are left out. Entries with an invalid digest are skipped with a warning.
  */
 import { samePlatform } from '../policy/digest-form.js';
-import { isValidDigest } from './validate.js';
+import { isValidDigest } from '../image-ref/grammar.js';
 import type { Platform, PlatformImage, RegistryWarning } from './types.js';
 
 export const MEDIA_TYPES = {
@@ -87,8 +87,6 @@ export function summarizeManifest(
   return undefined;
 }
 
-export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
-
 /**
  * Picks the platform entry for `wanted`: the first that is the same platform once both are
  * normalized as containerd does (`arm64` = `arm64/v8` = `aarch64`, `arm` = `arm/v7`), which
@@ -96,9 +94,4 @@ export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' }
  */
 export function choosePlatform<T extends Platform>(platforms: readonly T[], wanted: Platform): T | undefined {
   return platforms.find((p) => samePlatform(p, wanted));
-}
-
-/** `linux/arm64/v8` as users write it. */
-export function formatPlatform(platform: Platform): string {
-  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }

@@ -19,7 +19,7 @@ import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
 import type { RegistryAddress } from './registry-address.js';
 import { CATALOG_SCOPE, pullScope, type RegistryAuth } from './token-auth.js';
-import { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 import type { RegistryWarning } from './types.js';
 
 const PAGE_SIZE = 1000;

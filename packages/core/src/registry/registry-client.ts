@@ -29,13 +29,14 @@
 import { createHash } from 'node:crypto';
 import { abortableSleep, Deadline } from '../deadline.js';
 import { RegistryError } from '../errors.js';
+import { DEFAULT_PLATFORM } from '../policy/digest-form.js';
 import type { BodyKind } from './body-limits.js';
 import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
 import { HttpTransport } from './http.js';
 import { keepAliveFetch } from './keep-alive.js';
-import { choosePlatform, DEFAULT_PLATFORM, summarizeManifest, type ManifestSummary } from './manifest.js';
+import { choosePlatform, summarizeManifest, type ManifestSummary } from './manifest.js';
 import { fileManifestCache, memoryManifestCache, type ManifestCache } from './manifest-cache.js';
 import { OciDistributionClient } from './oci-client.js';
 import { DOCKER_HUB_API_URL, DOCKER_HUB_AUTH_SERVER, normalizeRepository, parseRegistryAddress, type RegistryAddress } from './registry-address.js';
@@ -54,7 +55,7 @@ import {
   type ResolveOptions,
   type TagList,
 } from './types.js';
-import { isValidRepository, isValidTag } from './validate.js';
+import { isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
 export interface RegistryClientOptions {
   /** `docker.io`, a host (`ghcr.io`, https implied) or a base URL (`http://127.0.0.1:5000`). */

@@ -13,9 +13,10 @@
  * layered snapshot never stands in for what it did not record.
  */
 import { RegistryError } from '../errors.js';
-import { choosePlatform, DEFAULT_PLATFORM } from './manifest.js';
+import { DEFAULT_PLATFORM } from '../policy/digest-form.js';
+import { choosePlatform } from './manifest.js';
 import { createSnapshotSource, type RegistrySnapshot, type SnapshotRepository, type SnapshotTag } from './snapshot.js';
-import type { Platform, PlatformImage, RegistrySource, ResolvedTag, TagInfo } from './types.js';
+import type { ListedTag, Platform, PlatformImage, RegistrySource, ResolvedTag } from './types.js';
 
 /** A {@link RegistrySource} that keeps what it answered, as a snapshot. */
 export interface RecordingSource extends RegistrySource {
@@ -146,7 +147,7 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-function fromListing(info: TagInfo): SnapshotTag {
+function fromListing(info: ListedTag): SnapshotTag {
   return {
     ...(info.manifestDigest !== undefined && { manifestDigest: info.manifestDigest }),
     ...(info.pushedAt !== undefined && { pushedAt: info.pushedAt }),

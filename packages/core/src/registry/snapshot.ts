@@ -38,9 +38,10 @@
  * input like any registry answer: invalid tags and digests are dropped with a warning.
  */
 import * as nodeFs from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { DEFAULT_PLATFORM } from '../policy/digest-form.js';
+import { parse as parseYamlValue } from 'yaml';
 import { ConfigError, RegistryError } from '../errors.js';
-import { choosePlatform, DEFAULT_PLATFORM, MEDIA_TYPES } from './manifest.js';
+import { choosePlatform, MEDIA_TYPES } from './manifest.js';
 import {
   emptyStats,
   type Platform,
@@ -48,9 +49,9 @@ import {
   type RegistrySource,
   type RegistryWarning,
   type ResolvedTag,
-  type TagInfo,
+  type ListedTag,
 } from './types.js';
-import { isValidDigest, isValidRepository, isValidTag } from './validate.js';
+import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
 export interface SnapshotTag {
   /**
@@ -109,7 +110,7 @@ export function parseSnapshot(text: string, path = '(snapshot)'): RegistrySnapsh
 /** The snapshot text's data: JSON, or YAML with the same shape. */
 function parseSnapshotText(text: string, path: string): unknown {
   try {
-    return parseYaml(text);
+    return parseYamlValue(text);
   } catch (error) {
     throw new ConfigError(`snapshot is neither JSON nor YAML: ${(error as Error).message}`, { path });
   }
@@ -247,7 +248,7 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
 
     async listTags(repository) {
       const warnings = warningsFor(repository);
-      const tags: TagInfo[] = [...tagsOf(repository)].map(([tag, value]) => {
+      const tags: ListedTag[] = [...tagsOf(repository)].map(([tag, value]) => {
         const platforms = platformsOf(repository, tag, value, warnings);
         return {
           tag,

@@ -3,28 +3,17 @@
  * the one small interface behind which a live registry (OCI Distribution API, Docker Hub)
  * and a recorded snapshot both sit, so the engine never knows which one it talks to.
  *
- * Everything a source returns has been validated: tags match the OCI tag grammar (policy/tag-grammar.ts), digests
- * are `sha256:` + 64 lowercase hex. Data that fails is dropped and reported in `warnings`,
- * never passed on.
+ * Everything a source returns has been validated: tags match the OCI tag grammar, digests
+ * are `sha256:` + 64 lowercase hex (`image-ref/grammar.ts`). Data that fails is dropped and
+ * reported in `warnings`, never passed on.
+ *
+ * Platforms and a tag's digests are the policy module's types (`policy/digest-form.ts`),
+ * which picks among them what to write; a tag's name and push time are its `TagInfo`.
  */
+import type { Platform, PlatformImage, TagDigests } from '../policy/digest-form.js';
+import type { TagInfo } from '../policy/tag-policy.js';
 
-/** An operating system / architecture pair, as in an OCI index's `platform` field. */
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-/** One platform entry of a multi-platform image (OCI index or Docker manifest list). */
-export interface PlatformImage extends Platform {
-  /** Digest of the platform's own image manifest. */
-  manifestDigest: string;
-  /**
-   * Digest of the platform's config blob, which is what `docker images` shows as IMAGE ID.
-   * `undefined` when it was not fetched (see `imageIdsFor` in the client options).
-   */
-  imageId: string | undefined;
-}
+export type { Platform, PlatformImage };
 
 /** Something odd in a registry's answer that was skipped rather than passed on. */
 export interface RegistryWarning {
@@ -41,8 +30,7 @@ export interface RegistryWarning {
 }
 
 /** A tag as listed. Digest, push time and platforms are present where the listing gave them for free. */
-export interface TagInfo {
-  tag: string;
+export interface ListedTag extends TagInfo {
   /** Manifest (or index) digest, when known without a manifest request (Docker Hub API). */
   manifestDigest?: string;
   /** ISO 8601 time of the last push, when known (Docker Hub API). */
@@ -53,7 +41,7 @@ export interface TagInfo {
 
 export interface TagList {
   repository: string;
-  tags: TagInfo[];
+  tags: ListedTag[];
   warnings: RegistryWarning[];
 }
 
@@ -69,8 +57,8 @@ export interface RepositoryList {
   warnings: RegistryWarning[];
 }
 
-/** What a tag points at right now. */
-export interface ResolvedTag {
+/** What a tag points at right now: its digests, and what the registry said on the way. */
+export interface ResolvedTag extends TagDigests {
   repository: string;
   tag: string;
   /** Digest of the manifest the tag points at: an index/list for multi-platform images. */
@@ -122,9 +110,6 @@ export type RegistryCredentials =
 
 /** Fetch as in the platform: Node's global fetch or a test double with the same contract. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-/** OCI distribution spec repository name: path components of lowercase alphanumerics and separators. */
-export const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 export function emptyStats(): RegistryStats {
   return {

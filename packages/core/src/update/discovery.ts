@@ -117,13 +117,13 @@ export function discoverRepositories(
   const changes: Change[] = [];
   for (const candidate of found) {
     const tags = states.tagNames(candidate.want, target);
-    const accepted = options.tagPolicy.filter((tags ?? []).map((name) => ({ name })));
+    const accepted = options.tagPolicy.filter((tags ?? []).map((tag) => ({ tag })));
     if (!accepted.length) continue;
     if (candidate.commentedTags) {
       // A commented-out entry is a human's decision: never re-added. Tags it does not
       // name were pushed after it was written, which is worth a line (not drift).
       const named = new Set(candidate.commentedTags);
-      const since = accepted.filter((t) => !named.has(t.name)).map((t) => t.name);
+      const since = accepted.filter((t) => !named.has(t.tag)).map((t) => t.tag);
       if (!since.length) continue;
       changes.push({
         file: file.path,
@@ -140,7 +140,7 @@ export function discoverRepositories(
       changes.push(...adapter.discovery.addEntry(file, { name: candidate.name, image: candidate.image, state }, options));
       continue;
     }
-    const shown = accepted.slice(-3).map((t) => t.name);
+    const shown = accepted.slice(-3).map((t) => t.tag);
     const more = accepted.length > shown.length ? ` and ${accepted.length - shown.length} more` : '';
     changes.push({
       file: file.path,

@@ -30,7 +30,8 @@ import { createRegistryClient, type RegistryClient } from '../registry/registry-
 import { normalizeRepository, parseRegistryAddress, type RegistryAddress } from '../registry/registry-address.js';
 import { createSnapshotSource, readSnapshotFile, type RegistrySnapshot } from '../registry/snapshot.js';
 import { layeredSource, recordingSource, type LayeredSource, type RecordingSource } from '../registry/snapshot-layers.js';
-import type { RegistrySource, RegistryStats, TagInfo } from '../registry/types.js';
+import { isValidTag } from '../image-ref/grammar.js';
+import type { ListedTag, RegistrySource, RegistryStats } from '../registry/types.js';
 import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import type { UpdateOptions } from './types.js';
 
@@ -274,8 +275,10 @@ export class RegistryStates {
     const needResolve = digest !== 'manifest';
     await Promise.all(
       tags.map(async (info) => {
+        // a source of the caller's (`registrySource`) may not validate: no tag outside the grammar reaches a file
+        if (!isValidTag(info.tag)) return;
         if (!needResolve && info.manifestDigest) {
-          states.set(info.tag, { manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
+          states.set(info.tag, { tag: info.tag, manifestDigest: info.manifestDigest, platforms: info.platforms, pushedAt: info.pushedAt });
           return;
         }
         await tagLimit(() => this.#resolveTag(source, repository, info, target, states));
@@ -284,11 +287,12 @@ export class RegistryStates {
     return { repository, tags: states };
   }
 
-  async #resolveTag(source: RegistrySource, repository: string, info: TagInfo, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
+  async #resolveTag(source: RegistrySource, repository: string, info: ListedTag, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
     const resolved = await this.#deadline.race(source.resolveTag(repository, info.tag, { platform: target.platform }), `registry ${source.registry}: manifest of ${repository}:${info.tag}`);
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
+      tag: info.tag,
       manifestDigest: resolved.manifestDigest,
       imageId: resolved.imageId,
       platforms: resolved.platforms,

@@ -4,7 +4,9 @@
  */
 import type { ImgsyncConfig } from '../config/types.js';
 import type { ErrorFacts } from '../errors.js';
+import type { FormatName } from '../formats/all-formats.js';
 import type { Change } from '../formats/types.js';
+import type { DeliveryMode } from '../git/deliver-options.js';
 import type { GitIo } from '../git/types.js';
 import type { FetchLike, RegistryCredentials, RegistrySource, RegistryStats } from '../registry/types.js';
 import type { ManifestCache } from '../registry/manifest-cache.js';
@@ -110,7 +112,7 @@ export interface ProgressEvent {
 export interface FileResult {
   /** Path as the user sees it: relative to the config dir or the repository root. */
   path: string;
-  format?: string;
+  format?: FormatName;
   changed: boolean;
   /** Unified diff of the file ('' when unchanged). */
   diff: string;
@@ -151,7 +153,7 @@ export interface UpdateResult {
     undone: string[];
   };
   delivery?: {
-    mode: 'push' | 'pull-request' | 'files';
+    mode: DeliveryMode | 'files';
     commit?: string;
     branch?: string;
     pushed: boolean;

@@ -16,13 +16,12 @@
  */
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
-import { BACKENDAI_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
+import { formatsPhrase, IMAGE_ID_TITLES, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from '../config/config-keys.js';
 import { DEFAULT_GIT_AUTHOR } from '../config/shape/git.js';
-import { defaultDigestForm } from '../config/normalise.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
 import { ConfigError, DeadlineError, errorFacts, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials, type ErrorFacts } from '../errors.js';
-import { findFormat, formatAdapter, noImagesReason } from '../formats/registry-of-formats.js';
+import { findFormat, formatAdapter, noImagesReason, type FormatName } from '../formats/all-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import { deliver, openTarget } from '../git/lazy.js';
 import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
@@ -406,7 +405,7 @@ interface FileLimits {
 
 interface Prepared {
   file: YamlFile;
-  adapter: FormatAdapter;
+  adapter: FormatAdapter<FormatName>;
   options: TargetOptions;
 }
 
@@ -473,7 +472,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
   return {
     repository: target.repository,
     tagPolicy: target.tagPolicy,
-    digest: target.digest ?? defaultDigestForm(adapter.name) ?? 'manifest',
+    digest: target.digest ?? adapter.digestForms[0],
     platform: formatPlatform(target.platform),
     prune: target.prune,
     pin: target.pin,
@@ -481,9 +480,7 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
     ignore: target.ignoreRules,
     ...(target.tags.latest && { latest: {} }),
     ...(target.discover && { discover: { mode: target.discover.mode, ...(target.discover.entry && { entry: target.discover.entry }) } }),
-    policies: Object.fromEntries(
-      Object.entries(target.policies).map(([name, p]) => [name, { repository: p.repository ?? '', tagPolicy: p.tagPolicy }]),
-    ),
+    policies: target.policies,
   };
 }
 
@@ -493,31 +490,35 @@ function targetOptions(target: TargetConfig, adapter: FormatAdapter): TargetOpti
  * written (see `config/shape/target.ts`).
  */
 function checkDetectedFormat(path: string, target: TargetConfig, adapter: FormatAdapter): void {
-  if (target.format === 'auto' && adapter.name !== 'backendai') {
-    for (const [key, why] of Object.entries(BACKENDAI_ONLY)) {
+  if (target.format !== 'auto') return;
+  if (!adapter.listsTags) {
+    for (const [key, why] of Object.entries(TAG_LIST_ONLY)) {
       const where = target.keyWhere[key];
-      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to format backendai: ${why}; ${path} is ${adapter.name}`, where);
-    }
-    if (target.digest !== undefined && target.digest !== 'manifest') {
-      throw new ConfigError(`targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to manifest digests; image ids are what Backend.AI files list`, target.keyWhere.digest ?? target.where);
-    }
-    if (target.tags.latest) {
-      throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to ${formatsPhrase(TAG_LIST_NAMES)}: ${why}; ${path} is ${adapter.name}`, where);
     }
   }
-  if (target.format !== 'auto' || (TAG_MOVING_FORMATS as readonly string[]).includes(adapter.name)) return;
-  if (target.pin) {
+  if (target.digest !== undefined && !adapter.digestForms.includes(target.digest)) {
+    throw new ConfigError(
+      `targets[${target.index}].digest: ${path} is ${adapter.name}, whose references are pinned to ${adapter.digestForms.join(' or ')} digests; image ids are what ${IMAGE_ID_TITLES} files list`,
+      target.keyWhere.digest ?? target.where,
+    );
+  }
+  if (!adapter.listsTags && target.tags.latest) {
+    throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+  }
+  if (target.pin && !adapter.pins) {
     throw new ConfigError(
       `targets[${target.index}].pin: ${path} is ${adapter.name}, whose entries hold image ids, not references to pin; set pin only on targets of the other formats`,
       target.keyWhere.pin ?? target.where,
     );
   }
+  if (adapter.movesTags) return;
   const set = { update: target.update !== undefined, ignore: target.ignore.length > 0 };
   for (const key of ['update', 'ignore'] as const) {
     if (!set[key]) continue;
-    const moving = TAG_MOVING_FORMATS.filter((format) => format !== 'auto').join(', ');
+    const moving = TAG_MOVING_FORMATS.filter((format) => format !== 'auto');
     throw new ConfigError(
-      `targets[${target.index}].${key}: applies only to formats ${moving}; ${path} is ${adapter.name}, whose entries follow every tag the registry has`,
+      `targets[${target.index}].${key}: applies only to ${formatsPhrase(moving)}; ${path} is ${adapter.name}, whose entries follow every tag the registry has`,
       target.keyWhere[key] ?? target.where,
     );
   }
@@ -526,7 +527,7 @@ function checkDetectedFormat(path: string, target: TargetConfig, adapter: Format
 /** The git layer's commit-message entry for a change; reports are not commits. */
 function toSummary(change: Change): ChangeSummary[] {
   if (change.kind === 'reported') return [];
-  const kind = change.kind === 'commented' ? 'removed' : change.kind;
+  const { kind } = change;
   if (change.code === 'new-repository') return [{ file: change.file, image: change.image, tag: '(new repository)', kind }];
   return [
     {

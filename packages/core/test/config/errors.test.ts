@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { parseConfig } from '../../src/config/index.js';
+import { CONFIG_ENUMS, parseConfig } from '../../src/config/index.js';
+import { FORMATS as ADAPTERS } from '../../src/formats/index.js';
 
 const PATH = 'imgsync.config.yaml';
 
@@ -19,7 +20,10 @@ function errorOf(lines: string[], path = PATH): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-const FORMATS = 'backendai, image-refs, helm-values, kustomize, markers, auto';
+// The lists of formats that messages spell out, read off the adapters, so that a new format changes no test here.
+const FORMATS = CONFIG_ENUMS.format.join(', ');
+const PINNABLE = [...ADAPTERS.filter((adapter) => adapter.pins).map((adapter) => adapter.name), 'auto'].join(', ');
+const MOVING = [...ADAPTERS.filter((adapter) => adapter.movesTags).map((adapter) => adapter.name), 'auto'].join(', ');
 
 describe('parseConfig errors', () => {
   it.each<[string, string[], string]>([
@@ -157,7 +161,7 @@ describe('parseConfig errors', () => {
     [
       'pin on a format that has nothing to pin',
       ['targets:', '  - files: images.yml', '    format: backendai', '    pin: true'],
-      'imgsync.config.yaml:4:10: targets[0].pin: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files hold no pinnable references',
+      `imgsync.config.yaml:4:10: targets[0].pin: applies only to formats ${PINNABLE}; backendai files hold no pinnable references`,
     ],
     [
       'a misspelt update level',
@@ -167,12 +171,12 @@ describe('parseConfig errors', () => {
     [
       'update on a format whose tags do not move',
       ['targets:', '  - files: images.yml', '    format: backendai', '    update: major'],
-      'imgsync.config.yaml:4:5: targets[0].update: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files follow every tag the registry has, none moves',
+      `imgsync.config.yaml:4:5: targets[0].update: applies only to formats ${MOVING}; backendai files follow every tag the registry has, none moves`,
     ],
     [
       'ignore on a format whose tags do not move',
       ['targets:', '  - files: images.yml', '    format: backendai', '    ignore: [lablup/kernel-go]'],
-      'imgsync.config.yaml:4:5: targets[0].ignore: applies only to formats image-refs, helm-values, kustomize, markers, auto; backendai files follow every tag the registry has, none moves',
+      `imgsync.config.yaml:4:5: targets[0].ignore: applies only to formats ${MOVING}; backendai files follow every tag the registry has, none moves`,
     ],
     [
       'an ignore rule with an invalid range, at the list item',

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { defaultDigestForm, loadConfig, parseConfig, validateConfig, validateTargetConfig } from '../../src/config/index.js';
+import { CONFIG_ENUMS, defaultDigestForm, loadConfig, parseConfig, validateConfig, validateTargetConfig } from '../../src/config/index.js';
 
 export const validDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/valid');
 
@@ -56,9 +56,9 @@ describe('loadConfig', () => {
   it('builds each target its tag policy from the options written', async () => {
     const { targets } = await loadConfig({ path: join(validDir, 'backend-ai.yaml') });
     const policy = targets[0]!.tagPolicy;
-    const tags = ['0.9-ubuntu', '1.2-ubuntu', '2.0-rc1', '2.0-ubuntu-DEBUG', '3.6-ubuntu', '3.7-alpine', 'latest'].map((name) => ({ name }));
-    expect(policy.filter(tags).map((tag) => tag.name)).toEqual(['1.2-ubuntu', '3.6-ubuntu', '3.7-alpine']);
-    expect(policy.latestTarget(tags)?.name).toBe('3.6-ubuntu');
+    const tags = ['0.9-ubuntu', '1.2-ubuntu', '2.0-rc1', '2.0-ubuntu-DEBUG', '3.6-ubuntu', '3.7-alpine', 'latest'].map((tag) => ({ tag }));
+    expect(policy.filter(tags).map((tag) => tag.tag)).toEqual(['1.2-ubuntu', '3.6-ubuntu', '3.7-alpine']);
+    expect(policy.latestTarget(tags)?.tag).toBe('3.6-ubuntu');
   });
 
   it('loads a JSON config (tab-indented) with two targets, a file: secret and pull-request mode', async () => {
@@ -104,7 +104,7 @@ describe('loadConfig', () => {
     expect(markers!.policies['flux-system:podinfo']).toMatchObject({ name: 'flux-system:podinfo', repository: 'ghcr.io/stefanprodan/podinfo' });
     expect(markers!.policies.podinfo).toMatchObject({ name: 'podinfo', repository: 'stefanprodan/podinfo', where: { line: 11, col: 7 } });
     expect(markers!.policies.nightly!.repository).toBeUndefined();
-    expect(markers!.policies.nightly!.tagPolicy.filter([{ name: 'nightly-20240102' }, { name: 'nightly-20231231' }, { name: 'v1' }]).map((t) => t.name)).toEqual([
+    expect(markers!.policies.nightly!.tagPolicy.filter([{ tag: 'nightly-20240102' }, { tag: 'nightly-20231231' }, { tag: 'v1' }]).map((t) => t.tag)).toEqual([
       'nightly-20231231',
       'nightly-20240102',
     ]);
@@ -184,7 +184,7 @@ describe('loadConfig', () => {
     const config = validateConfig({ targets: [{ files: 'values.yaml', format: 'helm-values' }] }, { path: 'x.yaml', dir: '/repo' });
     expect(config.targets[0]!.digest).toBe('manifest');
     expect(() => validateConfig({ targets: [{ files: 'a', format: 'helm' }] }, { path: 'x.yaml', dir: '/repo' })).toThrow(
-      'x.yaml: targets[0].format: must be one of backendai, image-refs, helm-values, kustomize, markers, auto (got "helm"); did you mean "helm-values"?',
+      `x.yaml: targets[0].format: must be one of ${CONFIG_ENUMS.format.join(', ')} (got "helm"); did you mean "helm-values"?`,
     );
     expect(validateTargetConfig({ files: 'a.yml', format: 'backendai' }, { path: 'x.yaml', dir: '/repo' }).digest).toBe('image-id-12');
   });

@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Change, ImageWant, RepositoryState, StateLookup, TagState, TargetOptions } from '../../src/formats/index.js';
+
+/** A tag's registry data in a fixture, keyed by its name (which `registryState` fills in). */
+export type TagFixture = Omit<TagState, 'tag'>;
 import { createTagPolicy } from '../../src/policy/tag-policy.js';
 import { parseYaml } from '../../src/yaml/index.js';
 
@@ -19,12 +22,12 @@ export function hex64(seed: string): string {
  * A single-platform tag whose image id starts with `id12` (the 12-hex id Backend.AI writes)
  * and whose manifest digest is derived from the same seed.
  */
-export function tagWithId(id12: string): TagState {
+export function tagWithId(id12: string): TagFixture {
   return { manifestDigest: `sha256:${hex64(`manifest ${id12}`)}`, imageId: `sha256:${id12}${hex64(id12).slice(12)}` };
 }
 
 /** A tag known only by its manifest digest (what a pin needs). */
-export function tagWithManifest(seed: string): TagState {
+export function tagWithManifest(seed: string): TagFixture {
   return { manifestDigest: `sha256:${hex64(seed)}` };
 }
 
@@ -34,7 +37,7 @@ export function tagWithManifest(seed: string): TagState {
  * docker.io, as the engine does for a target without `registry` (so `redis` is
  * `docker.io/library/redis`).
  */
-export function registryState(repositories: Record<string, Record<string, TagState>>): StateLookup & { asked: string[] } {
+export function registryState(repositories: Record<string, Record<string, TagFixture>>): StateLookup & { asked: string[] } {
   const asked: string[] = [];
   const lookup = (want: ImageWant): RepositoryState | undefined => {
     const registry = want.registry ?? 'docker.io';
@@ -42,7 +45,7 @@ export function registryState(repositories: Record<string, Record<string, TagSta
     const key = `${registry}/${official ? 'library/' : ''}${want.repository}`;
     asked.push(key);
     const tags = repositories[key];
-    return tags ? { repository: want.repository, tags: new Map(Object.entries(tags)) } : undefined;
+    return tags ? { repository: want.repository, tags: new Map(Object.entries(tags).map(([tag, data]) => [tag, { ...data, tag }])) } : undefined;
   };
   return Object.assign(lookup, { asked });
 }

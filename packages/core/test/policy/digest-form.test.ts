@@ -6,7 +6,7 @@ import {
   normalizePlatform,
   parseDigestForm,
   parsePlatform,
-  type ResolvedTag,
+  type TagDigests,
 } from '../../src/policy/digest-form.js';
 
 const hex = (seed: string): string => seed.repeat(64).slice(0, 64);
@@ -17,7 +17,7 @@ const amd64Config = `sha256:ca7b9f52b6c2${hex('4').slice(12)}`;
 const arm64Config = `sha256:6ea6d6307c91${hex('5').slice(12)}`;
 
 /** A multi-platform tag as buildx pushes it, attestation manifest included. */
-const multiPlatform: ResolvedTag = {
+const multiPlatform: TagDigests = {
   manifestDigest: index,
   platforms: [
     { os: 'linux', architecture: 'amd64', manifestDigest: amd64Manifest, imageId: amd64Config },
@@ -26,7 +26,7 @@ const multiPlatform: ResolvedTag = {
   ],
 };
 
-const singlePlatform: ResolvedTag = { manifestDigest: amd64Manifest, imageId: amd64Config };
+const singlePlatform: TagDigests = { manifestDigest: amd64Manifest, imageId: amd64Config };
 
 describe('digestForm', () => {
   it('writes the 12-hex image id of linux/amd64 by default', () => {
@@ -65,7 +65,7 @@ describe('digestForm', () => {
 
   it('reports a missing config digest instead of guessing', () => {
     expect(digestForm({ manifestDigest: index }, 'image-id')).toMatchObject({ ok: false, problem: 'no-image-id' });
-    const noConfig: ResolvedTag = {
+    const noConfig: TagDigests = {
       manifestDigest: index,
       platforms: [{ os: 'linux', architecture: 'amd64', manifestDigest: amd64Manifest }],
     };

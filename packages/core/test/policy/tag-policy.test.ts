@@ -3,8 +3,8 @@ import { ConfigError } from '../../src/errors.js';
 import { createTagPolicy, type TagInfo } from '../../src/policy/tag-policy.js';
 import { corpusFile, tagsByImage } from './corpus.js';
 
-const tags = (...names: string[]): TagInfo[] => names.map((name) => ({ name }));
-const names = (list: readonly TagInfo[]): string[] => list.map((tag) => tag.name);
+const tags = (...names: string[]): TagInfo[] => names.map((tag) => ({ tag }));
+const names = (list: readonly TagInfo[]): string[] => list.map((tag) => tag.tag);
 
 /** The tags of python-tensorflow in Backend.AI's image list at ff4c32e0. */
 const tensorflow = tags(
@@ -34,13 +34,13 @@ describe('createTagPolicy', () => {
     });
 
     it('finds the newest versioned tag, never a plain word like latest', () => {
-      expect(policy.newest(tensorflow)?.name).toBe('2.0-py36-cuda9');
+      expect(policy.newest(tensorflow)?.tag).toBe('2.0-py36-cuda9');
       expect(policy.newest([])).toBeUndefined();
     });
 
     it('keeps the callers extra fields', () => {
-      const listed = [{ name: '1.0', digest: 'sha256:a' }, { name: '0.9', digest: 'sha256:b' }];
-      expect(policy.filter(listed)).toEqual([{ name: '0.9', digest: 'sha256:b' }, { name: '1.0', digest: 'sha256:a' }]);
+      const listed = [{ tag: '1.0', digest: 'sha256:a' }, { tag: '0.9', digest: 'sha256:b' }];
+      expect(policy.filter(listed)).toEqual([{ tag: '0.9', digest: 'sha256:b' }, { tag: '1.0', digest: 'sha256:a' }]);
     });
   });
 
@@ -100,7 +100,7 @@ describe('createTagPolicy', () => {
     });
 
     it('treats v-prefixed tags as versions', () => {
-      expect(createTagPolicy({ semver: '~1.2' }).newest(tags('v1.2.3', 'v1.2.10', 'v1.3.0'))?.name).toBe('v1.2.10');
+      expect(createTagPolicy({ semver: '~1.2' }).newest(tags('v1.2.3', 'v1.2.10', 'v1.3.0'))?.tag).toBe('v1.2.10');
     });
 
     it('throws a ConfigError for a range semver cannot read', () => {
@@ -126,19 +126,19 @@ describe('createTagPolicy', () => {
     it('alphabetical orders by code units', () => {
       const policy = createTagPolicy({ sort: 'alphabetical' });
       expect(names(policy.filter(tags('b', 'a10', 'a9', 'B')))).toEqual(['B', 'a10', 'a9', 'b']);
-      expect(policy.newest(tags('RELEASE.2024-01-01', 'RELEASE.2024-02-01'))?.name).toBe('RELEASE.2024-02-01');
+      expect(policy.newest(tags('RELEASE.2024-01-01', 'RELEASE.2024-02-01'))?.tag).toBe('RELEASE.2024-02-01');
     });
 
     it('pushed orders by push time; tags without one are never newest', () => {
       const policy = createTagPolicy({ sort: 'pushed' });
       const listed: TagInfo[] = [
-        { name: 'main-abc', pushedAt: '2024-03-01T10:00:00Z' },
-        { name: 'main-def', pushedAt: new Date('2024-03-02T10:00:00Z') },
-        { name: 'old', pushedAt: 'not a date' },
-        { name: 'undated' },
+        { tag: 'main-abc', pushedAt: '2024-03-01T10:00:00Z' },
+        { tag: 'main-def', pushedAt: new Date('2024-03-02T10:00:00Z') },
+        { tag: 'old', pushedAt: 'not a date' },
+        { tag: 'undated' },
       ];
       expect(names(policy.filter(listed))).toEqual(['old', 'undated', 'main-abc', 'main-def']);
-      expect(policy.newest(listed)?.name).toBe('main-def');
+      expect(policy.newest(listed)?.tag).toBe('main-def');
       expect(policy.newest(tags('a', 'b'))).toBeUndefined();
     });
 
@@ -162,18 +162,18 @@ describe('createTagPolicy', () => {
   describe('latestTarget', () => {
     it('re-points latest to the newest tag matching the pattern', () => {
       const policy = createTagPolicy({ latest: { pattern: '^\\d+\\.\\d+-py36$' } });
-      expect(policy.latestTarget(tensorflow)?.name).toBe('2.0-py36');
+      expect(policy.latestTarget(tensorflow)?.tag).toBe('2.0-py36');
     });
 
     it('re-points latest-gpu to the newest CUDA build, never to itself', () => {
       const policy = createTagPolicy({ latest: { pattern: 'cuda|gpu' } });
-      expect(policy.latestTarget(tensorflow, 'latest-gpu')?.name).toBe('2.0-py36-cuda9');
+      expect(policy.latestTarget(tensorflow, 'latest-gpu')?.tag).toBe('2.0-py36-cuda9');
       expect(policy.latestTarget(tags('latest-gpu'), 'latest-gpu')).toBeUndefined();
     });
 
     it('respects include/exclude and returns nothing without a latest option', () => {
-      expect(createTagPolicy({ exclude: '^2\\.', latest: { pattern: '-py36$' } }).latestTarget(tensorflow)?.name).toBe('1.12-py36');
-      expect(createTagPolicy({ latest: {} }).latestTarget(tensorflow)?.name).toBe('2.0-py36-cuda9');
+      expect(createTagPolicy({ exclude: '^2\\.', latest: { pattern: '-py36$' } }).latestTarget(tensorflow)?.tag).toBe('1.12-py36');
+      expect(createTagPolicy({ latest: {} }).latestTarget(tensorflow)?.tag).toBe('2.0-py36-cuda9');
       expect(createTagPolicy({}).latestTarget(tensorflow)).toBeUndefined();
     });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { credentialsFor, fileManifestCache, isLoopbackHost, parseRegistryAddress, readDockerConfig } from '../../src/registry/index.js';
-import { isValidDigest, isValidTag } from '../../src/registry/validate.js';
+import { isValidDigest, isValidTag } from '../../src/image-ref/grammar.js';
 import { backoffDelay, parseRateLimitValue, parseRetryAfter } from '../../src/registry/retry.js';
 import { parseChallenge } from '../../src/registry/token-auth.js';
 

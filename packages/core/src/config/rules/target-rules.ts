@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import { isMap, parseDocument } from 'yaml';
 import { repositoryKey } from '../../fleet/shard.js';
 import { parseNameTemplate } from '../../image-ref/name-template.js';
+import { DISCOVER_FORMATS } from '../shape/format-facts.js';
 import { registryProblem } from '../shape/target.js';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { isMapping, type RawProblem } from '../problems.js';
@@ -47,7 +48,7 @@ export const discoverNamespace: CodeRule = {
     for (const [at, target] of eachTarget(data)) {
       const discover = target.discover;
       const mode = isMapping(discover) ? discover.mode : discover;
-      if (target.format !== 'backendai' || (mode !== 'report' && mode !== 'add')) continue;
+      if (!(DISCOVER_FORMATS as readonly unknown[]).includes(target.format) || (mode !== 'report' && mode !== 'add')) continue;
       const template = parseNameTemplate(typeof target.repository === 'string' ? target.repository : '{name}');
       if ('error' in template) out.push(problem(this.name, [...at, 'discover'], `${template.error}; or set discover: off`, 'key'));
     }

@@ -12,12 +12,13 @@
  *       <<: *default
  * ```
  *
- * Only backendai targets take it (an entry stands for a repository there); the other
- * formats take `off` alone. That the template names a namespace, that `entry` is YAML of a
+ * Only targets of a format that discovers take it (an entry stands for a repository there:
+ * backendai, whose adapter has `discovery`); the other formats take `off` alone. That the template names a namespace, that `entry` is YAML of a
  * mapping and that the globs compile are code-only rules.
  */
 import * as z from 'zod';
 import { describeValue, isMapping } from '../problems.js';
+import { DISCOVER_FORMATS, formatsPhrase } from './format-facts.js';
 import { mapping, noted, oneOf, oneOrList, optional, textMatching } from './values.js';
 
 export const DISCOVER_MODES = ['off', 'report', 'add'] as const;
@@ -51,12 +52,12 @@ const discoverMapping = mapping({
 });
 
 const description =
-  'Notice repositories published later in the namespace of the repository template (format backendai; other formats take only off). ' +
+  `Notice repositories published later in the namespace of the repository template (${formatsPhrase(DISCOVER_FORMATS)}; other formats take only off). ` +
   modeDescription +
-  ' Default: report for backendai targets whose template allows it. ' +
+  ` Default: report for ${DISCOVER_FORMATS.join(' and ')} targets whose template allows it. ` +
   'Checked by imgsync beyond this schema: unless off, the template needs {name} once, in its last path component, after a namespace (lablup/kernel-{name}).';
 
-/** `discover` of a backendai target: a mode, or the long form. */
+/** `discover` of a target of a format that discovers: a mode, or the long form. */
 export const discover = noted(z.union([oneOf(DISCOVER_MODES), discoverMapping]), {
   expected: `one of ${DISCOVER_MODES.join(', ')}, or a mapping with mode`,
   pick: (input) => (isMapping(input) ? 1 : 0),
@@ -65,7 +66,7 @@ export const discover = noted(z.union([oneOf(DISCOVER_MODES), discoverMapping]),
 /** `discover` of a target of another format: only `off`, as a mode or in the long form. */
 export function discoverOff(format: string) {
   const refused = () =>
-    `applies only to format backendai, where an entry stands for a repository (this target's format is ${format}); remove it or set discover: off`;
+    `applies only to ${formatsPhrase(DISCOVER_FORMATS)}, where an entry stands for a repository (this target's format is ${format}); remove it or set discover: off`;
   const off = noted(z.literal('off', { error: refused }), { part: 'key' });
   const offMapping = mapping({ mode: off, exclude: discoverMapping.shape.exclude, entry: discoverMapping.shape.entry });
   return noted(

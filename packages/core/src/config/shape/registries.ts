@@ -8,6 +8,7 @@
  * mirror of its own.
  */
 import * as z from 'zod';
+import { PATH_COMPONENT_SOURCE } from '../../image-ref/grammar.js';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { parseRef } from '../env-refs.js';
 import { describeValue, isMapping, valueAt } from '../problems.js';
@@ -29,7 +30,7 @@ const username = textMatching('a user name or an env:NAME reference', /^(?!file:
 );
 
 /** A mirror's path is a repository prefix: lowercase letters, digits, . _ - and /. */
-const MIRROR_URL = new RegExp(`^https?://${HOST_PATTERN}(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*/?$`, 'u');
+const MIRROR_URL = new RegExp(`^https?://${HOST_PATTERN}(?:/${PATH_COMPONENT_SOURCE})*/?$`, 'u');
 
 /** Why a URL that starts right is no mirror URL; `undefined` when it does not start with http(s)://HOST. */
 function mirrorProblem(value: string): string | undefined {

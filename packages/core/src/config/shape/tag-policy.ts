@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { describeValue, valueAt } from '../problems.js';
+import { formatsPhrase, TAG_LIST_NAMES, TAG_LIST_WHERE } from './format-facts.js';
 import { mapping, oneOf, oneOrList, optional, text } from './values.js';
 
 export const TAG_SORTS = ['version', 'semver', 'numeric', 'alphabetical', 'pushed'] as const;
@@ -44,12 +45,12 @@ const common = {
   sort: optional(oneOf(TAG_SORTS), 'Tag order. Default: semver with a range, else version.'),
 };
 
-/** The tag policy of a Backend.AI target (or `auto`), which may re-point `latest` aliases. */
+/** The tag policy of a target whose format lists tags (Backend.AI), or `auto`: it may re-point `latest` aliases. */
 export const tagPolicyWithLatest = mapping({
   ...common,
   latest: optional(
     latest,
-    'Re-point an alias such as ["latest", ":3.6-ubuntu"] to the newest accepted tag matching pattern (format backendai, or auto on a Backend.AI file).',
+    `Re-point an alias such as ["latest", ":3.6-ubuntu"] to the newest accepted tag matching pattern (${TAG_LIST_WHERE}).`,
   ),
 })
   .describe('Which tags are tracked and in which order.')
@@ -64,7 +65,7 @@ export const tagPolicy = mapping(common, {
     if (key !== 'latest') return undefined;
     const format = valueAt(root, [...keyPath.slice(0, 2), 'format']);
     const owner = keyPath[0] === 'targets' && keyPath.length === 3 && typeof format === 'string' ? `a ${format} reference` : 'a marker';
-    return { message: `applies only to format backendai, whose "latest" alias entries it re-points; ${owner} has no alias entry`, part: 'key' };
+    return { message: `applies only to ${formatsPhrase(TAG_LIST_NAMES)}, whose "latest" alias entries it re-points; ${owner} has no alias entry`, part: 'key' };
   },
 })
   .describe('Which tags are tracked and in which order.')

@@ -7,44 +7,42 @@
  * only the settings that format applies. A setting of another format is an unknown key
  * there, reported with why it does not apply. `auto` takes every setting a format could
  * apply and checks them per file once the format is detected (in the engine).
+ *
+ * The formats and what each applies are not listed here: they are read off the adapters'
+ * facts (`FormatFacts` in `formats/types.ts`), so that a new format needs no line here.
+ * The configuration depends on the formats' facts, never the other way round.
  */
 import * as z from 'zod';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { ConfigError } from '../../errors.js';
 import { parseIgnoreRule } from '../../policy/ignore-rules.js';
+import { PATH_COMPONENT_SOURCE } from '../../image-ref/grammar.js';
 import { parsePlatform } from '../../policy/digest-form.js';
 import { describeValue, isMapping } from '../problems.js';
 import { closestMatch } from '../suggest.js';
+import { FORMATS } from '../../formats/all-formats.js';
 import { discover, discoverOff } from './discover.js';
+import {
+  DIGEST_DEFAULTS_TEXT,
+  factsOf,
+  FORMAT_NAMES_TEXT,
+  formatsPhrase,
+  IMAGE_ID_TITLES,
+  NOT_MOVING_NAMES,
+  PINNABLE_FORMATS,
+  POLICY_FORMATS,
+  PRUNE_MODES,
+  TAG_LIST_FORMATS,
+  TAG_LIST_NAMES,
+  TAG_LIST_ONLY,
+  TAG_LIST_WHERE,
+  TAG_MOVING_FORMATS,
+  TARGET_FORMATS,
+  UPDATE_LEVELS,
+  type TargetFormatName,
+} from './format-facts.js';
 import { tagPolicy, tagPolicyWithLatest } from './tag-policy.js';
 import { bool, mapping, noted, oneOf, oneOrList, optional, text, textMatching, type SettingNote } from './values.js';
-
-export const TARGET_FORMATS = ['backendai', 'image-refs', 'helm-values', 'kustomize', 'markers', 'auto'] as const;
-export type TargetFormatName = (typeof TARGET_FORMATS)[number];
-export const DIGEST_FORMS = ['image-id-12', 'image-id', 'manifest'] as const;
-export const PRUNE_MODES = ['report', 'comment', 'remove'] as const;
-export const UPDATE_LEVELS = ['major', 'minor', 'patch'] as const;
-
-/** Formats whose references can be pinned with `@sha256:…`. */
-export const PINNABLE_FORMATS: readonly TargetFormatName[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
-/** Formats where an entry stands for a repository, so that a namespace can be discovered. */
-export const DISCOVER_FORMATS: readonly TargetFormatName[] = ['backendai'];
-/** Formats whose tags move, so that `update` and `ignore` mean something (not backendai: it follows every tag). */
-export const TAG_MOVING_FORMATS: readonly TargetFormatName[] = ['image-refs', 'helm-values', 'kustomize', 'markers', 'auto'];
-/** Formats whose targets may name `policies`. */
-export const POLICY_FORMATS: readonly TargetFormatName[] = ['markers', 'auto'];
-/** Formats that read the settings of {@link BACKENDAI_ONLY}. */
-const BACKENDAI_FORMATS: readonly TargetFormatName[] = ['backendai', 'auto'];
-
-/**
- * Settings only the backendai format reads, with why: an explicit one on another format is
- * refused rather than silently ignored (`format: auto` checks them per file, in the engine).
- */
-export const BACKENDAI_ONLY: Readonly<Record<'repository' | 'platform' | 'prune', string>> = {
-  repository: 'it maps entry names to repositories; references name their own',
-  platform: 'it picks the image id to write; references are pinned to the manifest or index digest, which covers every platform',
-  prune: 'a reference names one tag, so there is no list entry to prune',
-};
 
 // -- values ------------------------------------------------------------------------------
 
@@ -75,7 +73,8 @@ const filePattern = textMatching(
   (value) => `must be relative to the config file's directory, or with git.url to the repository's root (got ${describeValue(value)})`,
 );
 
-const NAME_COMPONENT = '(?:[a-z0-9]|\\{name\\})+(?:(?:\\.|_|__|-+)(?:[a-z0-9]|\\{name\\})+)*';
+/** A path component of the grammar (`image-ref/grammar.ts`) in which `{name}` may stand wherever a letter or digit may. */
+const NAME_COMPONENT = PATH_COMPONENT_SOURCE.replaceAll('[a-z0-9]', '(?:[a-z0-9]|\\{name\\})');
 const REPOSITORY_TEMPLATE = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`, 'u');
 const repository = textMatching('a repository such as lablup/kernel-{name}', REPOSITORY_TEMPLATE, (template) => {
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
@@ -160,7 +159,13 @@ const files = oneOrList(filePattern, 'a file or glob pattern').meta({ id: 'fileP
 const ignore = oneOrList(ignoreRule, ignoreExpected).meta({ id: 'ignoreRules' });
 
 const policiesDescription =
-  'Named tag policies that marker comments refer to (format markers, where they are required, or auto): NAME, or NAMESPACE:NAME as Flux markers write it; not "ignore".';
+  `Named tag policies that marker comments refer to (${formatsPhrase(POLICY_FORMATS.filter((format) => format !== 'auto'))}, where they are required, or auto): ` +
+  'NAME, or NAMESPACE:NAME as Flux markers write it; not "ignore".';
+
+/** ` Not for backendai.`: the formats whose tags never move, for the update and ignore descriptions. */
+const notMoving = NOT_MOVING_NAMES.length ? ` Not for ${NOT_MOVING_NAMES.join(', ')}.` : '';
+/** `; helm-values only into a digest key the block has`: where pinning is limited. */
+const pinLimits = FORMATS.filter((adapter) => adapter.pins && adapter.pinLimit).map((adapter) => `; ${adapter.name} ${adapter.pinLimit}`).join('');
 
 // -- one mapping per format --------------------------------------------------------------
 
@@ -168,84 +173,86 @@ const descriptions = {
   files:
     "fast-glob pattern(s), relative to the config file's directory, or with git.url to the cloned repository's root. A leading ! excludes. " +
     'Checked by imgsync beyond this schema: with git.url, no pattern may leave the repository (..).',
-  format: 'Layout of the files: backendai, image-refs, helm-values, kustomize, markers, or auto (detected per file). Default: auto.',
+  format: `Layout of the files: ${FORMAT_NAMES_TEXT}, or auto (detected per file). Default: auto.`,
   registry:
     'Where references that name no registry host are looked up: docker.io (Docker Hub), a host (ghcr.io), a URL (http://127.0.0.1:5000), ' +
     'or file:PATH of a registry snapshot (relative to the config file). Default: docker.io.',
-  repository: "Repository of an entry; {name} stands for the entry's name (format backendai, or auto on a Backend.AI file). Default: {name}.",
+  repository: `Repository of an entry; {name} stands for the entry's name (${TAG_LIST_WHERE}). Default: {name}.`,
   update:
     'How far a version tag may move on its own: patch (within major.minor), minor (within the major) or major (anywhere the tag policy allows). ' +
-    'A newer version held back is reported. Default: major when tags.semver is set, else minor. Not for backendai.',
+    `A newer version held back is reported. Default: major when tags.semver is set, else minor.${notMoving}`,
   ignore:
-    'Repositories to leave alone (globs: bitnami/*, ghcr.io/acme/**) and versions never to move to (repo:RANGE: redis:>=8). Not for backendai. ' +
+    `Repositories to leave alone (globs: bitnami/*, ghcr.io/acme/**) and versions never to move to (repo:RANGE: redis:>=8).${notMoving} ` +
     'Checked by imgsync beyond this schema: each RANGE must parse as a semver range.',
-  digest: 'Digest form written: image-id-12 (short image id), image-id (full config digest) or manifest (manifest/index digest). Default: image-id-12 for backendai, manifest for the other formats, which take only manifest.',
-  platform: 'Platform whose image id is written for multi-platform tags, os/architecture[/variant] (format backendai, or auto on a Backend.AI file). Default: linux/amd64.',
-  prune: 'What happens to an entry whose tag vanished from the registry (format backendai, or auto on a Backend.AI file). Default: report.',
-  pin: 'Pin references with @sha256:… (image-refs, helm-values, kustomize, markers, auto; helm-values only into a digest key the block has). Default: false.',
+  digest: `Digest form written: image-id-12 (short image id), image-id (full config digest) or manifest (manifest/index digest). ${DIGEST_DEFAULTS_TEXT}`,
+  platform: `Platform whose image id is written for multi-platform tags, os/architecture[/variant] (${TAG_LIST_WHERE}). Default: linux/amd64.`,
+  prune: `What happens to an entry whose tag vanished from the registry (${TAG_LIST_WHERE}). Default: report.`,
+  pin: `Pin references with @sha256:… (${PINNABLE_FORMATS.join(', ')}${pinLimits}). Default: false.`,
 } as const;
 
 function notForFormat(key: string, format: TargetFormatName): { message: string; part: 'key' } | undefined {
-  if (key in BACKENDAI_ONLY && !BACKENDAI_FORMATS.includes(format)) {
-    const why = BACKENDAI_ONLY[key as keyof typeof BACKENDAI_ONLY];
-    return { message: `applies only to format backendai: ${why} (this target's format is ${format}); remove it`, part: 'key' };
+  if (key in TAG_LIST_ONLY && !TAG_LIST_FORMATS.includes(format)) {
+    const why = TAG_LIST_ONLY[key as keyof typeof TAG_LIST_ONLY];
+    return { message: `applies only to ${formatsPhrase(TAG_LIST_NAMES)}: ${why} (this target's format is ${format}); remove it`, part: 'key' };
   }
   if ((key === 'update' || key === 'ignore') && !TAG_MOVING_FORMATS.includes(format)) {
-    return { message: `applies only to formats ${TAG_MOVING_FORMATS.join(', ')}; ${format} files follow every tag the registry has, none moves`, part: 'key' };
+    return { message: `applies only to ${formatsPhrase(TAG_MOVING_FORMATS)}; ${format} files follow every tag the registry has, none moves`, part: 'key' };
   }
   if (key === 'policies' && !POLICY_FORMATS.includes(format)) {
-    return { message: `applies only to formats ${POLICY_FORMATS.join(', ')} (this target's format is ${format})`, part: 'key' };
+    return { message: `applies only to ${formatsPhrase(POLICY_FORMATS)} (this target's format is ${format})`, part: 'key' };
   }
   return undefined;
 }
 
 function targetOf(format: TargetFormatName) {
-  const backendai = format === 'backendai';
-  const readsBackendai = BACKENDAI_FORMATS.includes(format);
-  const pin = backendai
-    ? noted(
+  const facts = factsOf(format);
+  const pin = facts.pins
+    ? bool()
+    : noted(
         z.literal(false, {
           error: (issue) =>
             typeof issue.input === 'boolean'
-              ? `applies only to formats ${PINNABLE_FORMATS.join(', ')}; backendai files hold no pinnable references`
+              ? `applies only to ${formatsPhrase(PINNABLE_FORMATS)}; ${format} files hold no pinnable references`
               : `must be true or false (got ${describeValue(issue.input)})`,
         }),
-        { expected: 'false (backendai files hold no pinnable references)' },
-      )
-    : bool();
-  const digest = readsBackendai
-    ? oneOf(DIGEST_FORMS)
-    : noted(
-        z.literal('manifest', {
-          error: () => `must be manifest for format ${format}: references are pinned to manifest digests; image ids are what Backend.AI files list`,
-        }),
-        { expected: 'manifest' },
+        { expected: `false (${format} files hold no pinnable references)` },
       );
+  const [onlyForm] = facts.digestForms;
+  const digest =
+    facts.digestForms.length > 1
+      ? oneOf(facts.digestForms)
+      : noted(
+          z.literal(onlyForm, {
+            error: () => `must be ${onlyForm} for format ${format}: references are pinned to manifest digests; image ids are what ${IMAGE_ID_TITLES} files list`,
+          }),
+          { expected: onlyForm },
+        );
   const shape = {
     files: files.describe(descriptions.files),
     format: format === 'auto' ? optional(z.literal('auto'), descriptions.format) : z.literal(format).describe(descriptions.format),
     registry: optional(registry, descriptions.registry),
-    ...(readsBackendai && { repository: optional(repository, descriptions.repository).meta({ examples: ['lablup/kernel-{name}'] }) }),
-    tags: optional(readsBackendai ? tagPolicyWithLatest : tagPolicy),
-    ...(!backendai && {
+    ...(facts.listsTags && { repository: optional(repository, descriptions.repository).meta({ examples: ['lablup/kernel-{name}'] }) }),
+    tags: optional(facts.listsTags ? tagPolicyWithLatest : tagPolicy),
+    ...(facts.movesTags && {
       update: optional(oneOf(UPDATE_LEVELS), descriptions.update),
       ignore: optional(ignore, descriptions.ignore).meta({ examples: [['bitnami/*', 'redis:>=8']] }),
     }),
     digest: optional(digest, descriptions.digest),
-    ...(readsBackendai && {
+    ...(facts.listsTags && {
       platform: optional(platform, descriptions.platform),
       prune: optional(oneOf(PRUNE_MODES), descriptions.prune),
     }),
     pin: optional(pin, descriptions.pin),
-    ...(format === 'markers' && { policies: policies.describe(policiesDescription) }),
-    ...(format === 'auto' && { policies: optional(policies, policiesDescription) }),
-    discover: optional(backendai ? discover : discoverOff(format)),
+    // required where the format names policies; `auto` may name them
+    ...(facts.namesPolicies && { policies: format === 'auto' ? optional(policies, policiesDescription) : policies.describe(policiesDescription) }),
+    discover: optional(facts.discovers ? discover : discoverOff(format)),
   };
   const note: Omit<SettingNote, 'expected'> = {
     unknownKey: (key) => notForFormat(key, format),
-    ...(format === 'markers' && {
-      missingKey: (key: string) => (key === 'policies' ? 'format markers needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name' : undefined),
-    }),
+    ...(facts.namesPolicies &&
+      format !== 'auto' && {
+        missingKey: (key: string) => (key === 'policies' ? `format ${format} needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name` : undefined),
+      }),
   };
   return mapping(shape, note).meta({ id: `target-${format}`, title: `a target of format ${format}` });
 }

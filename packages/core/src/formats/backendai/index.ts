@@ -48,8 +48,15 @@ function isImageMetadataFile(file: YamlFile): boolean {
   return entries.length > 0 && entries.some((entry) => entry.tags.some((tag) => Array.isArray(tag) && tag.length === 2));
 }
 
-export const backendAiFormat: FormatAdapter = {
+export const backendAiFormat: FormatAdapter<'backendai'> = {
   name: 'backendai',
+  title: 'Backend.AI',
+  digestForms: ['image-id-12', 'image-id', 'manifest'],
+  pins: false,
+  movesTags: false,
+  listsTags: true,
+  namesPolicies: false,
+  detectOrder: 10,
 
   detect(file: YamlFile): boolean {
     return isImageMetadataFile(file) || isImageAliasesFile(file);

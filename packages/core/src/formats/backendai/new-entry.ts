@@ -16,7 +16,6 @@ import { digestForm } from '../../policy/digest-form.js';
 import { renderScalar, type ScalarStyle } from '../../yaml/render-scalar.js';
 import { parseYaml, type YamlFile } from '../../yaml/index.js';
 import { guardedEdit } from '../guarded-edit.js';
-import { registryTags } from '../registry-tags.js';
 import type { Change, NewRepository, TargetOptions } from '../types.js';
 
 /** `#- name: octave`, `#   - name: "octave"`: an image entry a human commented out. */
@@ -199,11 +198,11 @@ export function addImageEntry(file: YamlFile, repository: NewRepository, target:
   const policy = target.tagPolicy;
   const pairs: [string, string][] = [];
   const skipped: string[] = [];
-  const tracked = policy.filter(registryTags(state));
+  const tracked = policy.filter([...state.tags.values()]);
   for (const tag of tracked) {
-    const written = digestForm(tag.state, target.digest, target.platform);
-    if (written.ok) pairs.push([tag.name, written.value]);
-    else skipped.push(`${tag.name} (${written.message})`);
+    const written = digestForm(tag, target.digest, target.platform);
+    if (written.ok) pairs.push([tag.tag, written.value]);
+    else skipped.push(`${tag.tag} (${written.message})`);
   }
   if (!pairs.length) {
     const why = skipped.length ? `no tag could be written: ${skipped.join('; ')}` : 'no tag passes the tag policy';
@@ -212,8 +211,8 @@ export function addImageEntry(file: YamlFile, repository: NewRepository, target:
   const style = entryStyle(file);
   if (style.latestAlias) {
     const live = new Set(pairs.map(([tag]) => tag));
-    const newest = policy.latestTarget(tracked.filter((t) => live.has(t.name))) ?? policy.newest(tracked.filter((t) => live.has(t.name)));
-    if (newest) pairs.unshift([target.latest?.alias ?? 'latest', `:${newest.name}`]);
+    const newest = policy.latestTarget(tracked.filter((t) => live.has(t.tag))) ?? policy.newest(tracked.filter((t) => live.has(t.tag)));
+    if (newest) pairs.unshift([target.latest?.alias ?? 'latest', `:${newest.tag}`]);
   }
   const text = entryText(name, pairs, style, target.discover?.entry);
   const names = imageNames(file).live;

@@ -9,7 +9,7 @@
  * | `"ca7b9f52b6c2"`, `sha256:…` | `id`   | the image id (or manifest digest)        |
  * | anything else         | `unknown`     | left alone and reported                  |
  */
-import { isValidDigest, isImageId12 } from '../../policy/tag-grammar.js';
+import { isValidDigest, isImageId12 } from '../../image-ref/grammar.js';
 
 export type TagEntryKind = 'alias' | 'placeholder' | 'id' | 'unknown';
 

@@ -11,8 +11,7 @@ import { compareTagVersions } from '../../policy/version-order.js';
 import { digestForm } from '../../policy/digest-form.js';
 import type { YamlFile } from '../../yaml/index.js';
 import { guardedEdit } from '../guarded-edit.js';
-import { type RegistryTag, registryTags } from '../registry-tags.js';
-import type { Change, RepositoryState, TargetOptions } from '../types.js';
+import type { Change, RepositoryState, TagState, TargetOptions } from '../types.js';
 import type { CommentedEntry } from './commented-entries.js';
 import type { TagEntry } from './tag-entries.js';
 
@@ -52,12 +51,12 @@ export function updateImage(ctx: ImageContext): Change[] {
     if (tag !== undefined) change.tag = tag;
     pending.push(entry ? { change, entry } : { change });
   };
-  const valueFor = (tag: RegistryTag): { value: string } | { error: string } => {
-    const result = digestForm(tag.state, target.digest, target.platform);
-    return result.ok ? { value: result.value } : { error: `${image}:${tag.name}: ${result.message}; left alone` };
+  const valueFor = (tag: TagState): { value: string } | { error: string } => {
+    const result = digestForm(tag, target.digest, target.platform);
+    return result.ok ? { value: result.value } : { error: `${image}:${tag.tag}: ${result.message}; left alone` };
   };
 
-  const registry = new Map(registryTags(state).map((tag) => [tag.name, tag]));
+  const registry = state.tags;
   const tracked = policy.filter([...registry.values()]);
 
   const removals: TagEntry[] = [];
@@ -113,39 +112,39 @@ export function updateImage(ctx: ImageContext): Change[] {
 
   // 3. new tags, in natural version order
   const listed = new Set(entries.map((entry) => entry.tag));
-  const missing = tracked.filter((tag) => !listed.has(tag.name)).sort((a, b) => compareTagVersions(a.name, b.name));
+  const missing = tracked.filter((tag) => !listed.has(tag.tag)).sort((a, b) => compareTagVersions(a.tag, b.tag));
   const ordered = isAscending(entries.filter((entry) => entry.kind !== 'alias').map((entry) => entry.tag));
   for (const tag of missing) {
     const wanted = valueFor(tag);
     if ('error' in wanted) {
-      report(tag.name, wanted.error);
+      report(tag.tag, wanted.error);
       continue;
     }
-    const at = insertionIndex(entries, tag.name, ordered, length);
-    const outcome = guardedEdit(() => file.addIn(listPath, [tag.name, wanted.value], at === undefined ? {} : { index: at }));
+    const at = insertionIndex(entries, tag.tag, ordered, length);
+    const outcome = guardedEdit(() => file.addIn(listPath, [tag.tag, wanted.value], at === undefined ? {} : { index: at }));
     if (!outcome.ok) {
-      report(tag.name, outcome.message);
+      report(tag.tag, outcome.message);
       continue;
     }
     length++;
     const index = at ?? length - 1;
     for (const other of entries) if (other.index >= index) other.index++;
-    const entry: TagEntry = { index, tag: tag.name, value: wanted.value, kind: 'id' };
+    const entry: TagEntry = { index, tag: tag.tag, value: wanted.value, kind: 'id' };
     entries.push(entry);
-    const change: Change = { ...base, path: [], tag: tag.name, kind: 'added', new: wanted.value };
-    const commented = ctx.commented.find((c) => c.tag === tag.name);
-    if (commented) change.message = `the registry has ${tag.name}; the commented-out entry for it is left as it is`;
+    const change: Change = { ...base, path: [], tag: tag.tag, kind: 'added', new: wanted.value };
+    const commented = ctx.commented.find((c) => c.tag === tag.tag);
+    if (commented) change.message = `the registry has ${tag.tag}; the commented-out entry for it is left as it is`;
     pending.push({ change, entry });
   }
 
   // 4. the latest alias, then aliases whose target is gone
   const aliasName = target.latest?.alias ?? 'latest';
   const live = new Set(entries.filter((entry) => entry.kind === 'id').map((entry) => entry.tag));
-  const latest = policy.latestTarget(tracked.filter((tag) => live.has(tag.name)), aliasName);
+  const latest = policy.latestTarget(tracked.filter((tag) => live.has(tag.tag)), aliasName);
   if (latest) {
     for (const entry of entries) {
-      if (entry.kind !== 'alias' || entry.tag !== aliasName || entry.target === latest.name) continue;
-      const value = `:${latest.name}`;
+      if (entry.kind !== 'alias' || entry.tag !== aliasName || entry.target === latest.tag) continue;
+      const value = `:${latest.tag}`;
       const outcome = guardedEdit(() => file.setIn([...listPath, entry.index, 1], value));
       if (!outcome.ok) {
         report(entry.tag, outcome.message, entry);
@@ -153,7 +152,7 @@ export function updateImage(ctx: ImageContext): Change[] {
       }
       pending.push({ change: { ...base, path: [], tag: entry.tag, kind: 'repointed', old: entry.value, new: value }, entry, valueSlot: 1 });
       entry.value = value;
-      entry.target = latest.name;
+      entry.target = latest.tag;
     }
   }
   for (const entry of entries) {

@@ -23,8 +23,16 @@ function followed(file: YamlFile, target: TargetOptions): ImageBlock[] {
   );
 }
 
-export const helmValuesFormat: FormatAdapter = {
+export const helmValuesFormat: FormatAdapter<'helm-values'> = {
   name: 'helm-values',
+  title: 'Helm values',
+  digestForms: ['manifest'],
+  pins: true,
+  pinLimit: 'only into a digest key the block has',
+  movesTags: true,
+  listsTags: false,
+  namesPolicies: false,
+  detectOrder: 40,
 
   /** Image blocks, in a file that is not a Kubernetes object (those have apiVersion and kind). */
   detect(file: YamlFile): boolean {

@@ -27,8 +27,15 @@ function version(tag: string | undefined, digest: string | undefined): string {
   return `${tag ?? ''}${digest ? `@${digest}` : ''}`;
 }
 
-export const imageRefsFormat: FormatAdapter = {
+export const imageRefsFormat: FormatAdapter<'image-refs'> = {
   name: 'image-refs',
+  title: 'image reference',
+  digestForms: ['manifest'],
+  pins: true,
+  movesTags: true,
+  listsTags: false,
+  namesPolicies: false,
+  detectOrder: 90,
 
   detect(file: YamlFile): boolean {
     return findReferences(file).length > 0;

@@ -72,8 +72,15 @@ function followed(file: YamlFile, target: TargetOptions): KustomizeImage[] {
   return kustomizeImages(file).filter((image) => image.newTag !== undefined && !image.frozen && !ignoredRepository(target, image.names));
 }
 
-export const kustomizeFormat: FormatAdapter = {
+export const kustomizeFormat: FormatAdapter<'kustomize'> = {
   name: 'kustomize',
+  title: 'Kustomize',
+  digestForms: ['manifest'],
+  pins: true,
+  movesTags: true,
+  listsTags: false,
+  namesPolicies: false,
+  detectOrder: 20,
 
   /**
    * A kustomization with an `images:` entry, or any file whose `images:` entries carry a

@@ -14,13 +14,12 @@ import { parseImageRef } from '../../image-ref/parse.js';
 import type { RepositoryName } from '../../policy/ignore-rules.js';
 import type { TagPolicy } from '../../policy/tag-policy.js';
 import { allowsMove, levelNeeded, type UpdateLevel } from '../../policy/update-level.js';
-import type { RegistryTag } from '../registry-tags.js';
 import { candidateTags, heldMessage, type HeldTag } from '../tag-bump.js';
-import type { RepositoryState, TargetOptions } from '../types.js';
+import type { RepositoryState, TagState, TargetOptions } from '../types.js';
 import type { Marker } from './find-markers.js';
 
 export type MarkerChoice =
-  | { ok: true; tag: RegistryTag; held: HeldTag | undefined }
+  | { ok: true; tag: TagState; held: HeldTag | undefined }
   | { ok: false; message: string };
 
 /** The tag the file holds for `marker`, as described in the file comment; `undefined`: none or unknown. */
@@ -59,7 +58,7 @@ export function chooseMarkerTag(
   const accepted = policy.filter(candidateTags(state, rules));
   const newest = policy.newest(accepted);
   if (!newest) return { ok: false, message: `policy ${marker.policy} accepts none of ${rules.repository}'s tags; left alone` };
-  if (marker.field === 'name') return { ok: true, tag: accepted.find((tag) => tag.name === current) ?? newest, held: undefined };
+  if (marker.field === 'name') return { ok: true, tag: accepted.find((tag) => tag.tag === current) ?? newest, held: undefined };
   if (current === undefined && marker.field === 'digest') {
     if (level === 'major') return { ok: true, tag: newest, held: undefined };
     return {
@@ -67,12 +66,12 @@ export function chooseMarkerTag(
       message: `${rules.repository}: no :tag marker of policy ${marker.policy} beside this :digest marker tells its version, so update: ${level} has nothing to stay within; left alone (update: major lets the policy choose)`,
     };
   }
-  const allowed = accepted.filter((tag) => tag.name === current || allowsMove(level, current, tag.name, policy));
+  const allowed = accepted.filter((tag) => tag.tag === current || allowsMove(level, current, tag.tag, policy));
   const chosen = policy.newest(allowed);
-  const needed = current === undefined ? undefined : levelNeeded(current, newest.name);
-  const held = newest !== chosen && needed ? { tag: newest.name, level: needed } : undefined;
+  const needed = current === undefined ? undefined : levelNeeded(current, newest.tag);
+  const held = newest !== chosen && needed ? { tag: newest.tag, level: needed } : undefined;
   if (chosen) return { ok: true, tag: chosen, held };
   if (held) return { ok: false, message: heldMessage(rules.repository, held) };
   const what = current === undefined ? `${marker.site.text} names no tag` : `${current} is not a version`;
-  return { ok: false, message: `${rules.repository}: ${newest.name} available, but ${what} and is never replaced by a version; left alone` };
+  return { ok: false, message: `${rules.repository}: ${newest.tag} available, but ${what} and is never replaced by a version; left alone` };
 }

@@ -25,13 +25,20 @@ import { type Marker, findMarkers } from './find-markers.js';
 
 function policyWant(target: TargetOptions, name: string) {
   const policy = target.policies?.[name];
-  if (!policy) return undefined;
+  if (!policy?.repository) return undefined;
   const parsed = wantOfRepository(policy.repository);
-  return parsed ? { policy, ...parsed } : undefined;
+  return parsed ? { policy, repository: policy.repository, ...parsed } : undefined;
 }
 
-export const markersFormat: FormatAdapter = {
+export const markersFormat: FormatAdapter<'markers'> = {
   name: 'markers',
+  title: 'setter marker',
+  digestForms: ['manifest'],
+  pins: true,
+  movesTags: true,
+  listsTags: false,
+  namesPolicies: true,
+  detectOrder: 30,
 
   detect(file: YamlFile): boolean {
     return findMarkers(file).length > 0;
@@ -61,7 +68,7 @@ export const markersFormat: FormatAdapter = {
         continue;
       }
       if (ignoredRepository(target, [found.want])) continue;
-      const repository = found.policy.repository;
+      const { repository } = found;
       base.image = repository;
       const current = heldVersion(marker, markers);
       if (current !== undefined) base.tag = current;
@@ -77,12 +84,12 @@ export const markersFormat: FormatAdapter = {
         changes.push({ ...base, message: choice.message });
         continue;
       }
-      const value = markedValue(marker, repository, choice.tag.name, choice.tag.state, target);
+      const value = markedValue(marker, repository, choice.tag.tag, choice.tag, target);
       if ('error' in value) {
         changes.push({ ...base, message: value.error });
         continue;
       }
-      const after: Change = { ...base, tag: choice.tag.name };
+      const after: Change = { ...base, tag: choice.tag.tag };
       if (value.value !== site.text) {
         const outcome = guardedEdit(() => file.documents[site.document]!.setIn(site.path, value.value));
         if (!outcome.ok) {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { ConfigError } from '../../../src/errors.js';
 import { parseYaml } from '../../../src/yaml/index.js';
-import { type TagState, type TargetOptions, backendAiFormat, detectFormat } from '../../../src/formats/index.js';
+import { type TargetOptions, backendAiFormat, detectFormat } from '../../../src/formats/index.js';
 import { corpusFiles } from '../../helpers/fixtures.js';
-import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithId } from '../helpers.js';
+import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithId, type TagFixture } from '../helpers.js';
 
 const REFERENCE = 'backendai/fixtures/lablup__backend.ai-manager__sample-configs__image-metadata@61344624.yml';
 const CRLF = 'backendai/fixtures/derived__lablup__backend.ai-manager__sample-configs__image-metadata@0015e425__crlf.yml';
@@ -34,7 +34,7 @@ function run(relative: string, repositories: Parameters<typeof registryState>[0]
 }
 
 /** A release day on the reference file: ids moved, placeholders built, new tags pushed. */
-const releaseDay: Record<string, Record<string, TagState>> = {
+const releaseDay: Record<string, Record<string, TagFixture>> = {
   [hub('python')]: {
     '3.6-ubuntu18.04': tagWithId('1111aaaa2222'),
     '3.7-ubuntu18.04': tagWithId('3333bbbb4444'),
@@ -388,10 +388,10 @@ describe('backendai: every image-metadata file of the corpus', () => {
     '%s: fills, updates and appends touching only those lines, and a second run is a no-op',
     (name, text) => {
       const file = parseYaml(text, { path: name });
-      const repositories: Record<string, Record<string, TagState>> = {};
+      const repositories: Record<string, Record<string, TagFixture>> = {};
       for (const image of file.getIn(['images']) as { name?: string; tags?: unknown[] }[]) {
         if (!image?.name || !Array.isArray(image.tags)) continue;
-        const tags: Record<string, TagState> = { '99.0-new': tagWithId(hex64(`${image.name} new`).slice(0, 12)) };
+        const tags: Record<string, TagFixture> = { '99.0-new': tagWithId(hex64(`${image.name} new`).slice(0, 12)) };
         for (const entry of image.tags) {
           if (Array.isArray(entry) && typeof entry[0] === 'string' && !String(entry[1]).startsWith(':')) tags[entry[0]] = tagWithId(hex64(`${image.name} ${entry[0]}`).slice(0, 12));
         }

@@ -111,7 +111,7 @@ describe('markers', () => {
     it('writes tag options that pick the next release, not a pre-release or another shape', () => {
       const [podinfo] = markerPolicyStubs(parseYaml(fixture(SETTERS)));
       const policy = createTagPolicy(podinfo!.tags!);
-      expect(policy.newest(['4.9.9', '5.0.0', '5.0.3', '5.1', '6.0.0-rc.1', 'latest'].map((name) => ({ name })))?.name).toBe('5.0.3');
+      expect(policy.newest(['4.9.9', '5.0.0', '5.0.3', '5.1', '6.0.0-rc.1', 'latest'].map((tag) => ({ tag })))?.tag).toBe('5.0.3');
     });
   });
 });

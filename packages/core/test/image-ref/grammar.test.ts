@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isImageId12,
-  isValidDigest,
-  isValidTag,
-  matchesImageId12,
-  toImageId12,
-} from '../../src/policy/tag-grammar.js';
+import { isImageId12, isValidDigest, isValidTag, matchesImageId12, toImageId12 } from '../../src/image-ref/grammar.js';
 
 const sha256 = `sha256:ca7b9f52b6c2${'0123456789abcdef'.repeat(3)}0123`;
 
 describe('isValidTag', () => {
-  it.each(['latest', '3.6-ubuntu18.04', '1.10-py36-cuda9', 'v1.2.3', '_private', 'A', 'x'.repeat(128)])(
-    'accepts %s',
-    (tag) => expect(isValidTag(tag)).toBe(true),
+  it.each(['latest', '3.6-ubuntu18.04', '1.10-py36-cuda9', 'v1.2.3', '_private', 'A', 'x'.repeat(128)])('accepts %s', (tag) =>
+    expect(isValidTag(tag)).toBe(true),
   );
 
   it.each([

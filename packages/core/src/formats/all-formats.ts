@@ -1,10 +1,14 @@
 /**
- * The known format adapters, by name, and `format: auto`: the first adapter whose
- * `detect` accepts a file. Adding a format means adding its folder and one line here.
+ * Every format, by name, and `format: auto`: the first adapter whose `detect` accepts a
+ * file. Adding a format means adding its folder, whose adapter states its facts
+ * (`FormatFacts` in `types.ts`), and one line here; the configuration's `format:` values,
+ * the settings each takes, the JSON Schema and the messages follow from the facts (see
+ * CONTRIBUTING.md).
  *
- * Detection order matters where layouts overlap: the specific layouts are tried first
- * (Backend.AI, Kustomize, then files carrying setter markers, then Helm values), and the
- * generic image references last.
+ * {@link FORMATS} is in the order the configuration lists the formats. Detection follows
+ * each adapter's `detectOrder` instead, because it matters where layouts overlap: the
+ * specific layouts are tried first (Backend.AI, Kustomize, then files carrying setter
+ * markers, then Helm values), and the generic image references last.
  */
 import { FormatError } from '../errors.js';
 import { checkImageRef } from '../image-ref/parse.js';
@@ -15,13 +19,29 @@ import { isImageKey } from './image-refs/find-references.js';
 import { imageRefsFormat } from './image-refs/index.js';
 import { kustomizeFormat } from './kustomize/index.js';
 import { markersFormat } from './markers/index.js';
-import type { FormatAdapter, FormatName } from './types.js';
+import type { FormatAdapter } from './types.js';
 import { scalarSites } from './yaml-walk.js';
 
-const ADAPTERS: readonly FormatAdapter[] = [backendAiFormat, kustomizeFormat, markersFormat, helmValuesFormat, imageRefsFormat];
+/** Every format, in the order the configuration lists them. One line per format, so that adding one is a one-line diff. */
+// prettier-ignore
+export const FORMATS = [
+  backendAiFormat,
+  imageRefsFormat,
+  helmValuesFormat,
+  kustomizeFormat,
+  markersFormat,
+] as const satisfies readonly FormatAdapter[];
+
+/** A `format:` value other than `auto`: the name of one of {@link FORMATS}. */
+export type FormatName = (typeof FORMATS)[number]['name'];
+
+/** The names of {@link FORMATS}, in the same order. */
+export const FORMAT_NAMES: readonly FormatName[] = FORMATS.map((adapter) => adapter.name);
+
+const ADAPTERS: readonly FormatAdapter<FormatName>[] = [...FORMATS].sort((a, b) => a.detectOrder - b.detectOrder);
 
 /** Every adapter, in detection order. */
-export function formatAdapters(): readonly FormatAdapter[] {
+export function formatAdapters(): readonly FormatAdapter<FormatName>[] {
   return ADAPTERS;
 }
 
@@ -31,7 +51,7 @@ export function formatAdapters(): readonly FormatAdapter[] {
  * @example
  * formatAdapter('backendai').name // 'backendai'
  */
-export function formatAdapter(name: FormatName): FormatAdapter {
+export function formatAdapter(name: FormatName): FormatAdapter<FormatName> {
   const adapter = ADAPTERS.find((candidate) => candidate.name === name);
   if (!adapter) throw new FormatError('<config>', `unknown format ${JSON.stringify(name)}: expected one of ${ADAPTERS.map((a) => a.name).join(', ')}`);
   return adapter;
@@ -44,7 +64,7 @@ export function formatAdapter(name: FormatName): FormatAdapter {
  * @example
  * detectFormat(parseYaml(text, { path: 'image-metadata.yml' })).name // 'backendai'
  */
-export function detectFormat(file: YamlFile): FormatAdapter {
+export function detectFormat(file: YamlFile): FormatAdapter<FormatName> {
   const adapter = findFormat(file);
   if (!adapter) throw new FormatError(file.path, `${noImagesReason(file)}; set format in the configuration if it has images in another layout`);
   return adapter;
@@ -58,7 +78,7 @@ export function detectFormat(file: YamlFile): FormatAdapter {
  * @example
  * findFormat(parseYaml('kind: Namespace\n')) // undefined
  */
-export function findFormat(file: YamlFile): FormatAdapter | undefined {
+export function findFormat(file: YamlFile): FormatAdapter<FormatName> | undefined {
   return ADAPTERS.find((candidate) => candidate.detect(file));
 }
 
