@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_ENUMS } from '@imgsync/core';
+// the config's own enums (internal to core): what the message must list
+import { CONFIG_ENUMS } from '../../core/src/config/config-keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from './capture.js';
 
