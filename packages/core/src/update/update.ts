@@ -147,6 +147,10 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
       }
     }
 
+    // The registries are asked: the digest cache is written now and not held while the
+    // files are parsed again (a fleet's shared states keep it for the next repository).
+    if (!options.registryStates) await states.release();
+
     // 2. Apply, on the contents the delivery reads (recomputed after a lost push race).
     // A file matched by several targets (or, in git mode, through a symbolic link and as
     // itself) gets each target's edits on top of the previous ones, and one result (diff
@@ -305,6 +309,8 @@ interface FileLimits {
 
 interface Prepared {
   file: YamlFile;
+  /** The text `file` was parsed from. */
+  text: string;
   adapter: FormatAdapter;
   options: TargetOptions;
 }
@@ -326,7 +332,7 @@ function prepare(path: string, target: TargetConfig, text: ReadResult, limits: F
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
     if (!adapter) return { skipped: noImagesReason(file) };
     checkDetectedFormat(path, target, adapter);
-    return { file, adapter, options: targetOptions(target, adapter) };
+    return { file, text, adapter, options: targetOptions(target, adapter) };
   } catch (error) {
     if (error instanceof ImgsyncError) return { error };
     throw error;
@@ -337,14 +343,16 @@ function applyFile(path: string, prepared: Prepared | Skipped | { error: Error }
   if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: errorFacts(prepared.error) };
   if ('skipped' in prepared) return { path, changed: false, diff: '', changes: [], skipped: prepared.skipped };
   const { file, adapter, options } = prepared;
-  const before = file.toString();
+  // the text as read is what the unedited file prints (the CST is lossless): printing it
+  // again, twice for an unedited file, would only make garbage while the parse is live
+  const before = prepared.text;
   try {
     // the file's entries as read (the edits change tags, not entries): read before the
     // edits, so that no re-composition of the edited text is needed unless discovery adds
     const found = discoveryCandidates(states, file, adapter, target);
     const changes = adapter.apply(file, states.lookup(target, options.digest), options);
     changes.push(...discoverRepositories(states, file, adapter, target, options, found));
-    const after = file.toString();
+    const after = file.edited ? file.toString() : before;
     return { path, format: adapter.name, changed: after !== before, diff: unifiedDiff(path, before, after), changes, text: after };
   } catch (error) {
     if (!(error instanceof ImgsyncError)) throw error;
