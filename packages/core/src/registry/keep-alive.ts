@@ -67,6 +67,16 @@ export function keepAliveDispatcher(options: KeepAliveOptions): Dispatcher {
   };
 }
 
+/**
+ * Whether a global dispatcher other than undici's plain `Agent` is installed (a proxy agent
+ * set with `setGlobalDispatcher`): requests should then go through fetch, which uses it.
+ * Does not load undici.
+ */
+export function hasCustomGlobalDispatcher(): boolean {
+  const global = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
+  return global !== undefined && global.constructor.name !== 'Agent';
+}
+
 function ownAgent(connections: number): Dispatcher {
   const global = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
   if (!global) throw new Error('no global undici dispatcher: keepAliveDispatcher works only with Node.js fetch');

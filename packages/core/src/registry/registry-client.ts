@@ -34,8 +34,8 @@ import type { BodyKind } from './body-limits.js';
 import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import { credentialsFor, readDockerConfig, type DockerConfig } from './docker-config.js';
 import { DockerHubApi } from './docker-hub.js';
+import { defaultExchange, fetchExchange } from './exchange.js';
 import { HttpTransport } from './http.js';
-import { keepAliveFetch } from './keep-alive.js';
 import { choosePlatform, summarizeManifest, type ManifestSummary } from './manifest.js';
 import { fileManifestCache, memoryManifestCache, type ManifestCache } from './manifest-cache.js';
 import { OciDistributionClient } from './oci-client.js';
@@ -60,7 +60,12 @@ import { isValidRepository, isValidTag } from '../image-ref/grammar.js';
 export interface RegistryClientOptions {
   /** `docker.io`, a host (`ghcr.io`, https implied) or a base URL (`http://127.0.0.1:5000`). */
   registry: string;
-  /** Default: Node's global fetch, keeping connections (HEADs included) alive; see `keep-alive.ts`. */
+  /**
+   * Sends the requests instead of the default, `node:http` / `node:https` with keep-alive
+   * agents of the client's own (`node-exchange.ts`; Node's fetch when a proxy agent is
+   * installed as undici's global dispatcher): a proxy's fetch, a test double, or
+   * {@link keepAliveFetch} for Node's fetch with kept connections.
+   */
   fetch?: FetchLike;
   /** Explicit credentials (the mirror's, with `mirror`); win over any docker config. */
   credentials?: RegistryCredentials;
@@ -156,7 +161,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const concurrency = options.concurrency ?? 8;
   const http = new HttpTransport({
     registry: address.name,
-    fetch: options.fetch ?? keepAliveFetch({ connections: concurrency }),
+    exchange: options.fetch ? fetchExchange(options.fetch) : defaultExchange(concurrency),
     concurrency,
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 3,

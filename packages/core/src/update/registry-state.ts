@@ -411,6 +411,17 @@ export class RegistryStates {
   finalWarnings(): string[] {
     return [...this.warnings, ...this.#snapshotMisses()];
   }
+
+  /**
+   * Once every registry request of a run is made: writes the digest cache and lets go of
+   * the entries a cache file holds in memory (`ManifestCache.release`), so that they are not
+   * held while the target files are parsed and edited. The states themselves stay.
+   */
+  async release(): Promise<void> {
+    const cache = this.#cache;
+    if (!cache) return;
+    await (cache.release ? cache.release() : cache.flush()).catch(() => {});
+  }
 }
 
 /** A namespace's repositories; `complete` is false for a snapshot that did not record it in full. */

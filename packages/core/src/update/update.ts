@@ -113,6 +113,9 @@ export async function runUpdate(options: UpdateOptions): Promise<UpdateResult> {
   try {
     const files = await openFiles(run);
     await planFiles(run, files);
+    // The registries are asked: the digest cache is written now and not held while the
+    // files are parsed again (a fleet's shared states keep it for the next repository).
+    if (!options.registryStates) await run.states.release();
     run.stage = 'apply';
     if (!run.useGit || run.dryRun) await writeLocally(run, files);
     else await deliverByGit(run, run.workspace!);
@@ -405,6 +408,8 @@ interface FileLimits {
 
 interface Prepared {
   file: YamlFile;
+  /** The text `file` was parsed from. */
+  text: string;
   adapter: FormatAdapter<FormatName>;
   options: TargetOptions;
 }
@@ -426,7 +431,7 @@ function prepare(path: string, target: TargetConfig, text: ReadResult, limits: F
     const adapter = target.format === 'auto' ? findFormat(file) : formatAdapter(target.format);
     if (!adapter) return { skipped: noImagesReason(file) };
     checkDetectedFormat(path, target, adapter);
-    return { file, adapter, options: targetOptions(target, adapter) };
+    return { file, text, adapter, options: targetOptions(target, adapter) };
   } catch (error) {
     if (error instanceof ImgsyncError) return { error };
     throw error;
@@ -437,14 +442,16 @@ function applyFile(path: string, prepared: Prepared | Skipped | { error: Imgsync
   if ('error' in prepared) return { path, changed: false, diff: '', changes: [], error: prepared.error.facts() };
   if ('skipped' in prepared) return { path, changed: false, diff: '', changes: [], skipped: prepared.skipped };
   const { file, adapter, options } = prepared;
-  const before = file.toString();
+  // the text as read is what the unedited file prints (the CST is lossless): printing it
+  // again, twice for an unedited file, would only make garbage while the parse is live
+  const before = prepared.text;
   try {
     // the file's entries as read (the edits change tags, not entries): read before the
     // edits, so that no re-composition of the edited text is needed unless discovery adds
     const found = discoveryCandidates(states, file, adapter, target);
     const changes = adapter.apply(file, states.lookup(target, options.digest), options);
     changes.push(...discoverRepositories(states, file, adapter, target, options, found));
-    const after = file.toString();
+    const after = file.edited ? file.toString() : before;
     return { path, format: adapter.name, changed: after !== before, diff: unifiedDiff(path, before, after), changes, text: after };
   } catch (error) {
     if (!(error instanceof ImgsyncError)) throw error;

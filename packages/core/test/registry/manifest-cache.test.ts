@@ -114,4 +114,20 @@ describe('fileManifestCache: loaded once, written once, atomically', () => {
     await cache.flush();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toHaveProperty(digest(5));
   });
+
+  it('release() writes what is pending and lets go of the entries; a later lookup reads the file again', async () => {
+    const path = join(dir, 'release.json');
+    writeCacheFile(path, 5);
+    const { fs, calls } = countingFs(0);
+    const cache = fileManifestCache(path, fs);
+    expect(await cache.get(digest(1))).toEqual(image(1));
+    await cache.set(digest(9), image(9));
+    await cache.release!();
+    expect(calls).toMatchObject({ readFile: 1, writeFile: 1, rename: 1 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toHaveProperty(digest(9));
+    expect(await cache.get(digest(9))).toEqual(image(9));
+    expect(calls.readFile).toBe(2);
+    await cache.release!();
+    expect(calls.writeFile).toBe(1); // nothing new to write
+  });
 });
