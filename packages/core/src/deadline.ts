@@ -19,6 +19,9 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineError } from './errors.js';
 
+/**
+ * When a {@link Deadline} ends: a time (`at`, ms since the epoch), a caller's `signal`, or both (whichever comes first).
+ */
 export interface DeadlineOptions {
   /** When the run must be over, in milliseconds since the epoch (by `now`). Default: never. */
   at?: number;
@@ -36,6 +39,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   return delay(ms, undefined, signal ? { signal } : {});
 }
 
+/**
+ * A run's time budget and cancellation in one: its `signal` fires when the deadline passes or the caller aborts, and `check`, `race` and `sleep` turn that into a {@link DeadlineError} naming what was under way.
+ *
+ * @example
+ * const deadline = new Deadline({ at: Date.now() + 60_000 });
+ * await deadline.race(fetch(url, { signal: deadline.signal }), `GET ${url}`);
+ */
 export class Deadline {
   /** No deadline and no cancellation. */
   static readonly none: Deadline = new Deadline();

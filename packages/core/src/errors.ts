@@ -66,6 +66,9 @@ export interface ErrorFacts {
   problems?: readonly ConfigProblem[];
 }
 
+/**
+ * The base of every error imgsync throws on purpose: a {@link ImgsyncErrorCode} and the facts of the failure (see {@link ErrorFacts}).
+ */
 export class ImgsyncError extends Error {
   readonly code: ImgsyncErrorCode;
   constructor(code: ImgsyncErrorCode, message: string, options?: { cause?: unknown }) {

@@ -58,6 +58,9 @@ export interface MarkerPolicyConfig extends Required<MarkerPolicy>, TagPolicyCon
   where: ConfigLocation;
 }
 
+/**
+ * One entry of `targets:`, normalised: which files, in which format, against which registry and with which tag policy. `where` and `keyWhere` locate it in the config file for messages.
+ */
 export interface TargetConfig extends TagPolicyConfig {
   /** Position in `targets`, for messages (`targets[2]`). */
   index: number;
@@ -147,11 +150,15 @@ export interface RegistrySettings {
   where: ConfigLocation;
 }
 
+/** `git.author`: the name and address commits are made with. */
 export interface GitAuthorConfig {
   name: string;
   email: string;
 }
 
+/**
+ * The `git:` section, with its defaults filled in: where the target files live (`url`, `branch`), how changes are delivered (`mode`, `transport`) and as whom.
+ */
 export interface GitConfig {
   /** Remote to clone (https or http); `undefined`: the git checkout in the working directory. */
   url: string | undefined;
@@ -201,6 +208,9 @@ export interface FleetConfig {
   autodiscover: AutodiscoverConfig | undefined;
 }
 
+/**
+ * A loaded configuration: checked, with defaults filled in and paths made absolute; what the engine reads. Made by `loadConfig` or `parseConfig`.
+ */
 export interface ImgsyncConfig {
   /** The config file's path as given (used in messages). */
   path: string;

@@ -12,6 +12,9 @@ import type { PullRequestResult } from './pull-request.js';
 import type { ChangeSummary, EditFunction, GitAuthor, GitCredentials, GitIo } from './types.js';
 import type { GitTransport, Workspace } from './workspace.js';
 
+/**
+ * `push` commits onto the branch; `pull-request` pushes `imgsync/<name>` and opens or updates a pull request.
+ */
 export type DeliveryMode = 'push' | 'pull-request';
 
 /** Where to deliver: a remote to clone shallow, or a local checkout directory. */
@@ -19,6 +22,7 @@ export type DeliveryTarget =
   | { url: string; branch?: string; dir?: undefined }
   | { dir: string; remote?: string; url?: string; branch?: string };
 
+/** Where and how `pull-request` mode opens its pull request. */
 export interface PullRequestSettings {
   /** Head branch; default `imgsync/<name>`, `name` defaulting to the base branch. */
   branch?: string;
@@ -54,6 +58,9 @@ export interface OpenTargetOptions extends GitCredentials {
   deadline?: Deadline;
 }
 
+/**
+ * What {@link deliver} takes: where to commit, the edit to make, as whom, and whether to push or open a pull request.
+ */
 export interface DeliverOptions extends GitCredentials {
   /** Where to commit; or pass an already opened {@link checkout} (left open afterwards). */
   target?: DeliveryTarget;
@@ -109,6 +116,7 @@ export async function pushWithinDeadline(deadline: Deadline, during: string, bra
   }
 }
 
+/** What {@link deliver} did: the commit and branch, whether it was pushed, and the pull request. */
 export interface DeliverResult {
   /** The changes committed (of the last attempt); empty on a no-op run. */
   changes: ChangeSummary[];

@@ -134,6 +134,8 @@ export class GitHubRest {
         await this.wait(wait);
         continue;
       }
+      // an answer that came as the time ran out (a server released by the same deadline) is the deadline's
+      if (this.deadline.stopped) throw this.deadline.error(`GitHub API ${request.method} ${this.repoUrl}/${request.path}`);
       throw error;
     }
   }

@@ -41,6 +41,7 @@ export type ReadFile = (path: string) => Promise<string | undefined>;
  */
 export type EditFunction = (read: ReadFile) => Promise<EditResult>;
 
+/** What an {@link EditFunction} returns: the files to commit and the changes the commit message lists. */
 export interface EditResult {
   files: FileContent[];
   changes: ChangeSummary[];
@@ -51,6 +52,7 @@ export interface EditResult {
   notes?: string[];
 }
 
+/** A commit's author or committer. */
 export interface GitAuthor {
   name: string;
   email: string;

@@ -28,6 +28,7 @@ export type GitTransport = 'auto' | 'clone' | 'github-api';
 /** The REST API of github.com. */
 export const GITHUB_COM_API = 'https://api.github.com';
 
+/** What the engine reads target files from and delivers to (see the module comment). */
 export interface Workspace {
   /** `git`: a clone or a local checkout (see `checkout.ts`); `github-api`: see `github-workspace.ts`. */
   readonly kind: 'git' | 'github-api';

@@ -16,6 +16,7 @@
 import type { TagPolicy } from './tag-policy.js';
 import { tagSemver } from './tag-semver.js';
 
+/** How far a tag may move: within its patch, minor or major version (`update:`). */
 export type UpdateLevel = 'major' | 'minor' | 'patch';
 
 export const UPDATE_LEVELS: readonly UpdateLevel[] = ['major', 'minor', 'patch'];

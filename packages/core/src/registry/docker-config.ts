@@ -29,6 +29,7 @@ import { ConfigError } from '../errors.js';
 import { credentialHelperRunner, type CredentialHelperRunner } from './credential-helper.js';
 import type { RegistryCredentials } from './types.js';
 
+/** The parts of a docker `config.json` imgsync reads: `auths`, `credHelpers` and `credsStore`. */
 export interface DockerConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
   credsStore?: string;

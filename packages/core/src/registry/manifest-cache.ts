@@ -16,6 +16,9 @@ import * as nodeFs from 'node:fs/promises';
 import { isValidDigest } from '../image-ref/grammar.js';
 import type { ManifestSummary } from './manifest.js';
 
+/**
+ * Digest -> manifest summary, shared by a run's registry clients: content-addressed, so an entry never goes stale. `fileManifestCache` keeps it in a JSON file between runs.
+ */
 export interface ManifestCache {
   get(digest: string): Promise<ManifestSummary | undefined>;
   set(digest: string, summary: ManifestSummary): Promise<void>;

@@ -10,6 +10,9 @@
  */
 import { ConfigError } from '../errors.js';
 
+/**
+ * A registry name parsed: the name as given, the base URL of its API, its host and whether it is Docker Hub.
+ */
 export interface RegistryAddress {
   /** The name as given, without credentials or trailing slash: used in messages and snapshots. */
   name: string;

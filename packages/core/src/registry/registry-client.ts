@@ -57,6 +57,9 @@ import {
 } from './types.js';
 import { isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
+/**
+ * How {@link createRegistryClient} reaches a registry: its address, credentials, limits, cache and deadline.
+ */
 export interface RegistryClientOptions {
   /** `docker.io`, a host (`ghcr.io`, https implied) or a base URL (`http://127.0.0.1:5000`). */
   registry: string;
@@ -121,6 +124,9 @@ export interface RegistryClientOptions {
   random?: () => number;
 }
 
+/**
+ * A live {@link RegistrySource} for one registry, with its request counters; made by {@link createRegistryClient}.
+ */
 export interface RegistryClient extends RegistrySource {
   /** Writes the manifest cache (a no-op for the in-memory one). */
   flushCache(): Promise<void>;

@@ -17,6 +17,7 @@ import { isLoopbackHost } from './registry-address.js';
 import { parseSnapshotSet, type SnapshotSet } from './snapshot.js';
 import type { FetchLike } from './types.js';
 
+/** What {@link readSnapshotSetFrom} and {@link writeSnapshotSetTo} read and write with. */
 export interface SnapshotLocationIo {
   fetch?: FetchLike;
   fs?: Pick<typeof nodeFs, 'readFile' | 'writeFile' | 'rename' | 'unlink' | 'stat'>;

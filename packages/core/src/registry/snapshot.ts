@@ -53,6 +53,9 @@ import {
 } from './types.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
+/**
+ * A tag of a {@link RegistrySnapshot}: its manifest digest and, where recorded, media type, image ids and platforms.
+ */
 export interface SnapshotTag {
   /**
    * Absent for a tag the registry listed that was not resolved when recording (a tick
@@ -66,6 +69,7 @@ export interface SnapshotTag {
   platforms?: Array<Platform & { manifestDigest: string; imageId?: string }>;
 }
 
+/** One registry's state, frozen: the format of a snapshot file (see the module comment). */
 export interface RegistrySnapshot {
   version: 1;
   registry: string;
@@ -75,6 +79,7 @@ export interface RegistrySnapshot {
   repositories: Record<string, SnapshotRepository>;
 }
 
+/** A repository of a {@link RegistrySnapshot}: its tags, keyed by name. */
 export interface SnapshotRepository {
   tags: Record<string, SnapshotTag>;
   /**
@@ -287,6 +292,7 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
   };
 }
 
+/** What {@link recordSnapshot} records. */
 export interface RecordSnapshotOptions {
   /** Namespaces whose repositories are all recorded (`lablup`). */
   namespaces?: string[];

@@ -39,12 +39,16 @@ export interface ListedTag extends TagInfo {
   platforms?: PlatformImage[];
 }
 
+/** A repository's tags, as a registry listed them, and what was odd in its answer. */
 export interface TagList {
   repository: string;
   tags: ListedTag[];
   warnings: RegistryWarning[];
 }
 
+/**
+ * A namespace's repositories, as a registry listed them; `complete` is false when the listing may have left some out.
+ */
 export interface RepositoryList {
   namespace: string;
   /** Full repository names (`namespace/name`), sorted. */
@@ -73,6 +77,7 @@ export interface ResolvedTag extends TagDigests {
   warnings: RegistryWarning[];
 }
 
+/** Options of `RegistrySource.resolveTag`. */
 export interface ResolveOptions {
   /** Platform whose image id is reported as `imageId`; default linux/amd64. */
   platform?: Platform;

@@ -27,6 +27,9 @@ import { RegistryStates } from './registry-state.js';
 import type { UpdateOptions, UpdateResult } from './types.js';
 import { runUpdate } from './update.js';
 
+/**
+ * What {@link runFleet} takes: the engine's options (see `UpdateOptions`) for every repository of the config's fleet, and which shard of it to run.
+ */
 export interface FleetOptions extends Omit<UpdateOptions, 'push' | 'cwd'> {
   /** Run only this shard's repositories. */
   shard?: Shard;
@@ -43,6 +46,9 @@ export interface FleetRepositoryResult {
   error?: ErrorFacts;
 }
 
+/**
+ * What {@link runFleet} returns: one result per repository it ran, the totals, and the registry traffic of the whole run.
+ */
 export interface FleetResult {
   dryRun: boolean;
   repositories: FleetRepositoryResult[];

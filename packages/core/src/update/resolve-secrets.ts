@@ -9,6 +9,13 @@ import type { ImgsyncConfig } from '../config/types.js';
 import type { RegistryCredentials } from '../registry/types.js';
 import type { UpdateOptions } from './types.js';
 
+/**
+ * Resolves the secret references of a config (`env:NAME`, `file:PATH`) against `env`, for `UpdateOptions.secrets`: the git token (from `git.token`, else `IMGSYNC_GIT_TOKEN` or `GITHUB_TOKEN`) and each registry's credentials. Core reads no environment itself; the front ends pass theirs.
+ *
+ * @example
+ * const secrets = await resolveSecrets(config, process.env);
+ * await runUpdate({ config, secrets });
+ */
 export async function resolveSecrets(
   config: ImgsyncConfig,
   env: Environment,

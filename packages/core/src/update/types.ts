@@ -26,6 +26,9 @@ export interface UpdateFileSystem {
   realpath?(path: string): Promise<string>;
 }
 
+/**
+ * What {@link runUpdate} takes: the loaded config, and how the run reads, asks, writes and delivers. Everything that does I/O can be injected (`fs`, `fetch`, `gitIo`, `registrySource`).
+ */
 export interface UpdateOptions {
   config: ImgsyncConfig;
   /** Compute the changes and the diff, write and push nothing. */
@@ -102,6 +105,7 @@ export interface UpdateOptions {
 /** The default `maxFileBytes`: 20 MiB, some 100 times Backend.AI's real image list. */
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
+/** Progress of a run, for a progress line: `done` of `total` in a phase, and what is being worked on. */
 export interface ProgressEvent {
   phase: 'registry' | 'apply' | 'deliver';
   done: number;
@@ -109,6 +113,7 @@ export interface ProgressEvent {
   what?: string;
 }
 
+/** One target file's outcome: its diff and changes, or why it was left alone (`error`, `skipped`). */
 export interface FileResult {
   /** Path as the user sees it: relative to the config dir or the repository root. */
   path: string;
@@ -130,6 +135,9 @@ export interface FileResult {
   text?: string;
 }
 
+/**
+ * What {@link runUpdate} returns: plain data (the CLI prints it, `--json` is it, the Lambda logs it). A stopped run has `partial` and no files.
+ */
 export interface UpdateResult {
   /** True when some file changed (or would change, in a dry run). */
   changed: boolean;

@@ -23,6 +23,7 @@ import {
   sourceToken,
 } from './cst-tokens.js';
 
+/** A path into the data: mapping keys and sequence indexes, as `['images', 0, 'tags']`. */
 export type KeyPath = readonly (string | number)[];
 
 /** One step down the tree: the collection, and the item of it that the key selected. */

@@ -24,6 +24,9 @@ import {
 } from './cst-tokens.js';
 import { type ScalarValue, renderScalar, styleOfTokenType, tokenTypeOfStyle } from './render-scalar.js';
 
+/**
+ * A value the editor can add: a scalar, or a sequence or mapping of them (rendered in the style of a sibling).
+ */
 export type NewValue = ScalarValue | readonly NewValue[] | { readonly [key: string]: NewValue };
 
 export interface ItemContext {

@@ -12,6 +12,7 @@
 import { parse } from 'yaml';
 
 export type ScalarStyle = 'plain' | 'single' | 'double';
+/** A value the editor writes as a scalar. */
 export type ScalarValue = string | number | boolean | null;
 
 export interface RenderContext {

@@ -10,6 +10,7 @@ import { type ScalarValue } from './render-scalar.js';
 import { type NewValue, appendTrailing, isScalarValue, itemFromText, renderItem } from './render-item.js';
 import { fillEmptyValue, setScalarToken } from './set-scalar.js';
 
+/** Options every edit takes: whether it may reach nodes shared through anchors, aliases and merge keys. */
 export interface EditOptions {
   /**
    * Allow an edit that reaches a node through an alias or a merge key, or that changes
@@ -19,11 +20,15 @@ export interface EditOptions {
   shared?: boolean;
 }
 
+/**
+ * How {@link YamlDocument.commentOutIn} comments an item out: the marker written before each of its lines.
+ */
 export interface CommentOutOptions extends EditOptions {
   /** What starts each comment line, default `# `; `#` copies a file that writes `#- [...]`. */
   marker?: string;
 }
 
+/** How {@link YamlDocument.addIn} adds an item: a sibling to copy the style of, and where to insert. */
 export interface AddOptions extends EditOptions {
   /** Insert before the entry now at this index instead of appending. */
   index?: number;
@@ -41,6 +46,13 @@ export interface DocumentHost {
   position(offset: number): { line: number; col: number };
 }
 
+/**
+ * One document of a {@link YamlFile}, edited through its CST: values are read by key path and changed, added, deleted or commented out in place, so that every byte outside the edit stays.
+ *
+ * @example
+ * const doc = parseYaml(text).documents[0]!;
+ * doc.setIn(['images', 0, 'tags', 1, 1], 'ca7b9f52b6c2');
+ */
 export class YamlDocument {
   /** The document's CST, edited in place. */
   readonly cst: CST.Document;

@@ -21,6 +21,7 @@ import type { KeyPath } from './navigate.js';
 import type { ScalarValue } from './render-scalar.js';
 import type { NewValue } from './render-item.js';
 
+/** Options of {@link parseYaml}. */
 export interface ParseYamlOptions {
   /** Shown in errors; defaults to `<input>`. */
   path?: string;

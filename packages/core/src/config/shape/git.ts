@@ -10,6 +10,7 @@ import { mapping, oneOf, optional, text, textMatching } from './values.js';
 export const GIT_MODES = ['push', 'pull-request'] as const;
 /** How a remote is read and written (see `git/workspace.ts`). */
 export const GIT_TRANSPORTS = ['auto', 'clone', 'github-api'] as const;
+/** The commit author when `git.author` is not set. */
 export const DEFAULT_GIT_AUTHOR = { name: 'imgsync', email: 'imgsync@example.invalid' } as const;
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 

@@ -18,6 +18,9 @@ import { parseImageRef } from '../../image-ref/parse.js';
 import type { YamlFile } from '../../yaml/index.js';
 import { type Marker, findMarkers } from './find-markers.js';
 
+/**
+ * A `policies:` entry `imgsync init` writes for a marker found in a file (`# {"$imagepolicy": "ns:name"}`), to be filled in by the user.
+ */
 export interface MarkerPolicyStub {
   /** As the markers write it: `flux-system:podinfo`, `redis`. */
   name: string;
