@@ -30,6 +30,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       // terminal output is matched with its ANSI escapes (\x1b)
       'no-control-regex': 'off',
+      // expect(object.method) hands a method over without calling it
+      '@typescript-eslint/unbound-method': 'off',
+      // the test servers' request handlers are async (node:http ignores what they return)
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
     },
   },
 );

@@ -44,5 +44,7 @@ export function withRange(summary, format = (x) => String(x)) {
 /** The machine and its load, for a RESULTS section: `2 × AMD EPYC, 23.5 GiB, Node v20.20.2, load average 1.2 1.5 1.9`. */
 export async function machine() {
   const { cpus, loadavg, totalmem } = await import('node:os');
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }

@@ -49,7 +49,10 @@ async function child(bytes, shape) {
   const p = project(bytes, shape);
   const dir = mkdtempSync(join(tmpdir(), 'imgsync-bench-backendai-'));
   writeFileSync(join(dir, 'image-metadata.yml'), p.text);
-  const config = parseConfig('targets:\n  - files: image-metadata.yml\n    format: backendai\n    repository: lablup/kernel-{name}\n', join(dir, 'imgsync.config.yaml'));
+  const config = parseConfig(
+    'targets:\n  - files: image-metadata.yml\n    format: backendai\n    repository: lablup/kernel-{name}\n',
+    join(dir, 'imgsync.config.yaml'),
+  );
   const source = createSnapshotSource(p.snapshot);
   let t0 = performance.now();
   parseYaml(p.text, { path: 'image-metadata.yml' });
@@ -59,7 +62,14 @@ async function child(bytes, shape) {
   const runMs = performance.now() - t0;
   rmSync(dir, { recursive: true, force: true });
   if (result.errors.length) throw new Error(JSON.stringify(result.errors));
-  const out = { bytes: Buffer.byteLength(p.text), images: p.images, changes: result.changes.length, parseMs, runMs, rssMiB: process.resourceUsage().maxRSS / 1024 };
+  const out = {
+    bytes: Buffer.byteLength(p.text),
+    images: p.images,
+    changes: result.changes.length,
+    parseMs,
+    runMs,
+    rssMiB: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(JSON.stringify(out));
 }
 
@@ -73,7 +83,11 @@ async function main() {
   const measure = (bytes, shape) => {
     const runs = [];
     for (let r = 0; r < RUNS; r++) {
-      runs.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', self, 'child', String(bytes), shape], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+      runs.push(
+        JSON.parse(
+          execFileSync(process.execPath, ['--max-old-space-size=4096', self, 'child', String(bytes), shape], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+        ),
+      );
     }
     const ratios = runs.map((x) => x.runMs / x.parseMs);
     const row = {
@@ -90,11 +104,15 @@ async function main() {
     console.log(shape, JSON.stringify(row));
     return row;
   };
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const bySize = MB.map((mb) => measure(Math.floor(mb * 1024 * 1024), 'default'));
   // about 180 bytes per image with its own anchor
   const byAnchors = ANCHORS.map((n) => measure(n * 190, 'anchors'));
-  const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAfter = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const perMiB = (ms, bytes) => (ms / 1000 / (bytes / 1048576)).toFixed(2);
   const row = (r, first) =>
     `| ${first} | ${(r.bytes / 1048576).toFixed(2)} MiB | ${r.changes} | ${(r.run / 1000).toFixed(2)} s (${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)}) | ${perMiB(r.run, r.bytes)} s | ${(r.parse / 1000).toFixed(2)} s | ${perMiB(r.parse, r.bytes)} s | ${r.ratio.toFixed(1)}× (${r.rmin.toFixed(1)}–${r.rmax.toFixed(1)}) | ${r.rss.toFixed(0)} MiB |`;

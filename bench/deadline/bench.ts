@@ -35,7 +35,9 @@ export async function main(): Promise<string> {
   const registry = await startRegistry();
   const proxy = await startFaultProxy({ target: registry.url });
   const git = await startGitServer({ root, token });
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   try {
     for (const name of ['python', 'ruby', 'go', 'julia']) await pushImage({ url: registry.url }, `kernel-${name}`, '1.0', { seed: `bench-${name}` });
     let repo = 0;
@@ -71,8 +73,10 @@ export async function main(): Promise<string> {
       const past = runs.map((x) => Math.max(0, x.past));
       const stopped = runs.every((x) => x.partial) ? 'partial' : runs.some((x) => x.partial) ? 'mixed' : 'complete';
       rows.push(
-        `| ${label} | ${stopped} | ${(median(ms) / 1000).toFixed(2)} s (${span(ms.map((x) => x / 1000), 2)}) | ` +
-          `${(median(ms) / baseline).toFixed(1)}x | ${fault === 'stall' ? `${median(past)} ms (${span(past)})` : '—'} |`,
+        `| ${label} | ${stopped} | ${(median(ms) / 1000).toFixed(2)} s (${span(
+          ms.map((x) => x / 1000),
+          2,
+        )}) | ` + `${(median(ms) / baseline).toFixed(1)}x | ${fault === 'stall' ? `${median(past)} ms (${span(past)})` : '—'} |`,
       );
       console.log(rows.at(-1));
     }
@@ -99,4 +103,3 @@ export async function main(): Promise<string> {
     rmSync(work, { recursive: true, force: true });
   }
 }
-

@@ -75,7 +75,9 @@ async function main() {
     const bare = generateRepo(root);
     const packBytes = Number(/size-pack: (\d+)/.exec(execFileSync('git', ['-C', bare, 'count-objects', '-v'], { encoding: 'utf8' }))![1]) * 1024;
     const commits = execFileSync('git', ['-C', bare, 'rev-list', '--count', 'main'], { encoding: 'utf8' }).trim();
-    console.log(`repository: ${commits} commits, ${FILES + 1} files, pack ${(packBytes / 2 ** 20).toFixed(1)} MiB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    console.log(
+      `repository: ${commits} commits, ${FILES + 1} files, pack ${(packBytes / 2 ** 20).toFixed(1)} MiB (generated in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    );
 
     let n = 0;
     const nextId = () => (++n).toString(16).padStart(12, '0');
@@ -125,8 +127,15 @@ async function main() {
       const timeSummary = summarize(times);
       const b = summarize(bytes);
       results.set(name, { times: timeSummary, bytes: b });
-      const label = name === 'shallow clone + push' ? 'shallow clone (`depth: 1`) + push — the default' : name === 'pull-request mode' ? 'pull-request mode (shallow clone, force-push `imgsync/<target>`, REST calls)' : name;
-      rows.push(`| ${label} | ${withRange(timeSummary, (x) => (x / 1000).toFixed(2))} | ${withRange(b, size)} | ${requests}${name === 'pull-request mode' ? ' (+2–3 REST)' : ''} |`);
+      const label =
+        name === 'shallow clone + push'
+          ? 'shallow clone (`depth: 1`) + push — the default'
+          : name === 'pull-request mode'
+            ? 'pull-request mode (shallow clone, force-push `imgsync/<target>`, REST calls)'
+            : name;
+      rows.push(
+        `| ${label} | ${withRange(timeSummary, (x) => (x / 1000).toFixed(2))} | ${withRange(b, size)} | ${requests}${name === 'pull-request mode' ? ' (+2–3 REST)' : ''} |`,
+      );
       console.log(rows[rows.length - 1]);
     }
     const full = results.get('full clone + push')!;

@@ -31,7 +31,13 @@ const root = process.cwd();
 const cliBin = join(root, 'packages/cli/dist/bin.js');
 const measureChild = join(root, 'bench/git/measure-rss.mjs');
 const example = join(root, 'examples/backend.ai');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.test', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.test' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.test',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.test',
+};
 
 type Transport = 'clone' | 'github-api';
 interface Run {
@@ -57,7 +63,8 @@ function makeRepo(gitRoot: string, name: string, bigBytes: number): string {
       closeSync(fd);
     }
     // random bytes do not compress: store them as they are (faster, same size)
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'core.compression=0', '-c', 'pack.compression=0', '-C', work, ...args], { env: gitEnv, stdio: 'ignore' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'core.compression=0', '-c', 'pack.compression=0', '-C', work, ...args], { env: gitEnv, stdio: 'ignore' });
     git('add', '-A');
     git('commit', '--quiet', '-m', 'initial');
     git('push', '--quiet', bare, 'main');
@@ -111,11 +118,29 @@ async function main() {
           : [`  url: ${github.repoUrl(`bench/${name}`)}`, '  transport: github-api', `  githubApiUrl: ${github.baseUrl}`];
       writeFileSync(
         path,
-        ['targets:', '  - files: ["image-metadata.yml"]', '    format: backendai', '    registry: file:registry-snapshot.json', '    repository: lablup/kernel-{name}', "    tags: { include: '^\\d', exclude: ['-rc\\d*$'] }", '    digest: image-id-12', 'git:', '  branch: main', '  token: env:IMGSYNC_GIT_TOKEN', ...git, ''].join('\n'),
+        [
+          'targets:',
+          '  - files: ["image-metadata.yml"]',
+          '    format: backendai',
+          '    registry: file:registry-snapshot.json',
+          '    repository: lablup/kernel-{name}',
+          "    tags: { include: '^\\d', exclude: ['-rc\\d*$'] }",
+          '    digest: image-id-12',
+          'git:',
+          '  branch: main',
+          '  token: env:IMGSYNC_GIT_TOKEN',
+          ...git,
+          '',
+        ].join('\n'),
       );
       return path;
     };
-    const cells: [Transport, 'small' | 'big'][] = [['clone', 'small'], ['github-api', 'small'], ['clone', 'big'], ['github-api', 'big']];
+    const cells: [Transport, 'small' | 'big'][] = [
+      ['clone', 'small'],
+      ['github-api', 'small'],
+      ['clone', 'big'],
+      ['github-api', 'big'],
+    ];
     const runs = new Map<string, Run[]>(cells.map(([transport, name]) => [`${transport}/${name}`, []]));
     const startLoad = loadavg()[0]!;
     t = performance.now();
@@ -123,7 +148,9 @@ async function main() {
       for (const [transport, name] of cells) {
         const run = await update(configOf(transport, name), sandbox, join(gitRoot, 'bench', `${name}.git`), initial[name]!);
         runs.get(`${transport}/${name}`)!.push(run);
-        console.log(`${transport} ${name}: ${Math.round(run.maxRssKiB / 1024)} MiB peak RSS (getrusage: ${Math.round(run.getrusageMaxRssKiB / 1024)}), ${(run.wallMs / 1000).toFixed(2)} s`);
+        console.log(
+          `${transport} ${name}: ${Math.round(run.maxRssKiB / 1024)} MiB peak RSS (getrusage: ${Math.round(run.getrusageMaxRssKiB / 1024)}), ${(run.wallMs / 1000).toFixed(2)} s`,
+        );
       }
     }
     console.log(`measured in ${((performance.now() - t) / 1000).toFixed(0)} s`);

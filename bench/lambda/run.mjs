@@ -121,7 +121,8 @@ console.log('@@bench ' + JSON.stringify({ maxRssKb: process.resourceUsage().maxR
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
   const ok = (pass) => (pass ? 'met' : '**missed**');
   // a target is met by the median, and said to hold only when every run met it
-  const held = (summary, limit) => (summary.max <= limit ? 'held in every run' : summary.median <= limit ? 'met by the median, **not in every run**' : '**missed**');
+  const held = (summary, limit) =>
+    summary.max <= limit ? 'held in every run' : summary.median <= limit ? 'met by the median, **not in every run**' : '**missed**';
   const f1 = (x) => x.toFixed(1);
   const f0 = (x) => x.toFixed(0);
   const body = `

@@ -169,14 +169,14 @@ interface LatencyProxy {
 async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   const script = new URL('./latency-proxy.js', import.meta.url);
   const child = spawn(process.execPath, [script.pathname, target, String(RTT_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
   const [url] = (await once(lines, 'line')) as [string];
   clearTimeout(timeout);
   return {
     url,
     async count() {
-      child.stdin!.write('count\n');
+      child.stdin.write('count\n');
       const [line] = (await once(lines, 'line')) as [string];
       return (JSON.parse(line) as { accepted: number }).accepted;
     },
@@ -228,7 +228,9 @@ async function scaleRuns(registry: RunningRegistry, names: string[], seeded: Map
     for (let r = 0; r < RUNS; r++) for (const heap of HEAPS) runs.get(heap.name)!.push(await check(dir, heap.nodeOptions));
     for (const heap of HEAPS) {
       const list = runs.get(heap.name)!;
-      console.log(`${scheme} ${size} repositories, ${heap.name} heap: ${list.map((x) => `${Math.round(x.wallMs)} ms ${Math.round(x.maxRssKiB / 1024)} MiB ${x.connections} conn`).join(', ')}`);
+      console.log(
+        `${scheme} ${size} repositories, ${heap.name} heap: ${list.map((x) => `${Math.round(x.wallMs)} ms ${Math.round(x.maxRssKiB / 1024)} MiB ${x.connections} conn`).join(', ')}`,
+      );
       rows.push({ repositories: size, heap: heap.name, runs: list });
     }
   }
@@ -245,7 +247,7 @@ async function check(dir: string, nodeOptions: string[] = []): Promise<CheckRun>
     { env: { ...process.env, BENCH_MEASURE_OUT: out }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number];
   const wallMs = performance.now() - started;
   const result = JSON.parse(stdout) as { drift: boolean; stats: { registries: Record<string, { requests: number }> } };
@@ -305,7 +307,9 @@ function writeResults(
   for (const { scheme, rows } of latency) {
     for (const [i, r] of rows.entries()) {
       const target = i < 2 ? (r.ratio.max <= IDEAL_TARGET ? 'yes' : `**no** (max ${x2(r.ratio.max)})`) : '(not a target)';
-      out.push(`| ${scheme} | ${r.name} | ${withRange(r.wall, ms)} | ${r.requests} | ${withRange(r.connections, n0)} | ${withRange(r.ratio, x2)} | ${target} |`);
+      out.push(
+        `| ${scheme} | ${r.name} | ${withRange(r.wall, ms)} | ${r.requests} | ${withRange(r.connections, n0)} | ${withRange(r.ratio, x2)} | ${target} |`,
+      );
     }
   }
   out.push(
@@ -328,8 +332,23 @@ function writeResults(
       for (const row of rows.filter((r) => r.heap === heap.name)) {
         const pick = (f: (run: CheckRun) => number) => summarize(row.runs.map(f));
         out.push(
-          `| ${scheme} | ${heap.name} | ${row.repositories} | ${row.repositories * TAGS} | ${withRange(pick((r) => r.wallMs), s1)} | ${withRange(pick((r) => r.cpuMs), s1)} | ` +
-            `${withRange(pick((r) => r.maxRssKiB), mib)} | ${withRange(pick((r) => r.requests), n0)} | ${withRange(pick((r) => r.connections), n0)} |`,
+          `| ${scheme} | ${heap.name} | ${row.repositories} | ${row.repositories * TAGS} | ${withRange(
+            pick((r) => r.wallMs),
+            s1,
+          )} | ${withRange(
+            pick((r) => r.cpuMs),
+            s1,
+          )} | ` +
+            `${withRange(
+              pick((r) => r.maxRssKiB),
+              mib,
+            )} | ${withRange(
+              pick((r) => r.requests),
+              n0,
+            )} | ${withRange(
+              pick((r) => r.connections),
+              n0,
+            )} |`,
         );
       }
     }
@@ -344,8 +363,17 @@ function writeResults(
       const growth = per((r) => r.maxRssKiB, 1);
       const peak = summarize(last.runs.map((r) => r.maxRssKiB / 1024));
       derived.push(
-        `- ${scheme}, ${heap.name} heap, from ${first.repositories} to ${last.repositories} repositories: per 1,000 tags ${withRange(per((r) => r.wallMs, 1000), s1)} s wall, ` +
-          `${withRange(per((r) => r.cpuMs, 1000), s1)} s CPU, ${withRange(per((r) => r.maxRssKiB, 1000 / 1024), (x) => x.toFixed(1))} MiB peak RSS ` +
+        `- ${scheme}, ${heap.name} heap, from ${first.repositories} to ${last.repositories} repositories: per 1,000 tags ${withRange(
+          per((r) => r.wallMs, 1000),
+          s1,
+        )} s wall, ` +
+          `${withRange(
+            per((r) => r.cpuMs, 1000),
+            s1,
+          )} s CPU, ${withRange(
+            per((r) => r.maxRssKiB, 1000 / 1024),
+            (x) => x.toFixed(1),
+          )} MiB peak RSS ` +
           `(${withRange(growth, (x) => x.toFixed(1))} KiB per tag: target ≤ ${GROWTH_TARGET_KIB} KiB, ${growth.max <= GROWTH_TARGET_KIB ? 'held in every run' : `**missed** (${growth.min <= GROWTH_TARGET_KIB ? 'not in every run' : 'in every run'})`}); ` +
           `peak RSS at ${last.repositories} repositories ${withRange(peak, n0)} MiB (target ≤ ${RSS_TARGET_MIB} MiB: ${peak.max <= RSS_TARGET_MIB ? 'held in every run' : `**missed**${peak.min <= RSS_TARGET_MIB ? ' in some runs' : ''}`}); ` +
           `connections ${withRange(summarize(last.runs.map((r) => r.connections)), n0)} for ${withRange(summarize(last.runs.map((r) => r.requests)), n0)} requests.`,

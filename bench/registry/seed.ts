@@ -34,7 +34,12 @@ export async function seedRepository(url: string, repository: string, tags: read
   const seeded: SeededTag[] = [];
   for (const tag of tags) {
     const config = new TextEncoder().encode(
-      JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { tag: `${repository}:${tag}` } }, rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }),
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        config: { Labels: { tag: `${repository}:${tag}` } },
+        rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
+      }),
     );
     const configDigest = await pushBlob(url, repository, config);
     const manifest = JSON.stringify({

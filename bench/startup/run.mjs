@@ -40,17 +40,26 @@ const ratios = version.map((v, i) => v / node[i]);
 const work = mkdtempSync(join(tmpdir(), 'imgsync-bench-startup-'));
 let modules;
 try {
-  writeFileSync(join(work, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOAD_LOG, url + '\\n'); return next(url, context); }\n");
+  writeFileSync(
+    join(work, 'hooks.mjs'),
+    "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOAD_LOG, url + '\\n'); return next(url, context); }\n",
+  );
   writeFileSync(join(work, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
   const loaded = (args, name) => {
     const log = join(work, `${name}.log`);
     writeFileSync(log, '');
     try {
-      execFileSync(process.execPath, ['--import', join(work, 'register.mjs'), bin, ...args], { cwd: root, stdio: 'ignore', env: { ...process.env, LOAD_LOG: log } });
+      execFileSync(process.execPath, ['--import', join(work, 'register.mjs'), bin, ...args], {
+        cwd: root,
+        stdio: 'ignore',
+        env: { ...process.env, LOAD_LOG: log },
+      });
     } catch {
       // `check` exits 1 on the example's drift
     }
-    const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u && !u.startsWith('node:'));
+    const urls = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((u) => u && !u.startsWith('node:'));
     return { count: urls.length, git: urls.filter((u) => /isomorphic-git|@octokit|\/core\/dist\/operations-/.test(u)).length };
   };
   modules = {

@@ -15,7 +15,9 @@ function generate(images, tagsPer) {
     out.push(`  - name: kernel-${i}`, '    syntax: python', '    tags:', `      - ["latest",     ":${tagsPer - 1}.0-ubuntu"]   # alias`);
     for (let t = 0; t < tagsPer - 1; t++) {
       const tag = `${t}.0-ubuntu`;
-      out.push(`      - [${JSON.stringify(tag)},${' '.repeat(Math.max(1, 14 - tag.length))}"${((i * 31 + t) * 2654435761 % 2 ** 48).toString(16).padStart(12, '0')}"]`);
+      out.push(
+        `      - [${JSON.stringify(tag)},${' '.repeat(Math.max(1, 14 - tag.length))}"${(((i * 31 + t) * 2654435761) % 2 ** 48).toString(16).padStart(12, '0')}"]`,
+      );
     }
     out.push('      # - ["legacy", ""]');
     if (i === 0) out.push('    slots: &default', '      cpu: 1    # cores', '      mem: 1.0  # GiB');
@@ -49,7 +51,9 @@ function measure(text, images, edits) {
     file.toString();
   };
   // warm up
-  cst(); documentRoundTrip(); editor();
+  cst();
+  documentRoundTrip();
+  editor();
   const results = { cst: [], doc: [], editor: [] };
   for (let r = 0; r < RUNS; r++) {
     results.cst.push(time(cst));
@@ -72,7 +76,9 @@ for (const images of [500, 1000, 2000]) {
   const text = generate(images, 26);
   const m = measure(text, images, 500);
   rows.push({ images, bytes: text.length, ...m });
-  console.log(`${images} images (${(text.length / 1e6).toFixed(2)} MB): CST ${m.cst.median.toFixed(1)} ms, Document ${m.doc.median.toFixed(1)} ms, editor ${m.editor.median.toFixed(1)} ms`);
+  console.log(
+    `${images} images (${(text.length / 1e6).toFixed(2)} MB): CST ${m.cst.median.toFixed(1)} ms, Document ${m.doc.median.toFixed(1)} ms, editor ${m.editor.median.toFixed(1)} ms`,
+  );
 }
 const big = rows[rows.length - 1];
 const msf = (x) => x.toFixed(1);

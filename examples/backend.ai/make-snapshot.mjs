@@ -38,12 +38,22 @@ for (const image of data.images) {
     if (/^[0-9a-f]{12}$/.test(value)) imageId = moved.has(key) ? digestFor(`${key}@rebuilt`) : imageIdFrom(value, key);
     else if (filled.has(key)) imageId = digestFor(`${key}@built`);
     else continue; // placeholder not built yet: not in the registry
-    tags[tag] = { manifestDigest: digestFor(`${key}@manifest@${imageId}`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json', imageId, pushedAt: '2019-01-15T09:00:00.000Z' };
+    tags[tag] = {
+      manifestDigest: digestFor(`${key}@manifest@${imageId}`),
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      imageId,
+      pushedAt: '2019-01-15T09:00:00.000Z',
+    };
   }
   for (const tag of added[image.name] ?? []) {
     const key = `${image.name}:${tag}`;
     const imageId = digestFor(`${key}@new`);
-    tags[tag] = { manifestDigest: digestFor(`${key}@manifest`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json', imageId, pushedAt: '2019-02-01T09:00:00.000Z' };
+    tags[tag] = {
+      manifestDigest: digestFor(`${key}@manifest`),
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      imageId,
+      pushedAt: '2019-02-01T09:00:00.000Z',
+    };
   }
   if (image.name === 'python') {
     tags['-bad tag'] = { manifestDigest: digestFor('bad'), imageId: digestFor('bad') };
@@ -55,7 +65,12 @@ for (const [repository, tagNames] of Object.entries({ 'lablup/kernel-ruby': ['2.
   const tags = {};
   for (const tag of tagNames) {
     const imageId = digestFor(`${repository}:${tag}@new`);
-    tags[tag] = { manifestDigest: digestFor(`${repository}:${tag}@manifest`), mediaType: 'application/vnd.docker.distribution.manifest.v2+json', imageId, pushedAt: '2019-02-01T10:00:00.000Z' };
+    tags[tag] = {
+      manifestDigest: digestFor(`${repository}:${tag}@manifest`),
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      imageId,
+      pushedAt: '2019-02-01T10:00:00.000Z',
+    };
   }
   repositories[repository] = { tags };
 }

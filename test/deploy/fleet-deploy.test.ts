@@ -27,9 +27,14 @@ describe('fleet fan-out examples', () => {
   it('Kubernetes: a recording CronJob, then an Indexed Job whose completions equal IMGSYNC_SHARD_COUNT reading the recording; the bundle as command, images pinned', () => {
     const docs = parseAllDocuments(read('deploy/kubernetes/fleet-indexed-job.yaml')).map((d) => d.toJS());
     const [claim, recorder, cron] = docs;
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['PersistentVolumeClaim/imgsync-ticks', 'CronJob/imgsync-fleet-record', 'CronJob/imgsync-fleet']);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'PersistentVolumeClaim/imgsync-ticks',
+      'CronJob/imgsync-fleet-record',
+      'CronJob/imgsync-fleet',
+    ]);
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
-    const envOf = (container: { env: { name: string; value?: string }[] }): Record<string, string> => Object.fromEntries(container.env.map((e) => [e.name, e.value ?? '']));
+    const envOf = (container: { env: { name: string; value?: string }[] }): Record<string, string> =>
+      Object.fromEntries(container.env.map((e) => [e.name, e.value ?? '']));
     const job = cron.spec.jobTemplate.spec;
     expect(job).toMatchObject({ completionMode: 'Indexed' });
     const [container] = job.template.spec.containers;
@@ -53,7 +58,7 @@ describe('fleet fan-out examples', () => {
     expect(read('packages/lambda/src/handler.ts')).toContain('process.env.IMGSYNC_RECORD');
   });
 
-  it('AWS: the SAM template\'s state machine records the tick, then a Distributed Map invokes the function per item; asl-validator accepts it and refuses a broken copy', () => {
+  it("AWS: the SAM template's state machine records the tick, then a Distributed Map invokes the function per item; asl-validator accepts it and refuses a broken copy", () => {
     const template = parse(read('deploy/template.yaml'), { customTags: cloudFormationTags });
     const machine = template.Resources.FleetStateMachine.Properties;
     // the definition as deployed: DefinitionSubstitutions filled in
@@ -61,7 +66,8 @@ describe('fleet fan-out examples', () => {
       .replaceAll('${FunctionArn}', 'arn:aws:lambda:eu-west-1:123456789012:function:imgsync-imgsync')
       .replaceAll('${TicksBucket}', 'imgsync-ticksbucket-abc');
     expect(Object.keys(machine.DefinitionSubstitutions).sort()).toEqual(['FunctionArn', 'TicksBucket']);
-    const validate = (text: string) => spawnSync(join(repoRoot, 'node_modules/.bin/asl-validator'), ['--json-definition', text], { encoding: 'utf8', timeout: 60_000 });
+    const validate = (text: string) =>
+      spawnSync(join(repoRoot, 'node_modules/.bin/asl-validator'), ['--json-definition', text], { encoding: 'utf8', timeout: 60_000 });
     const valid = validate(definition);
     expect(valid.stdout + valid.stderr).toMatch(/is valid/);
     expect(valid.status).toBe(0);
@@ -70,17 +76,33 @@ describe('fleet fan-out examples', () => {
 
     const states = JSON.parse(definition);
     const record = states.States[states.StartAt];
-    expect(record).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ResultSelector: { 'items.$': '$.Payload.items' }, ResultPath: '$.tick', Next: 'Shards' });
-    expect(record.Parameters.Payload).toEqual({ 'record.$': "States.Format('s3://imgsync-ticksbucket-abc/ticks/{}.json', $$.Execution.Name)", 'shards.$': '$.shards' });
+    expect(record).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      ResultSelector: { 'items.$': '$.Payload.items' },
+      ResultPath: '$.tick',
+      Next: 'Shards',
+    });
+    expect(record.Parameters.Payload).toEqual({
+      'record.$': "States.Format('s3://imgsync-ticksbucket-abc/ticks/{}.json', $$.Execution.Name)",
+      'shards.$': '$.shards',
+    });
     const map = states.States[record.Next];
-    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.tick.items', MaxConcurrencyPath: '$.maxConcurrency', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } } });
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.tick.items',
+      MaxConcurrencyPath: '$.maxConcurrency',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+    });
     const task = map.ItemProcessor.States[map.ItemProcessor.StartAt];
     expect(task).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'Payload.$': '$' } });
     // the handler reads what these states send: { record, shards } and { shard, snapshot }
     const handler = read('packages/lambda/src/handler.ts');
     expect(handler).toContain('const { shard, snapshot, record, shards } = event as Record<string, unknown>;');
     // the schedule's input carries the numbers the states read
-    expect(template.Resources.Schedule.Properties.Target.Input['Fn::If'][1]['Fn::Sub']).toContain('"shards":${FleetShards},"maxConcurrency":${FleetMaxConcurrency}');
+    expect(template.Resources.Schedule.Properties.Target.Input['Fn::If'][1]['Fn::Sub']).toContain(
+      '"shards":${FleetShards},"maxConcurrency":${FleetMaxConcurrency}',
+    );
   });
 
   it('GitHub Actions: a record job, then a matrix job per shard index passing i/n and the recording to the action; action-validator accepts it', () => {
@@ -100,7 +122,10 @@ describe('fleet fan-out examples', () => {
     expect(step.with.snapshot).toBe(recorded);
     const action = parse(read('action.yml'));
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['shard', 'snapshot', 'record']));
-    const validated = spawnSync(join(repoRoot, 'node_modules/.bin/action-validator'), [join(repoRoot, 'examples/github-actions/fleet-matrix.yml')], { encoding: 'utf8', timeout: 60_000 });
+    const validated = spawnSync(join(repoRoot, 'node_modules/.bin/action-validator'), [join(repoRoot, 'examples/github-actions/fleet-matrix.yml')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(validated.stdout + validated.stderr).toBe('');
     expect(validated.status).toBe(0);
   });

@@ -63,7 +63,9 @@ const configFiles = exampleFiles.filter(
 
 describe('configs in the documentation', () => {
   it('finds the README configuration reference and the example configs', () => {
-    const reference = blocks.filter((b) => !b.notAConfig && b.where.startsWith('README.md:') && b.text.startsWith('targets:                         # required'));
+    const reference = blocks.filter(
+      (b) => !b.notAConfig && b.where.startsWith('README.md:') && b.text.startsWith('targets:                         # required'),
+    );
     expect(reference).toHaveLength(1);
     expect(configFiles.map((path) => relative(repoRoot, path))).toContain('examples/backend.ai/imgsync.config.yaml');
   });
@@ -72,11 +74,14 @@ describe('configs in the documentation', () => {
     expect(block.text).not.toMatch(TOP_LEVEL_TARGETS);
   });
 
-  it.each(blocks.filter((b) => !b.notAConfig).map((b) => [b.where, b] as const))('%s loads with the real loader, and the schema agrees', async (where, block) => {
-    const path = join(repoRoot, block.json ? 'imgsync.config.json' : 'imgsync.config.yaml');
-    await expect(loadConfig({ path, text: block.text, cwd: repoRoot }), where).resolves.toBeDefined();
-    expect(schemaErrors(block.text)).toEqual([]);
-  });
+  it.each(blocks.filter((b) => !b.notAConfig).map((b) => [b.where, b] as const))(
+    '%s loads with the real loader, and the schema agrees',
+    async (where, block) => {
+      const path = join(repoRoot, block.json ? 'imgsync.config.json' : 'imgsync.config.yaml');
+      await expect(loadConfig({ path, text: block.text, cwd: repoRoot }), where).resolves.toBeDefined();
+      expect(schemaErrors(block.text)).toEqual([]);
+    },
+  );
 
   it.each(configFiles.map((path) => [relative(repoRoot, path), path] as const))('%s loads with the real loader, and the schema agrees', async (_name, path) => {
     await expect(loadConfig({ path })).resolves.toBeDefined();
@@ -101,7 +106,11 @@ describe('the README configuration reference', () => {
     for (const line of reference.split('\n')) {
       const setting = /^\s*(?:- )?([A-Za-z]+):[^#]*#\s*(.*)$/.exec(line);
       const values = setting && /[\w-]+(?:\s*\|\s*[\w-]+)+/.exec(setting[2]!);
-      if (setting && values) listed[setting[1]!] = values[0].split('|').map((value) => value.trim()).sort();
+      if (setting && values)
+        listed[setting[1]!] = values[0]
+          .split('|')
+          .map((value) => value.trim())
+          .sort();
     }
     const enums = Object.fromEntries(Object.entries(CONFIG_ENUMS).map(([name, values]) => [name, [...values].sort()]));
     expect(listed).toEqual(enums);

@@ -17,7 +17,12 @@ let sandbox: Sandbox;
 function exampleState(): string[] {
   return readdirSync(exampleDir)
     .sort()
-    .map((name) => `${name} ${createHash('sha256').update(readFileSync(join(exampleDir, name))).digest('hex')}`);
+    .map(
+      (name) =>
+        `${name} ${createHash('sha256')
+          .update(readFileSync(join(exampleDir, name)))
+          .digest('hex')}`,
+    );
 }
 
 beforeAll(() => {

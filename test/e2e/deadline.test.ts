@@ -36,7 +36,10 @@ function repo(name: string, edit: (config: string) => string = (config) => confi
 }
 
 /** The CLI as a child process whose signals the test sends. */
-function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [cliBin, ...args], {
     cwd: world.sandbox.dir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: world.sandbox.home, TMPDIR: world.sandbox.tmp, IMGSYNC_GIT_TOKEN: token, ...env },
@@ -80,7 +83,11 @@ describe('imgsync update under a deadline', () => {
     expect(took).toBeGreaterThanOrEqual(3_000);
     expect(took).toBeLessThan(5_000);
     const stderr = result.stderr.split('\n');
-    expect(stderr).toContainEqual(expect.stringMatching(/^error stopped early, nothing written or pushed: time budget ran out during registry http:\/\/127\.0\.0\.1:\d+: tags of lablup\/kernel-/));
+    expect(stderr).toContainEqual(
+      expect.stringMatching(
+        /^error stopped early, nothing written or pushed: time budget ran out during registry http:\/\/127\.0\.0\.1:\d+: tags of lablup\/kernel-/,
+      ),
+    );
     expect(stderr).toContainEqual(expect.stringMatching(/^ {2}left undone: registry: \d+ repositor(y|ies) not resolved: /));
     expect(stderr).toContain(`  left undone: files not updated: ${metadataPath}`);
     expect(stderr).toContain('  left undone: commit and push to main');
@@ -107,7 +114,11 @@ describe('imgsync update under a deadline', () => {
     const { configPath, head } = repo('reserve');
     const before = head();
     const requests = proxy.counts.requests;
-    const result = await runCli(['update', '--config', configPath, '--timeout', '5s'], { cwd: world.sandbox.dir, sandbox: world.sandbox, env: { IMGSYNC_GIT_TOKEN: token } });
+    const result = await runCli(['update', '--config', configPath, '--timeout', '5s'], {
+      cwd: world.sandbox.dir,
+      sandbox: world.sandbox,
+      env: { IMGSYNC_GIT_TOKEN: token },
+    });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/time budget: \d+ ms left, less than the 10000 ms kept for editing and delivering; stopped before registry /);
     expect(proxy.counts.requests).toBe(requests);
@@ -119,9 +130,15 @@ describe('imgsync update under a deadline', () => {
     const flag = await runCli(['update', '--config', configPath, '--timeout', 'soon'], { cwd: world.sandbox.dir, sandbox: world.sandbox });
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--timeout must be a duration such as 10m, 90s or 1h30m (at most a week); got "soon"');
-    const env = await runCli(['update', '--config', configPath], { cwd: world.sandbox.dir, sandbox: world.sandbox, env: { IMGSYNC_DEADLINE: '2025-06-01 noon' } });
+    const env = await runCli(['update', '--config', configPath], {
+      cwd: world.sandbox.dir,
+      sandbox: world.sandbox,
+      env: { IMGSYNC_DEADLINE: '2025-06-01 noon' },
+    });
     expect(env.code).toBe(2);
-    expect(env.stderr).toContain('IMGSYNC_DEADLINE must be a duration such as 10m, 90s or 1h30m, or a time such as 2025-06-01T12:00:00Z; got "2025-06-01 noon"');
+    expect(env.stderr).toContain(
+      'IMGSYNC_DEADLINE must be a duration such as 10m, 90s or 1h30m, or a time such as 2025-06-01T12:00:00Z; got "2025-06-01 noon"',
+    );
   });
 
   it('SIGTERM stops the run as the deadline would: exit 4, the clone removed', async () => {
@@ -166,6 +183,8 @@ describe('imgsync update: git errors a person can act on', () => {
     const { configPath } = repo('no-token', (config) => config.replace(/ {2}token: .*\n/, ''));
     const result = await runCli(['update', '--config', configPath], { cwd: world.sandbox.dir, sandbox: world.sandbox });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^error git clone http:\/\/127\.0\.0\.1:\d+\/lablup\/no-token\.git \(HTTP 401\): authentication required: no git token set \(IMGSYNC_GIT_TOKEN, GITHUB_TOKEN or git\.token\)$/m);
+    expect(result.stderr).toMatch(
+      /^error git clone http:\/\/127\.0\.0\.1:\d+\/lablup\/no-token\.git \(HTTP 401\): authentication required: no git token set \(IMGSYNC_GIT_TOKEN, GITHUB_TOKEN or git\.token\)$/m,
+    );
   });
 });

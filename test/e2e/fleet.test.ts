@@ -18,7 +18,8 @@ import { useE2eWorld } from './support/e2e-world.js';
 
 const token = 'imgsync-e2e-fleet-token-2b7d9e4c1a';
 const world = useE2eWorld(token);
-const run = (args: string[], env: Record<string, string | undefined> = { IMGSYNC_GIT_TOKEN: token }) => runCli(args, { cwd: world.sandbox.dir, sandbox: world.sandbox, env });
+const run = (args: string[], env: Record<string, string | undefined> = { IMGSYNC_GIT_TOKEN: token }) =>
+  runCli(args, { cwd: world.sandbox.dir, sandbox: world.sandbox, env });
 
 /** The single-repository config of the other e2e tests, turned into a fleet of `names`. */
 function fleetConfig(file: string, names: string[]): string {

@@ -67,7 +67,10 @@ describe('a target that is a symbolic link, in git mode', () => {
   });
 
   it('a link leading out of the repository is an error for that file (exit 2); the other file is still pushed', async () => {
-    const { bare, configPath } = linkedRepo('escape', { [metadataPath]: '../data/image-metadata.yml', 'escape.yml': '../../../etc/passwd' }, [metadataPath, 'escape.yml']);
+    const { bare, configPath } = linkedRepo('escape', { [metadataPath]: '../data/image-metadata.yml', 'escape.yml': '../../../etc/passwd' }, [
+      metadataPath,
+      'escape.yml',
+    ]);
     const update = await run(['update', '--config', configPath]);
     expect(update.code).toBe(2);
     expect(update.stderr).toContain(

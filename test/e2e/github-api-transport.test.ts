@@ -42,7 +42,10 @@ describe('imgsync update through the GitHub API (GitHub API stand-in)', () => {
     const hooks = join(world.sandbox.dir, 'hooks.mjs');
     const register = join(world.sandbox.dir, 'register.mjs');
     const log = join(world.sandbox.dir, 'modules.log');
-    writeFileSync(hooks, "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, nextLoad) {\n  appendFileSync(process.env.IMGSYNC_TEST_LOAD_LOG, url + '\\n');\n  return nextLoad(url, context);\n}\n");
+    writeFileSync(
+      hooks,
+      "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, nextLoad) {\n  appendFileSync(process.env.IMGSYNC_TEST_LOAD_LOG, url + '\\n');\n  return nextLoad(url, context);\n}\n",
+    );
     writeFileSync(register, "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
     writeFileSync(log, '');
     const from = github.requests.length;

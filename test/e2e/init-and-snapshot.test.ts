@@ -72,7 +72,10 @@ describe('imgsync init', () => {
     const config = readFileSync(join(sandbox.dir, 'flux.imgsync.config.yaml'), 'utf8');
     expect(config).toContain('      "flux-system:podinfo":   # 3 markers, first at flux/podinfo.yaml:13\n        repository: "ghcr.io/stefanprodan/podinfo"\n');
     // what a user with a pull-through cache or a test registry adds
-    writeFileSync(join(sandbox.dir, 'flux.imgsync.config.yaml'), `${config}registries:\n  ghcr.io: { mirror: ${JSON.stringify(registry.url)} }\n  docker.io: { mirror: ${JSON.stringify(registry.url)} }\n`);
+    writeFileSync(
+      join(sandbox.dir, 'flux.imgsync.config.yaml'),
+      `${config}registries:\n  ghcr.io: { mirror: ${JSON.stringify(registry.url)} }\n  docker.io: { mirror: ${JSON.stringify(registry.url)} }\n`,
+    );
 
     const check = await run(['check', '--config', 'flux.imgsync.config.yaml']);
     expect(check.stderr).not.toMatch(/^error/m);
@@ -103,7 +106,10 @@ describe('imgsync snapshot', () => {
     const snap = await run(['snapshot', '--registry', registry.url, '--namespace', 'lablup', '-o', 'registry-snapshot.json']);
     expect(snap.stderr).not.toMatch(/^error/m);
     expect(snap.code).toBe(0);
-    const recorded = JSON.parse(readFileSync(join(sandbox.dir, 'registry-snapshot.json'), 'utf8')) as { namespaces?: string[]; repositories: Record<string, unknown> };
+    const recorded = JSON.parse(readFileSync(join(sandbox.dir, 'registry-snapshot.json'), 'utf8')) as {
+      namespaces?: string[];
+      repositories: Record<string, unknown>;
+    };
     // the namespace was recorded in full: discovery may call a repository missing from it gone
     expect(recorded.namespaces).toEqual(['lablup']);
     expect(Object.keys(recorded.repositories).sort()).toEqual(['lablup/kernel-go', 'lablup/kernel-julia', 'lablup/kernel-ngc-pytorch', 'lablup/kernel-python']);

@@ -40,7 +40,10 @@ describe('imgsync update without git (local files)', () => {
       original
         .replace('      - ["3.6-ubuntu18.04", "ca7b9f52b6c2"]\n', '      - ["3.6-ubuntu18.04", "e6d6d8b522dc"]\n      - ["3.7-ubuntu18.04", "5cf5f9572833"]\n')
         .replace('      - ["18.12.1-py3", "x"]\n', '      - ["18.12.1-py3", "12a9b1bd27c3"]\n')
-        .replace('      - ["1.0-py36", "9c5384df6631"]\n      - ["2.0-py36", "x"]\n', '      - ["1.0-py36", "9c5384df6631"]\n      - ["2.0-py36", "56a27136ef12"]\n')
+        .replace(
+          '      - ["1.0-py36", "9c5384df6631"]\n      - ["2.0-py36", "x"]\n',
+          '      - ["1.0-py36", "9c5384df6631"]\n      - ["2.0-py36", "56a27136ef12"]\n',
+        )
         .replace('      - ["0.6-debian", "d34a84a8b4f6"]\n', '      - ["0.6-debian", "d34a84a8b4f6"]\n      - ["1.0-debian", "cc603589393a"]\n'),
     );
     expect(statSync(metadata).mode & 0o777).toBe(0o640);
@@ -79,7 +82,10 @@ describe('imgsync update without git (local files)', () => {
     copyFileSync(join(exampleDir, 'image-metadata.yml'), join(mixed, 'image-metadata.yml'));
     const broken = 'images:\n  - name: python\n    tags:\n      - ["3.6-ubuntu18.04", "ca7b9f52b6c2"\n';
     writeFileSync(join(mixed, 'broken/image-metadata.yml'), broken);
-    const config = readFileSync(join(exampleDir, 'imgsync.config.yaml'), 'utf8').replace('files: ["image-metadata.yml"]', 'files: ["broken/image-metadata.yml", "image-metadata.yml"]');
+    const config = readFileSync(join(exampleDir, 'imgsync.config.yaml'), 'utf8').replace(
+      'files: ["image-metadata.yml"]',
+      'files: ["broken/image-metadata.yml", "image-metadata.yml"]',
+    );
     writeFileSync(join(mixed, 'imgsync.config.yaml'), config);
 
     const result = await runCli(['update'], { cwd: mixed, sandbox });

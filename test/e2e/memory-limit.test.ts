@@ -33,7 +33,9 @@ describe('a file too big for the heap', () => {
 
     expect(run.stderr).not.toMatch(/heap out of memory|FATAL ERROR/);
     expect(run.code).toBe(2);
-    expect(`${run.stdout}${run.stderr}`).toMatch(/dense\.yaml: editing it would need more than \d+ MiB of memory .* heap limit of \d+ MiB; .*the file is left untouched/);
+    expect(`${run.stdout}${run.stderr}`).toMatch(
+      /dense\.yaml: editing it would need more than \d+ MiB of memory .* heap limit of \d+ MiB; .*the file is left untouched/,
+    );
     expect(readFileSync(join(dir, 'dense.yaml'), 'utf8')).toBe(dense);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(app.replace(':1.0', ':1.1'));
   });

@@ -28,7 +28,10 @@ describe('imgsync update in pull-request mode (GitHub REST API stand-in)', () =>
     const bare = createBareRepo(join(world.gitRoot, 'lablup'), 'backend.ai-manager', { [metadataPath]: originalMetadata });
     const main = gitCli(bare, 'rev-parse', 'main').trim();
     const configPath = join(world.sandbox.dir, 'imgsync.config.yaml');
-    writeFileSync(configPath, configText({ registry: world.registry.url, gitUrl: world.git.url('lablup/backend.ai-manager'), mode: 'pull-request', githubApiUrl: github.baseUrl }));
+    writeFileSync(
+      configPath,
+      configText({ registry: world.registry.url, gitUrl: world.git.url('lablup/backend.ai-manager'), mode: 'pull-request', githubApiUrl: github.baseUrl }),
+    );
     const run = () => runCli(['update', '--config', configPath], { cwd: world.sandbox.dir, sandbox: world.sandbox, env: { IMGSYNC_GIT_TOKEN: token } });
 
     const first = await run();

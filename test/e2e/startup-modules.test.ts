@@ -32,7 +32,9 @@ async function loadedBy(args: string[], name: string): Promise<{ code: number | 
   const log = join(sandbox.dir, `${name}.log`);
   writeFileSync(log, '');
   const result = await runCli(args, { cwd: repoRoot, sandbox, env: { NODE_OPTIONS: `--import ${hook}`, IMGSYNC_TEST_LOAD_LOG: log } });
-  const modules = readFileSync(log, 'utf8').split('\n').filter((url) => url && !url.startsWith('node:'));
+  const modules = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((url) => url && !url.startsWith('node:'));
   return { code: result.code, stdout: result.stdout, modules };
 }
 

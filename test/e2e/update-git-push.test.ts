@@ -29,7 +29,8 @@ function repoWithConfig(name: string, extra: Record<string, string> = {}, option
   return { bare, configPath, head: () => gitCli(bare, 'rev-parse', 'main').trim(), count: () => Number(gitCli(bare, 'rev-list', '--count', 'main').trim()) };
 }
 
-const run = (args: string[], env: Record<string, string | undefined> = { IMGSYNC_GIT_TOKEN: token }) => runCli(args, { cwd: world.sandbox.dir, sandbox: world.sandbox, env });
+const run = (args: string[], env: Record<string, string | undefined> = { IMGSYNC_GIT_TOKEN: token }) =>
+  runCli(args, { cwd: world.sandbox.dir, sandbox: world.sandbox, env });
 
 describe('imgsync update (git push mode, real registry and git server)', () => {
   it('check exits 1, update pushes exactly one commit touching only the moved, new and filled rows, a second update makes no commit, check exits 0', async () => {
@@ -92,7 +93,12 @@ describe('imgsync update (git push mode, real registry and git server)', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.delivery).toMatchObject({ mode: 'push', pushed: true, branch: 'main' });
     expect(parsed.delivery.commit).toBe(repo.head());
-    expect(parsed.changes.filter((c) => c.kind !== 'reported').map((c) => `${c.kind} ${c.image}:${c.tag} ${c.new}`).sort()).toEqual(
+    expect(
+      parsed.changes
+        .filter((c) => c.kind !== 'reported')
+        .map((c) => `${c.kind} ${c.image}:${c.tag} ${c.new}`)
+        .sort(),
+    ).toEqual(
       [
         `updated lablup/kernel-python:3.6-ubuntu18.04 ${world.pushed.python36}`,
         `added lablup/kernel-python:3.7-ubuntu18.04 ${world.pushed.python37}`,

@@ -54,7 +54,11 @@ const run = (args: string[]) => runCli(args, { cwd: world.sandbox.dir, sandbox: 
 
 describe('imgsync update with the default policy (real registry as mirror, git server)', () => {
   it('moves versions within their major, reports the majors, pins only where a file can hold a digest, and names the new versions in the commit', async () => {
-    const bare = createBareRepo(join(world.gitRoot, 'acme'), 'deploy', { 'compose.yaml': compose, 'charts/podinfo/values.yaml': values, 'kustomization.yaml': kustomization });
+    const bare = createBareRepo(join(world.gitRoot, 'acme'), 'deploy', {
+      'compose.yaml': compose,
+      'charts/podinfo/values.yaml': values,
+      'kustomization.yaml': kustomization,
+    });
     const config = [
       'targets:',
       '  - files: [compose.yaml, kustomization.yaml]',
@@ -116,7 +120,9 @@ describe('imgsync update with the default policy (real registry as mirror, git s
       compose.replace('image: elasticsearch:7.16.1', 'image: elasticsearch:7.17.28').replace('image: logstash:7.16.1', 'image: logstash:7.16.3'),
     );
     expect(showFile(bare, 'main', 'kustomization.yaml')).toBe(kustomization.replace('newTag: 7.2.4 ', 'newTag: 7.4.2 '));
-    expect(showFile(bare, 'main', 'charts/podinfo/values.yaml')).toBe(values.replace('  tag: 6.14.1\n', '  tag: 6.15.0\n').replace('  tag: 8.8.0\n', '  tag: 8.10.0\n'));
+    expect(showFile(bare, 'main', 'charts/podinfo/values.yaml')).toBe(
+      values.replace('  tag: 6.14.1\n', '  tag: 6.15.0\n').replace('  tag: 8.8.0\n', '  tag: 8.10.0\n'),
+    );
 
     // the held-back majors stay reports: a second run changes nothing
     const again = await run(['update', '--no-color']);

@@ -105,7 +105,9 @@ describe('the bundled handler under a 20 s budget', () => {
     expect(lines.filter((l) => l.msg === 'partial')).toEqual([
       expect.objectContaining({ level: 'error', undone: expect.arrayContaining(['files not updated: image-metadata.yml', 'commit and push to main']) }),
     ]);
-    expect(lines.filter((l) => l.msg === 'summary')).toEqual([expect.objectContaining({ level: 'error', pushed: false, changed: false, partial: expect.any(String) })]);
+    expect(lines.filter((l) => l.msg === 'summary')).toEqual([
+      expect.objectContaining({ level: 'error', pushed: false, changed: false, partial: expect.any(String) }),
+    ]);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(before);
     expect(clones(sandbox)).toEqual([]);
     // nothing keeps the process busy afterwards: it exits as soon as its input ends
@@ -123,7 +125,9 @@ describe('the bundled handler under a 20 s budget', () => {
     const outcome = await lambda.invoke({ remainingMs: BUDGET_MS }, 60_000);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(outcome).toMatchObject({ ok: false, code: 'DEADLINE' });
-    expect(!outcome.ok && outcome.message).toMatch(/time budget: registry http:\/\/127\.0\.0\.1:\d+: tags of kernel-\w+ asks to wait 59 s, but only 1\d s are left/);
+    expect(!outcome.ok && outcome.message).toMatch(
+      /time budget: registry http:\/\/127\.0\.0\.1:\d+: tags of kernel-\w+ asks to wait 59 s, but only 1\d s are left/,
+    );
     expect(logLines(lambda).filter((l) => l.msg === 'summary')).toEqual([expect.objectContaining({ pushed: false, partial: expect.any(String) })]);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(before);
     expect(clones(sandbox)).toEqual([]);
@@ -153,16 +157,27 @@ describe('node handler.mjs (CronJob) under IMGSYNC_DEADLINE and SIGTERM', () => 
       });
     });
   }
-  const failed = (stdout: string) => stdout.split('\n').filter((l) => l.includes('"msg":"summary"') || l.includes('"msg":"failed"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const failed = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((l) => l.includes('"msg":"summary"') || l.includes('"msg":"failed"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
 
   it('IMGSYNC_DEADLINE=3s ends the run after 3 s: exit 1, summary with the partial reason, nothing pushed, no clone left', async () => {
     const bare = createBareRepo(join(gitRoot.root, 'repos'), 'cron-deadline', { [metadataFile]: metadata });
     const before = gitCli(bare, 'rev-parse', 'main').trim();
     proxy.setPlan(() => 'stall');
-    const out = await runHandler({ IMGSYNC_CONFIG: configFor('cron-deadline'), IMGSYNC_GIT_TOKEN: token, IMGSYNC_DEADLINE: '3s', IMGSYNC_MIN_REMAINING_MS: '0' });
+    const out = await runHandler({
+      IMGSYNC_CONFIG: configFor('cron-deadline'),
+      IMGSYNC_GIT_TOKEN: token,
+      IMGSYNC_DEADLINE: '3s',
+      IMGSYNC_MIN_REMAINING_MS: '0',
+    });
     expect(out.status).toBe(1);
     // the run itself ends within a second of its deadline; the process (start, exit) a little later
-    expect(failed(out.stdout)).toEqual([expect.objectContaining({ msg: 'summary', pushed: false, partial: expect.stringMatching(/^time budget ran out during registry /) })]);
+    expect(failed(out.stdout)).toEqual([
+      expect.objectContaining({ msg: 'summary', pushed: false, partial: expect.stringMatching(/^time budget ran out during registry /) }),
+    ]);
     expect(failed(out.stdout)[0]!.durationMs).toBeGreaterThanOrEqual(2_950);
     expect(failed(out.stdout)[0]!.durationMs).toBeLessThan(4_000);
     expect(out.tookMs).toBeLessThan(6_000);
@@ -184,7 +199,11 @@ describe('node handler.mjs (CronJob) under IMGSYNC_DEADLINE and SIGTERM', () => 
     const out = await runHandler({ IMGSYNC_CONFIG: configFor('none'), IMGSYNC_DEADLINE: 'soon' });
     expect(out.status).toBe(1);
     expect(failed(out.stdout)).toEqual([
-      expect.objectContaining({ msg: 'failed', code: 'CONFIG', error: expect.stringContaining('IMGSYNC_DEADLINE must be a duration such as 14m, 90s or 1h30m') }),
+      expect.objectContaining({
+        msg: 'failed',
+        code: 'CONFIG',
+        error: expect.stringContaining('IMGSYNC_DEADLINE must be a duration such as 14m, 90s or 1h30m'),
+      }),
     ]);
   });
 });

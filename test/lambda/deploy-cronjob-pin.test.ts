@@ -28,7 +28,9 @@ describe('deploy/kubernetes/cronjob.yaml image', () => {
       version: 1 as const,
       registry: 'docker.io',
       repositories: {
-        'library/node': { tags: { '22-alpine': { manifestDigest: fresh }, '24-alpine': { manifestDigest: digest('8') }, '22-bookworm': { manifestDigest: digest('9') } } },
+        'library/node': {
+          tags: { '22-alpine': { manifestDigest: fresh }, '24-alpine': { manifestDigest: digest('8') }, '22-bookworm': { manifestDigest: digest('9') } },
+        },
       },
     };
     const source = createSnapshotSource(snapshot);

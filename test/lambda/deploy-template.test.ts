@@ -20,11 +20,27 @@ import { secretLocation } from '../../packages/lambda/src/git-token.js';
 const templatePath = fileURLToPath(new URL('../../deploy/template.yaml', import.meta.url));
 const handlerSource = fileURLToPath(new URL('../../packages/lambda/src/', import.meta.url));
 
- 
 type Json = any;
 
 /** CloudFormation's short-form intrinsics, read into their long forms (`!Ref X` -> `{ Ref: 'X' }`). */
-const intrinsics = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'Base64', 'GetAZs', 'ImportValue', 'Condition'];
+const intrinsics = [
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Join',
+  'Select',
+  'Split',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'ImportValue',
+  'Condition',
+];
 const customTags: Tags = intrinsics.flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   const wrap = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
@@ -55,7 +71,12 @@ function statements(role: Json): Json[] {
   return role.Properties.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
 }
 
-const pseudoParameters: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'imgsync' };
+const pseudoParameters: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::StackName': 'imgsync',
+};
 
 /**
  * What CloudFormation makes of a template value for the given parameter values: the
@@ -73,7 +94,15 @@ function evaluate(value: Json, params: Record<string, string>): Json {
   switch (key) {
     case 'Ref':
       if (arg === 'AWS::NoValue') return NO_VALUE;
-      return params[arg] ?? pseudoParameters[arg] ?? (arg in resources ? `<${arg}>` : (() => { throw new Error(`Ref ${arg}`); })());
+      return (
+        params[arg] ??
+        pseudoParameters[arg] ??
+        (arg in resources
+          ? `<${arg}>`
+          : (() => {
+              throw new Error(`Ref ${arg}`);
+            })())
+      );
     case 'Condition':
       return ev(template.Conditions[arg]);
     case 'Fn::Equals':
@@ -100,7 +129,11 @@ function evaluate(value: Json, params: Record<string, string>): Json {
     case 'Fn::GetAtt':
       return `<${arg.join('.')}>`;
     default:
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ev(v)]).filter(([, v]) => v !== NO_VALUE));
+      return Object.fromEntries(
+        Object.entries(value)
+          .map(([k, v]) => [k, ev(v)])
+          .filter(([, v]) => v !== NO_VALUE),
+      );
   }
 }
 
@@ -208,7 +241,9 @@ describe('deploy/template.yaml', () => {
     expect(variables.IMGSYNC_CONFIG).toEqual({ 'Fn::If': ['HasInlineConfig', { Ref: 'ImgsyncConfig' }, { Ref: 'AWS::NoValue' }] });
     expect(variables.IMGSYNC_CONFIG_FILE).toEqual({ 'Fn::If': ['HasConfigFile', { Ref: 'ImgsyncConfigFile' }, { Ref: 'AWS::NoValue' }] });
     // every variable the template sets is one the handler reads
-    const sources = ['config-source.ts', 'git-token.ts', 'handler.ts', 'scheduled-run.ts'].map((f) => readFileSync(resolve(handlerSource, f), 'utf8')).join('\n');
+    const sources = ['config-source.ts', 'git-token.ts', 'handler.ts', 'scheduled-run.ts']
+      .map((f) => readFileSync(resolve(handlerSource, f), 'utf8'))
+      .join('\n');
     for (const name of Object.keys(variables)) expect(sources).toContain(`env.${name}`);
   });
 
@@ -240,13 +275,13 @@ describe('deploy/template.yaml', () => {
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] }],
     ]);
     expect(resources.FleetFailedAlarm.Condition).toBe('IsFleet');
-    for (const alarm of alarms) expect((alarm).Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
-  it('grants least privilege: named actions on this stack\'s resources only, no wildcards', () => {
+  it("grants least privilege: named actions on this stack's resources only, no wildcards", () => {
     expect(resources.Function.Properties.Role).toEqual({ 'Fn::GetAtt': ['FunctionRole', 'Arn'] });
     expect(resources.Function.Properties.Policies).toBeUndefined();
-    const roles = Object.entries(resources).filter(([, r]) => (r).Type === 'AWS::IAM::Role');
+    const roles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
     expect(roles.map(([name]) => name).sort()).toEqual(['FleetStateMachineRole', 'FunctionRole', 'SchedulerRole']);
 
     const grants = (role: Json) =>
@@ -286,7 +321,10 @@ describe('deploy/template.yaml', () => {
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
     expect(resources.SchedulerRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
     ]);
     expect(resources.FunctionRole.Properties.ManagedPolicyArns).toBeUndefined();
   });

@@ -126,7 +126,11 @@ describe('the bundled handler in Lambda conditions', () => {
       seen.push(...result.repositories.map((r) => r.url));
     }
     expect(seen.map((url) => url.replace(/.*\//, '')).sort()).toEqual(names.map((n) => `${n}.git`));
-    const lines = lambda.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    const lines = lambda
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.filter((l) => l.msg === 'repository')).toHaveLength(3);
     expect(lines.filter((l) => l.msg === 'fleet-summary')).toHaveLength(2);
     for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).not.toBe(metadata(rubyId));
@@ -142,9 +146,22 @@ describe('the bundled handler in Lambda conditions', () => {
       const { lambda } = lambdaWith({ IMGSYNC_CONFIG: fleet, IMGSYNC_GIT_TOKEN: token, RUNNER_S3_ENDPOINT: s3.endpoint }, { awsSdk: true });
       const location = 's3://imgsync-ticks/ticks/execution-1.json';
       const recorded = await lambda.invoke({ event: { record: location, shards: 2 } });
-      expect(recorded).toMatchObject({ ok: true, result: { recorded: location, registries: [registry.url], items: [{ shard: '0/2', snapshot: location }, { shard: '1/2', snapshot: location }] } });
+      expect(recorded).toMatchObject({
+        ok: true,
+        result: {
+          recorded: location,
+          registries: [registry.url],
+          items: [
+            { shard: '0/2', snapshot: location },
+            { shard: '1/2', snapshot: location },
+          ],
+        },
+      });
       expect(s3.requests).toEqual(['PUT imgsync-ticks/ticks/execution-1.json']);
-      expect(JSON.parse(s3.objects.get('imgsync-ticks/ticks/execution-1.json')!.toString())).toMatchObject({ version: 1, snapshots: [{ registry: registry.url }] });
+      expect(JSON.parse(s3.objects.get('imgsync-ticks/ticks/execution-1.json')!.toString())).toMatchObject({
+        version: 1,
+        snapshots: [{ registry: registry.url }],
+      });
       for (const name of names) expect(showFile(join(gitRoot.root, 'repos', `${name}.git`), 'main', metadataFile)).toBe(metadata(rubyId)); // recording pushes nothing
 
       const items = (recorded as unknown as { result: { items: { shard: string; snapshot: string }[] } }).result.items;
@@ -152,7 +169,9 @@ describe('the bundled handler in Lambda conditions', () => {
       for (const item of items) {
         const outcome = await lambda.invoke({ event: item });
         expect(outcome).toMatchObject({ ok: true });
-        const result = (outcome as unknown as { result: { repositories: { url: string; outcome: string }[]; stats: { registries: Record<string, { requests: number }> } } }).result;
+        const result = (
+          outcome as unknown as { result: { repositories: { url: string; outcome: string }[]; stats: { registries: Record<string, { requests: number }> } } }
+        ).result;
         expect(Object.values(result.stats.registries).reduce((n, r) => n + r.requests, 0)).toBe(0);
         expect(result.repositories.every((r) => r.outcome === 'changed')).toBe(true);
         seen.push(...result.repositories.map((r) => r.url.replace(/.*\//, '')));
@@ -189,9 +208,21 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(clones(sandbox)).toEqual([]);
 
     // structured log: one change line, one summary line, JSON each
-    const lines = lambda.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = lambda
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.msg === 'change')).toEqual([
-      expect.objectContaining({ level: 'info', file: metadataFile, image: 'kernel-python', tag: '3.6-ubuntu', kind: 'updated', old: 'ca7b9f52b6c2', new: python1 }),
+      expect.objectContaining({
+        level: 'info',
+        file: metadataFile,
+        image: 'kernel-python',
+        tag: '3.6-ubuntu',
+        kind: 'updated',
+        old: 'ca7b9f52b6c2',
+        new: python1,
+      }),
     ]);
     expect(lines.filter((l) => l.msg === 'summary')).toEqual([
       expect.objectContaining({ changed: true, changes: 1, pushed: true, commit: commit1, branch: 'main', errors: 0 }),
@@ -231,7 +262,10 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(outcome).toMatchObject({ ok: false, name: 'ScheduledRunError', code: 'GIT' });
     expect(!outcome.ok && outcome.message).toMatch(/^imgsync failed \(GIT\): git .*(401|auth)/i);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(start);
-    const failed = lambda.stdout().split('\n').filter((l) => l.includes('"msg":"failed"'));
+    const failed = lambda
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"failed"'));
     expect(failed).toHaveLength(1);
     expect(JSON.parse(failed[0]!)).toMatchObject({ level: 'error', code: 'GIT' });
     expect(await lambda.stop()).toBe(0);
@@ -270,7 +304,10 @@ describe('the bundled handler in Lambda conditions', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'DEADLINE' });
     expect(!outcome.ok && outcome.message).toMatch(/^imgsync stopped early, nothing written or pushed: /);
     expect(gitCli(bare, 'rev-parse', 'main').trim()).toBe(start);
-    const summary = lambda.stdout().split('\n').find((l) => l.includes('"msg":"summary"'));
+    const summary = lambda
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('"msg":"summary"'));
     expect(JSON.parse(summary!)).toMatchObject({ level: 'error', changed: false, pushed: false, partial: expect.any(String) });
     expect(await lambda.stop()).toBe(0);
     expect(clones(sandbox)).toEqual([]);

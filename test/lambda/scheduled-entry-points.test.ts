@@ -39,7 +39,11 @@ function run(script: string, cwd: string, env: Record<string, string>) {
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
-const jsonLines = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('node handler.mjs (CronJob, cron)', () => {
   it('runs once and exits 0, logging changes and a summary', () => {
@@ -53,7 +57,9 @@ describe('node handler.mjs (CronJob, cron)', () => {
     expect(summary).toMatchObject({ level: 'info', changed: true, files: 1, pushed: false, errors: 0 });
     expect(lines.filter((l) => l.msg === 'change' && l.kind !== 'reported')).toHaveLength(summary!.changes as number);
     // a repository of the namespace without an entry: one warn line with its code, counted in the summary
-    expect(lines.filter((l) => l.code === 'new-repository')).toEqual([expect.objectContaining({ level: 'warn', image: 'lablup/kernel-ruby', kind: 'reported' })]);
+    expect(lines.filter((l) => l.code === 'new-repository')).toEqual([
+      expect.objectContaining({ level: 'warn', image: 'lablup/kernel-ruby', kind: 'reported' }),
+    ]);
     expect(summary).toMatchObject({ newRepositories: 1 });
     expect(readFileSync(join(ws, 'image-metadata.yml'), 'utf8')).not.toBe(before);
     // run again: up to date
@@ -89,7 +95,15 @@ describe('node handler.mjs (CronJob, cron)', () => {
     const ws = workspace();
     const out = run(bundlePath, ws, { IMGSYNC_CONFIG_FILE: 'missing.yaml' });
     expect(out.status).toBe(1);
-    expect(jsonLines(out.stdout)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed', code: 'CONFIG', path: expect.stringMatching(/missing\.yaml$/), error: expect.stringContaining('config file not found') })]);
+    expect(jsonLines(out.stdout)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'failed',
+        code: 'CONFIG',
+        path: expect.stringMatching(/missing\.yaml$/),
+        error: expect.stringContaining('config file not found'),
+      }),
+    ]);
   });
 });
 
@@ -110,12 +124,17 @@ describe('the GitHub Action', () => {
     writeFileSync(outputFile, '');
     writeFileSync(summaryFile, '');
     const inputs = Object.fromEntries(
-      Object.entries(action.inputs).map(([name, input]) => [`INPUT_${name.toUpperCase()}`, name === 'token' ? 'not-used-without-git' : input.default ?? '']),
+      Object.entries(action.inputs).map(([name, input]) => [`INPUT_${name.toUpperCase()}`, name === 'token' ? 'not-used-without-git' : (input.default ?? '')]),
     );
     const out = run(actionPath, ws, { ...inputs, GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
-    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const outputs = Object.fromEntries(
+      readFileSync(outputFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(action.outputs).sort());
     expect(outputs).toMatchObject({ changed: 'true', pushed: 'false', commit: '' });
     expect(Number(outputs.changes)).toBeGreaterThan(0);
@@ -132,7 +151,12 @@ describe('the GitHub Action', () => {
     const before = readFileSync(join(ws, 'image-metadata.yml'), 'utf8');
     const summaryFile = join(dirname(ws), 'summary.md');
     writeFileSync(summaryFile, '');
-    const recorded = run(actionPath, ws, { INPUT_CONFIG: 'imgsync.config.yaml', INPUT_RECORD: 'tick.json', GITHUB_WORKSPACE: ws, GITHUB_STEP_SUMMARY: summaryFile });
+    const recorded = run(actionPath, ws, {
+      INPUT_CONFIG: 'imgsync.config.yaml',
+      INPUT_RECORD: 'tick.json',
+      GITHUB_WORKSPACE: ws,
+      GITHUB_STEP_SUMMARY: summaryFile,
+    });
     expect(recorded.stderr).toBe('');
     expect(recorded.status).toBe(0);
     expect(JSON.parse(readFileSync(join(ws, 'tick.json'), 'utf8'))).toMatchObject({ version: 1 });

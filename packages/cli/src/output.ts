@@ -80,7 +80,17 @@ export class Output {
     const lines = text.split('\n').filter((l) => !/^=+$/.test(l));
     this.out(
       lines
-        .map((l) => (l.startsWith('+++') || l.startsWith('---') ? c.bold(l) : l.startsWith('@@') ? c.cyan(l) : l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l))
+        .map((l) =>
+          l.startsWith('+++') || l.startsWith('---')
+            ? c.bold(l)
+            : l.startsWith('@@')
+              ? c.cyan(l)
+              : l.startsWith('+')
+                ? c.green(l)
+                : l.startsWith('-')
+                  ? c.red(l)
+                  : l,
+        )
         .join('\n'),
     );
   }

@@ -18,7 +18,9 @@ const SNAPSHOT = {
   version: 1,
   registry: 'ghcr.io',
   repositories: {
-    'stefanprodan/podinfo': { tags: { '5.0.0': { manifestDigest: digest('1') }, '5.0.3': { manifestDigest: digest('2') }, '6.0.0-rc.1': { manifestDigest: digest('3') } } },
+    'stefanprodan/podinfo': {
+      tags: { '5.0.0': { manifestDigest: digest('1') }, '5.0.3': { manifestDigest: digest('2') }, '6.0.0-rc.1': { manifestDigest: digest('3') } },
+    },
     'acme/sidecar': { tags: { '1.0.0': { manifestDigest: digest('4') } } },
   },
 };
@@ -50,7 +52,9 @@ describe('imgsync init on Flux setter markers', () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toBe('wrote imgsync.config.yaml for podinfo.yaml (detected format: markers; 3 policies for its markers)\n');
     // the imgsync-style marker on a bare tag shows no repository: init says so
-    expect(init.stderr).toBe('warning policy redis (podinfo.yaml:27): no marker shows which repository it follows; fill in its repository in imgsync.config.yaml\n');
+    expect(init.stderr).toBe(
+      'warning policy redis (podinfo.yaml:27): no marker shows which repository it follows; fill in its repository in imgsync.config.yaml\n',
+    );
 
     const config = await loadConfig({ path: join(cwd, 'imgsync.config.yaml') });
     const policies = config.targets[0]!.policies;
@@ -89,7 +93,9 @@ describe('imgsync init on Flux setter markers', () => {
     const check = await runMain(['check'], { cwd, env });
     expect(check.code).toBe(2);
     expect(check.stdout).toBe('1 file could not be checked\n');
-    expect(check.stderr).toMatch(/^error podinfo\.yaml:13:18: marker # \{"\$imagepolicy": "flux-system:podinfo"\} names policy flux-system:podinfo, which the configuration does not define \(and 3 more markers naming undefined policies\); the configuration has "podinfo": name it "flux-system:podinfo"/m);
+    expect(check.stderr).toMatch(
+      /^error podinfo\.yaml:13:18: marker # \{"\$imagepolicy": "flux-system:podinfo"\} names policy flux-system:podinfo, which the configuration does not define \(and 3 more markers naming undefined policies\); the configuration has "podinfo": name it "flux-system:podinfo"/m,
+    );
   });
 
   it('format: auto over a Flux app directory: follows the marked release, skips the files without images with a note', async () => {
@@ -103,12 +109,20 @@ describe('imgsync init on Flux setter markers', () => {
     });
     expect((await runMain(['init', 'apps/base/podinfo/release.yaml', '--registry', 'file:snapshot.json'], { cwd, env })).code).toBe(0);
     const config = readFileSync(join(cwd, 'imgsync.config.yaml'), 'utf8');
-    writeFileSync(join(cwd, 'imgsync.config.yaml'), config.replace('files: ["apps/base/podinfo/release.yaml"]\n    format: markers', 'files: ["apps/**/*.yaml"]\n    format: auto'));
+    writeFileSync(
+      join(cwd, 'imgsync.config.yaml'),
+      config.replace('files: ["apps/base/podinfo/release.yaml"]\n    format: markers', 'files: ["apps/**/*.yaml"]\n    format: auto'),
+    );
 
     const check = await runMain(['check'], { cwd, env });
     expect(check.stderr).toBe('');
     expect(check.code).toBe(1);
-    for (const path of ['apps/base/podinfo/kustomization.yaml', 'apps/base/podinfo/namespace.yaml', 'apps/base/podinfo/repository.yaml', 'apps/staging/podinfo-values.yaml']) {
+    for (const path of [
+      'apps/base/podinfo/kustomization.yaml',
+      'apps/base/podinfo/namespace.yaml',
+      'apps/base/podinfo/repository.yaml',
+      'apps/staging/podinfo-values.yaml',
+    ]) {
       expect(check.stdout).toContain(`${path}: skipped, no image references\n`);
     }
     expect(check.stdout).toContain('apps/base/podinfo/release.yaml (markers)\n');
@@ -138,7 +152,11 @@ describe('imgsync init on other files', () => {
   it.each([
     ['a kustomization without images:', 'fluxcd__flux2-kustomize-helm-example__apps__staging__kustomization.yaml', 'no image references'],
     ['a HelmRepository', 'fluxcd__flux2-kustomize-helm-example__apps__base__podinfo__repository.yaml', 'no image references'],
-    ['a compose file with an untagged image', 'docker__awesome-compose__flask-redis__compose.yaml', 'no image reference with a tag or digest to follow (untagged: redislabs/redismod)'],
+    [
+      'a compose file with an untagged image',
+      'docker__awesome-compose__flask-redis__compose.yaml',
+      'no image reference with a tag or digest to follow (untagged: redislabs/redismod)',
+    ],
   ])('on %s: exit 2 saying there is nothing to follow, and no config (no "detected" format)', async (_what, source, reason) => {
     const cwd = project(`none-${source}`, { 'file.yaml': corpus(source) });
     const init = await runMain(['init', 'file.yaml'], { cwd, env });

@@ -30,7 +30,18 @@ describe('imgsync (argument handling)', () => {
   it('--help lists the commands, examples, exit codes and environment', async () => {
     const run = await runMain(['--help'], { cwd: dir, env });
     expect(run.code).toBe(0);
-    for (const text of ['update', 'check', 'validate', 'snapshot', 'init', 'Examples:', 'imgsync update --dry-run', 'Exit codes: 0 ok, 1 check found drift, 2', 'NO_COLOR', 'FORCE_COLOR']) {
+    for (const text of [
+      'update',
+      'check',
+      'validate',
+      'snapshot',
+      'init',
+      'Examples:',
+      'imgsync update --dry-run',
+      'Exit codes: 0 ok, 1 check found drift, 2',
+      'NO_COLOR',
+      'FORCE_COLOR',
+    ]) {
       expect(run.stdout).toContain(text);
     }
   });
@@ -155,7 +166,11 @@ describe('imgsync update / check with nothing to look at', () => {
     writeFileSync(join(work, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n');
     writeFileSync(join(work, 'imgsync.config.yaml'), 'targets:\n  - files: ["*.yaml", "!imgsync.config.yaml"]\n');
     const run = await runMain(['check'], { cwd: work, env });
-    expect(run).toEqual({ code: 2, stdout: 'namespace.yaml: skipped, no image references\n', stderr: 'error nothing to check: none of the 1 matching file has images to follow\n' });
+    expect(run).toEqual({
+      code: 2,
+      stdout: 'namespace.yaml: skipped, no image references\n',
+      stderr: 'error nothing to check: none of the 1 matching file has images to follow\n',
+    });
   });
 });
 
@@ -177,7 +192,10 @@ describe('imgsync (engine rules seen through the CLI)', () => {
 
   it('--no-push with git.url is a config error rather than a silent no-op on local files', async () => {
     const config = join(dir, 'remote.config.yaml');
-    writeFileSync(config, 'targets:\n  - files: ["images.yml"]\n    format: backendai\n    repository: lablup/kernel-{name}\ngit:\n  url: https://git.example.invalid/x.git\n');
+    writeFileSync(
+      config,
+      'targets:\n  - files: ["images.yml"]\n    format: backendai\n    repository: lablup/kernel-{name}\ngit:\n  url: https://git.example.invalid/x.git\n',
+    );
     const run = await runMain(['update', '--no-push', '--config', config], { cwd: dir, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/git\.url is set/);
@@ -222,7 +240,12 @@ describe('imgsync update (how moved tags and reports print)', () => {
     JSON.stringify({
       version: 1,
       registry: 'docker.io',
-      repositories: Object.fromEntries(Object.entries(repositories).map(([repo, tags]) => [repo, { tags: Object.fromEntries(tags.map((t) => [t, { manifestDigest: digest(`${repo}:${t}`) }])) }])),
+      repositories: Object.fromEntries(
+        Object.entries(repositories).map(([repo, tags]) => [
+          repo,
+          { tags: Object.fromEntries(tags.map((t) => [t, { manifestDigest: digest(`${repo}:${t}`) }])) },
+        ]),
+      ),
     });
 
   it('prints a moved tag as "image old → new" and a held-back major as a report; values keep their own digest key set', async () => {
@@ -265,14 +288,17 @@ describe('imgsync update (how moved tags and reports print)', () => {
     const exampleDir = join(repoRoot, 'examples/backend.ai');
     copyFileSync(join(exampleDir, 'image-metadata.yml'), join(work, 'image-metadata.yml'));
     copyFileSync(join(exampleDir, 'registry-snapshot.json'), join(work, 'registry-snapshot.json'));
-    const text = 'targets:\n  - files: image-metadata.yml\n    registry: file:registry-snapshot.json\n    repository: lablup/kernel-{name}\n    update: major\n';
+    const text =
+      'targets:\n  - files: image-metadata.yml\n    registry: file:registry-snapshot.json\n    repository: lablup/kernel-{name}\n    update: major\n';
     writeFileSync(join(work, 'imgsync.config.yaml'), text);
     const before = readFileSync(join(work, 'image-metadata.yml'), 'utf8');
     const run = await runMain(['update'], { cwd: work, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error \S*imgsync\.config\.yaml:5:5: /);
     expect(run.stderr).toContain(
-      `imgsync.config.yaml:5:5: targets[0].update: applies only to formats ${FORMATS.filter((format) => format.movesTags).map((format) => format.name).join(', ')}; image-metadata.yml is backendai, whose entries follow every tag the registry has`,
+      `imgsync.config.yaml:5:5: targets[0].update: applies only to formats ${FORMATS.filter((format) => format.movesTags)
+        .map((format) => format.name)
+        .join(', ')}; image-metadata.yml is backendai, whose entries follow every tag the registry has`,
     );
     expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
 
@@ -280,7 +306,9 @@ describe('imgsync update (how moved tags and reports print)', () => {
     writeFileSync(join(work, 'imgsync.config.yaml'), text.replace('    update: major\n', '    pin: true\n'));
     const pinned = await runMain(['update'], { cwd: work, env });
     expect(pinned.code).toBe(2);
-    expect(pinned.stderr).toContain('imgsync.config.yaml:5:5: targets[0].pin: image-metadata.yml is backendai, whose entries hold image ids, not references to pin');
+    expect(pinned.stderr).toContain(
+      'imgsync.config.yaml:5:5: targets[0].pin: image-metadata.yml is backendai, whose entries hold image ids, not references to pin',
+    );
     expect(readFileSync(join(work, 'image-metadata.yml'), 'utf8')).toBe(before);
   });
 });

@@ -23,7 +23,7 @@ export async function readBoundedBody(response: Response, limit: number): Promis
   let total = 0;
   // ends with the stream, at the limit, or when the request's timeout aborts the read
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = (await reader.read()) as { done: boolean; value: Uint8Array };
     if (done) break;
     total += value.byteLength;
     if (total > limit) {

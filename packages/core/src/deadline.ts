@@ -139,11 +139,7 @@ export class Deadline {
     this.check(during);
     const left = this.remaining();
     if (ms >= left) {
-      throw new DeadlineError(
-        `time budget: ${during} asks to wait ${seconds(ms)}, but only ${seconds(left)} are left`,
-        'deadline',
-        during,
-      );
+      throw new DeadlineError(`time budget: ${during} asks to wait ${seconds(ms)}, but only ${seconds(left)} are left`, 'deadline', during);
     }
     await this.race(sleep(ms, this.signal), during);
   }

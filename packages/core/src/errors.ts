@@ -35,7 +35,19 @@ export type ImgsyncErrorCode =
   | 'INTERNAL';
 
 /** Every {@link ImgsyncErrorCode}, for front ends that validate or document them. */
-export const ERROR_CODES: readonly ImgsyncErrorCode[] = ['YAML_SYNTAX', 'YAML_EDIT', 'CONFIG', 'REGISTRY', 'GIT', 'FORMAT', 'FILE', 'FILE_TOO_LARGE', 'DEADLINE', 'USAGE', 'INTERNAL'];
+export const ERROR_CODES: readonly ImgsyncErrorCode[] = [
+  'YAML_SYNTAX',
+  'YAML_EDIT',
+  'CONFIG',
+  'REGISTRY',
+  'GIT',
+  'FORMAT',
+  'FILE',
+  'FILE_TOO_LARGE',
+  'DEADLINE',
+  'USAGE',
+  'INTERNAL',
+];
 
 /**
  * An error as plain data. `message` is the whole readable line; the other fields are what
@@ -210,9 +222,7 @@ export class ConfigError extends ImgsyncError {
 
 /** `file:line:col: setting: message`, as the CLI prints each problem. */
 export function formatConfigProblem(problem: ConfigProblem): string {
-  const loc = problem.path
-    ? `${problem.path}${problem.line ? `:${problem.line}${problem.col ? `:${problem.col}` : ''}` : ''}: `
-    : '';
+  const loc = problem.path ? `${problem.path}${problem.line ? `:${problem.line}${problem.col ? `:${problem.col}` : ''}` : ''}: ` : '';
   return `${loc}${problem.setting ? `${problem.setting}: ` : ''}${problem.message}`;
 }
 
@@ -221,11 +231,7 @@ export class RegistryError extends ImgsyncError {
   readonly registry: string;
   readonly repository: string | undefined;
   readonly status: number | undefined;
-  constructor(
-    message: string,
-    where: { registry: string; repository?: string; status?: number },
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, where: { registry: string; repository?: string; status?: number }, options?: { cause?: unknown }) {
     const what = where.repository ? `${where.registry}/${where.repository}` : where.registry;
     const status = where.status ? ` (HTTP ${where.status})` : '';
     super('REGISTRY', redactSecrets(`registry ${what}${status}: ${message}`), options);
@@ -244,12 +250,7 @@ export class GitError extends ImgsyncError {
   readonly remote: string | undefined;
   readonly step: string;
   readonly status: number | undefined;
-  constructor(
-    step: string,
-    message: string,
-    where: { remote?: string; status?: number; secrets?: readonly string[] } = {},
-    options?: { cause?: unknown },
-  ) {
+  constructor(step: string, message: string, where: { remote?: string; status?: number; secrets?: readonly string[] } = {}, options?: { cause?: unknown }) {
     const remote = where.remote ? ` ${stripUrlCredentials(where.remote)}` : '';
     const status = where.status ? ` (HTTP ${where.status})` : '';
     super('GIT', redactSecrets(`git ${step}${remote}${status}: ${message}`, where.secrets), options);

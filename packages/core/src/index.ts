@@ -68,16 +68,7 @@ export type { ScalarValue } from './yaml/render-scalar.js';
 export type { NewValue } from './yaml/render-item.js';
 
 // File formats: what a file is and where its images are.
-export {
-  detectFormat,
-  findFormat,
-  formatAdapter,
-  formatAdapters,
-  FORMAT_NAMES,
-  FORMATS,
-  noImagesReason,
-  type FormatName,
-} from './formats/all-formats.js';
+export { detectFormat, findFormat, formatAdapter, formatAdapters, FORMAT_NAMES, FORMATS, noImagesReason, type FormatName } from './formats/all-formats.js';
 export { markerPolicyStubs, type MarkerPolicyStub } from './formats/markers/policy-stubs.js';
 export type {
   Change,

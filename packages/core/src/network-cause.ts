@@ -50,7 +50,7 @@ export function networkCause(error: unknown): string | undefined {
     if (typeof e.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(e.code) && !code) code = e.code;
     if (typeof e.message === 'string' && e.message && !WRAPPERS.test(e.message)) message ??= e.message;
     // AggregateError (happy eyeballs: every address failed): its first error says why
-    const next = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
+    const next: unknown = e.cause ?? (Array.isArray(e.errors) ? (e.errors as unknown[])[0] : undefined);
     current = next;
   }
   if (code) return `${KNOWN[code] ?? message ?? code} (${code})`;
@@ -64,6 +64,11 @@ export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^/@]*@/, '').split('/')[0] ?? url;
+    return (
+      url
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/^[^/@]*@/, '')
+        .split('/')[0] ?? url
+    );
   }
 }

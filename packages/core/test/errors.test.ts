@@ -29,16 +29,31 @@ describe('error facts', () => {
   it('give each error its fields, the same through facts(), JSON and errorFacts', () => {
     const errors: [ImgsyncError, object][] = [
       [new YamlSyntaxError('a.yml', 3, 9, 'bad'), { code: 'YAML_SYNTAX', path: 'a.yml', line: 3, col: 9 }],
-      [new YamlEditError('a.yml', ['images', 2, 'tags'], 'no', { line: 7, col: 5 }), { code: 'YAML_EDIT', path: 'a.yml', line: 7, col: 5, setting: 'images[2].tags' }],
-      [new RegistryError('gone', { registry: 'ghcr.io', repository: 'org/app', status: 404 }), { code: 'REGISTRY', registry: 'ghcr.io', repository: 'org/app', status: 404 }],
-      [new GitError('push', 'rejected', { remote: 'https://user:pw@example.test/r.git', status: 403 }), { code: 'GIT', remote: 'https://example.test/r.git', step: 'push', status: 403 }],
+      [
+        new YamlEditError('a.yml', ['images', 2, 'tags'], 'no', { line: 7, col: 5 }),
+        { code: 'YAML_EDIT', path: 'a.yml', line: 7, col: 5, setting: 'images[2].tags' },
+      ],
+      [
+        new RegistryError('gone', { registry: 'ghcr.io', repository: 'org/app', status: 404 }),
+        { code: 'REGISTRY', registry: 'ghcr.io', repository: 'org/app', status: 404 },
+      ],
+      [
+        new GitError('push', 'rejected', { remote: 'https://user:pw@example.test/r.git', status: 403 }),
+        { code: 'GIT', remote: 'https://example.test/r.git', step: 'push', status: 403 },
+      ],
       [new FormatError('k.yaml', 'no images', { line: 2, col: 1 }), { code: 'FORMAT', path: 'k.yaml', line: 2, col: 1 }],
       [new FileError('link.yml', 'leads out of the repository'), { code: 'FILE', path: 'link.yml' }],
       [FileTooLargeError.bytes('big.yml', 30, 10), { code: 'FILE_TOO_LARGE', path: 'big.yml' }],
       [new DeadlineError('time budget ran out', 'deadline', 'git push'), { code: 'DEADLINE', step: 'git push' }],
       [
         new ConfigError('bad value', { path: 'imgsync.config.yaml', line: 4, col: 13 }),
-        { code: 'CONFIG', path: 'imgsync.config.yaml', line: 4, col: 13, problems: [{ path: 'imgsync.config.yaml', line: 4, col: 13, setting: '', message: 'bad value' }] },
+        {
+          code: 'CONFIG',
+          path: 'imgsync.config.yaml',
+          line: 4,
+          col: 13,
+          problems: [{ path: 'imgsync.config.yaml', line: 4, col: 13, setting: '', message: 'bad value' }],
+        },
       ],
     ];
     for (const [error, fields] of errors) {
@@ -97,11 +112,29 @@ describe('error facts', () => {
           resolveTag: async () => {
             throw new Error('not asked');
           },
-          stats: () => ({ requests: 0, manifestHeads: 0, manifestGets: 0, tokenRequests: 0, hubApiRequests: 0, retries: 0, rateLimited: 0, cacheHits: 0, rateLimit: undefined }),
+          stats: () => ({
+            requests: 0,
+            manifestHeads: 0,
+            manifestGets: 0,
+            tokenRequests: 0,
+            hubApiRequests: 0,
+            retries: 0,
+            rateLimited: 0,
+            cacheHits: 0,
+            rateLimit: undefined,
+          }),
         }),
       });
-      expect(result.errors).toEqual([{ file: 'broken.yaml', code: 'YAML_SYNTAX', path: 'broken.yaml', line: 4, col: 1, message: expect.stringMatching(/^broken\.yaml:4:1: /) }]);
-      expect(result.files.find((f) => f.path === 'broken.yaml')?.error).toEqual({ code: 'YAML_SYNTAX', path: 'broken.yaml', line: 4, col: 1, message: result.errors[0]!.message });
+      expect(result.errors).toEqual([
+        { file: 'broken.yaml', code: 'YAML_SYNTAX', path: 'broken.yaml', line: 4, col: 1, message: expect.stringMatching(/^broken\.yaml:4:1: /) },
+      ]);
+      expect(result.files.find((f) => f.path === 'broken.yaml')?.error).toEqual({
+        code: 'YAML_SYNTAX',
+        path: 'broken.yaml',
+        line: 4,
+        col: 1,
+        message: result.errors[0]!.message,
+      });
       expect(result.files.find((f) => f.path === 'fine.yaml')?.error).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });

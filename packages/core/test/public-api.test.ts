@@ -13,7 +13,13 @@ import { repoRoot } from './helpers/fixtures.js';
 const entry = join(repoRoot, 'packages/core/src/index.ts');
 
 function exportsOf(): { name: string; documented: boolean }[] {
-  const program = ts.createProgram([entry], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true });
+  const program = ts.createProgram([entry], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry)!;
   const module = checker.getSymbolAtLocation(source)!;
@@ -40,6 +46,7 @@ describe('the public API of @imgsync/core', () => {
   });
 
   it('keeps internals out', () => {
-    for (const internal of ['buildBody', 'secretsOf', 'tokenAuth', 'createSourceLocator', 'RegistryStates', 'toGitError']) expect(core).not.toHaveProperty(internal);
+    for (const internal of ['buildBody', 'secretsOf', 'tokenAuth', 'createSourceLocator', 'RegistryStates', 'toGitError'])
+      expect(core).not.toHaveProperty(internal);
   });
 });

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
 function report(result: UpdateResult | FleetResult | RecordedTick): void {
   if ('recorded' in result) {
     if (process.env.GITHUB_STEP_SUMMARY) {
-      appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### imgsync: recorded ${result.repositories} repositories, ${result.tags} tags of ${result.registries.join(', ') || 'no live registry'}\n`);
+      appendFileSync(
+        process.env.GITHUB_STEP_SUMMARY,
+        `### imgsync: recorded ${result.repositories} repositories, ${result.tags} tags of ${result.registries.join(', ') || 'no live registry'}\n`,
+      );
     }
     return;
   }
@@ -83,7 +86,12 @@ function report(result: UpdateResult | FleetResult | RecordedTick): void {
       .join(' '),
   };
   if (process.env.GITHUB_OUTPUT) {
-    appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+    appendFileSync(
+      process.env.GITHUB_OUTPUT,
+      Object.entries(outputs)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     const rows = result.changes.map((c) => `| ${c.file} | ${c.image} | ${c.tag ?? ''} | ${c.kind} | ${c.old ?? ''} | ${c.new ?? c.message ?? ''} |`);
@@ -111,10 +119,19 @@ function reportFleet(fleet: FleetResult): void {
     'pull-request': results.flatMap((r) => (r.delivery?.pullRequest ? [r.delivery.pullRequest.url] : [])).join(' '),
     'new-repositories': results.flatMap((r) => r.changes.filter((c) => c.code === 'new-repository').map((c) => c.image)).join(' '),
   };
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  if (process.env.GITHUB_OUTPUT)
+    appendFileSync(
+      process.env.GITHUB_OUTPUT,
+      Object.entries(outputs)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
   if (process.env.GITHUB_STEP_SUMMARY) {
     const t = fleet.totals;
-    const rows = fleet.repositories.map((r) => `| ${r.url} | ${r.outcome} | ${r.result ? r.result.changes.filter((c) => c.kind !== 'reported').length : 0} | ${r.error?.message ?? r.result?.delivery?.pullRequest?.url ?? r.result?.delivery?.commit?.slice(0, 12) ?? ''} |`);
+    const rows = fleet.repositories.map(
+      (r) =>
+        `| ${r.url} | ${r.outcome} | ${r.result ? r.result.changes.filter((c) => c.kind !== 'reported').length : 0} | ${r.error?.message ?? r.result?.delivery?.pullRequest?.url ?? r.result?.delivery?.commit?.slice(0, 12) ?? ''} |`,
+    );
     appendFileSync(
       process.env.GITHUB_STEP_SUMMARY,
       `### imgsync: ${t.repositories} repositories, ${t.changed} changed, ${t.failed} failed\n\n| repository | outcome | changes | commit, pull request or error |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`,

@@ -140,7 +140,8 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
     if (options.record) return await recordTick(logger, shared, options.record, store, guard, started);
     const snapshotAt = options.snapshot ?? (options.env.IMGSYNC_SNAPSHOT?.trim() || undefined);
     const snapshot = snapshotAt === undefined ? undefined : await guard.race(store.read(snapshotAt, guard.signal), 'reading the snapshot');
-    if (snapshot) logger.log({ level: 'info', msg: 'snapshot', from: snapshotAt!.replace(/\?.*$/s, ''), registries: snapshot.snapshots.map((s) => s.registry) });
+    if (snapshot)
+      logger.log({ level: 'info', msg: 'snapshot', from: snapshotAt!.replace(/\?.*$/s, ''), registries: snapshot.snapshots.map((s) => s.registry) });
     if (config.fleet) {
       let shard;
       try {
@@ -174,7 +175,11 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
   logResult(logger, result, summary);
   if (result.partial) {
     const undone = result.partial.undone.length ? `; left undone: ${result.partial.undone.join('; ')}` : '';
-    throw new ScheduledRunError('DEADLINE', redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets), result);
+    throw new ScheduledRunError(
+      'DEADLINE',
+      redactSecrets(`imgsync stopped early, nothing written or pushed: ${result.partial.reason}${undone}`, secrets),
+      result,
+    );
   }
   if (result.errors.length) {
     const list = result.errors.map((e) => `${e.file}: ${e.message}`).join('; ');
@@ -208,9 +213,14 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
   const failed = fleet.totals.failed + fleet.totals.partial;
   logger.log({ level: failed ? 'error' : 'info', msg: 'fleet-summary', ...fleet.totals, skipped: fleet.skipped, durationMs: Date.now() - started });
   if (failed) {
-    const which = fleet.repositories.filter((r) => r.outcome === 'failed' || r.outcome === 'partial').map((r) => `${r.url}: ${r.error?.message ?? r.result?.partial?.reason ?? r.outcome}`);
+    const which = fleet.repositories
+      .filter((r) => r.outcome === 'failed' || r.outcome === 'partial')
+      .map((r) => `${r.url}: ${r.error?.message ?? r.result?.partial?.reason ?? r.outcome}`);
     const first = fleet.repositories.find((r) => r.outcome === 'failed' || r.outcome === 'partial')!;
-    throw new ScheduledRunError(first.error?.code ?? 'DEADLINE', redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets));
+    throw new ScheduledRunError(
+      first.error?.code ?? 'DEADLINE',
+      redactSecrets(`imgsync: ${failed} of ${fleet.totals.repositories} repositories not updated: ${which.join('; ')}`, secrets),
+    );
   }
   return fleet;
 }
@@ -229,13 +239,15 @@ async function recordTick(
   started: number,
 ): Promise<RecordedTick> {
   const shards = record.shards ?? 1;
-  if (!Number.isSafeInteger(shards) || shards < 1 || shards > 10_000) throw new ConfigError(`shards must be a whole number from 1 to 10000, got ${String(record.shards)}`);
+  if (!Number.isSafeInteger(shards) || shards < 1 || shards > 10_000)
+    throw new ConfigError(`shards must be a whole number from 1 to 10000, got ${String(record.shards)}`);
   const options = { ...shared, dryRun: true, recordSnapshot: true } as const;
   let snapshots: RegistrySnapshot[];
   if (shared.config.fleet) {
     const fleet = await runFleet(options);
     for (const r of fleet.repositories) {
-      if (r.outcome === 'partial') throw new DeadlineError(`recording stopped: ${r.result?.partial?.reason ?? 'time budget'}`, 'deadline', 'recording the snapshot');
+      if (r.outcome === 'partial')
+        throw new DeadlineError(`recording stopped: ${r.result?.partial?.reason ?? 'time budget'}`, 'deadline', 'recording the snapshot');
       if (r.outcome === 'failed') logger.log({ level: 'warn', msg: 'not-recorded', url: r.url, error: r.error?.message });
     }
     snapshots = fleet.recordedSnapshots ?? [];

@@ -54,11 +54,9 @@ export function snapshotStore(s3Config: object = {}): SnapshotStore {
       const where = s3Location(location);
       if (!where) return readSnapshotSetFrom(location, { signal });
       const { module, client: c } = await s3();
-      const out = await c
-        .send(new module.GetObjectCommand({ Bucket: where.bucket, Key: where.key }), { abortSignal: signal })
-        .catch((error: unknown) => {
-          throw new RegistryError(`reading the snapshot failed: ${(error as Error).name}: ${(error as Error).message}`, { registry: location });
-        });
+      const out = await c.send(new module.GetObjectCommand({ Bucket: where.bucket, Key: where.key }), { abortSignal: signal }).catch((error: unknown) => {
+        throw new RegistryError(`reading the snapshot failed: ${(error as Error).name}: ${(error as Error).message}`, { registry: location });
+      });
       if (out.ContentLength !== undefined && out.ContentLength > MAX_SNAPSHOT_BYTES) {
         throw new RegistryError(`the snapshot is ${out.ContentLength} bytes, over the ${MAX_SNAPSHOT_BYTES} byte limit`, { registry: location });
       }

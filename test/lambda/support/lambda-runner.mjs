@@ -26,7 +26,9 @@ async function getSecretValue({ service, name }) {
   const body = await response.json();
   if (!response.ok) {
     const error = new Error(body.message ?? body.Message ?? `HTTP ${response.status}`);
-    error.name = String(body.__type ?? 'Error').split('#').pop();
+    error.name = String(body.__type ?? 'Error')
+      .split('#')
+      .pop();
     throw error;
   }
   return body.SecretString;

@@ -95,7 +95,10 @@ export function plantStaleClone(sandbox: Sandbox, name: string): void {
 }
 
 export type Outcome =
-  | { ok: true; result: { changed: boolean; delivery?: { commit?: string; pushed: boolean; branch?: string }; changes: unknown[]; partial?: { reason: string } } }
+  | {
+      ok: true;
+      result: { changed: boolean; delivery?: { commit?: string; pushed: boolean; branch?: string }; changes: unknown[]; partial?: { reason: string } };
+    }
   | { ok: false; name: string; code: string; message: string };
 
 export interface LambdaProcess {

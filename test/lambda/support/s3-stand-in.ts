@@ -42,7 +42,9 @@ export async function startS3StandIn(buckets: string[]): Promise<S3StandIn> {
       const bucket = path.split('/')[0]!;
       const error = (status: number, code: string, message: string) => {
         res.writeHead(status, { 'content-type': 'application/xml' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><Resource>/${path}</Resource><RequestId>STANDIN</RequestId></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><Resource>/${path}</Resource><RequestId>STANDIN</RequestId></Error>`,
+        );
       };
       requests.push(`${req.method} ${path}`);
       if (!buckets.includes(bucket)) return error(404, 'NoSuchBucket', 'The specified bucket does not exist');

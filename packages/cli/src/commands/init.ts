@@ -47,7 +47,13 @@ export async function initCommand(ctx: CommandContext, file: string, flags: Init
   const target = resolve(io.cwd, flags.output ?? 'imgsync.config.yaml');
   // `files` are read relative to the config file's directory, which need not be cwd (`-o conf/x.yaml`)
   const filePattern = relative(dirname(target), path).split('\\').join('/');
-  if (!flags.force && (await access(target).then(() => true, () => false))) {
+  if (
+    !flags.force &&
+    (await access(target).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new UsageError(`${relative(io.cwd, target)} exists; pass --force to replace it`);
   }
 
@@ -104,13 +110,18 @@ function registryLines(adapter: FormatAdapter, yaml: YamlFile, stubs: readonly M
   const registries = new Set(
     adapter.namesPolicies
       ? stubs.flatMap((stub) => (stub.repository ? [parseImageRef(stub.repository)?.domain ?? 'docker.io'] : []))
-      : adapter.wants(yaml, { tagPolicy: createTagPolicy(), digest: 'manifest', platform: 'linux/amd64', prune: 'report' }).map((want) => want.registry ?? 'docker.io'),
+      : adapter
+          .wants(yaml, { tagPolicy: createTagPolicy(), digest: 'manifest', platform: 'linux/amd64', prune: 'report' })
+          .map((want) => want.registry ?? 'docker.io'),
   );
   const named = [...registries].join(', ');
   if (given) {
     throw new UsageError(
       `--registry ${given}: ${adapter.name} references name their own registries (${named || 'none found'}), so the target would not use it; ` +
-        `it applies to ${formatAdapters().filter((format) => format.listsTags).map((format) => format.name).join(', ')} files and to file: snapshots (--registry file:registry-snapshot.json)`,
+        `it applies to ${formatAdapters()
+          .filter((format) => format.listsTags)
+          .map((format) => format.name)
+          .join(', ')} files and to file: snapshots (--registry file:registry-snapshot.json)`,
     );
   }
   return registries.size ? [`    # registry: not needed, the references name theirs (${named})`] : [];
@@ -127,7 +138,9 @@ function policyLines(stubs: readonly MarkerPolicyStub[], file: string): string[]
         : '        # repository: REGISTRY/REPOSITORY   # fill in: no marker shows which repository this policy follows',
     );
     if (stub.tags) {
-      lines.push(`        tags: { include: ${singleQuoted(stub.tags.include)}, semver: ${singleQuoted(stub.tags.semver)} }   # shaped like ${stub.currentTag}, not older`);
+      lines.push(
+        `        tags: { include: ${singleQuoted(stub.tags.include)}, semver: ${singleQuoted(stub.tags.semver)} }   # shaped like ${stub.currentTag}, not older`,
+      );
     } else {
       lines.push("        tags: { exclude: ['-rc\\d*$'] }");
     }

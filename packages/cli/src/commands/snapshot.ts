@@ -42,7 +42,9 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
   const { io, out } = ctx;
   if (flags.registry === undefined) {
     if (flags.namespace?.length || flags.repository?.length || flags.platform) {
-      throw new UsageError('--namespace, --repository and --platform record one registry: give it with --registry (without it, snapshot records what the config asks)');
+      throw new UsageError(
+        '--namespace, --repository and --platform record one registry: give it with --registry (without it, snapshot records what the config asks)',
+      );
     }
     return configSnapshot(ctx, flags);
   }
@@ -122,7 +124,9 @@ async function configSnapshot(ctx: CommandContext, flags: SnapshotFlags): Promis
     } finally {
       stop.expire();
     }
-    out.info(`wrote ${flags.output.replace(/\?.*$/s, '')}: ${snapshots.length} registr${snapshots.length === 1 ? 'y' : 'ies'}, ${repositories} repositories, ${tags} tags`);
+    out.info(
+      `wrote ${flags.output.replace(/\?.*$/s, '')}: ${snapshots.length} registr${snapshots.length === 1 ? 'y' : 'ies'}, ${repositories} repositories, ${tags} tags`,
+    );
   } else {
     out.out(text.trimEnd());
   }

@@ -43,7 +43,8 @@ export async function updateCommand(ctx: CommandContext, flags: UpdateFlags, mod
   const { config } = run;
   const shard = shardOf(flags.shard, ctx.io.env);
   if (config.fleet) {
-    if (flags.push === false) throw new UsageError('--no-push does not apply to a fleet: its repositories are cloned, so there is nothing to edit locally (use --dry-run)');
+    if (flags.push === false)
+      throw new UsageError('--no-push does not apply to a fleet: its repositories are cloned, so there is nothing to edit locally (use --dry-run)');
     const fleet = await runFleet({ ...run, dryRun, ...(shard && { shard }) });
     return reportFleet(ctx, fleet, mode, flags);
   }

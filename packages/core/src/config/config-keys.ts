@@ -18,7 +18,16 @@ import type { DeliveryMode } from '../git/deliver-options.js';
 import type { GitTransport } from '../git/workspace.js';
 import type { TargetFormat } from './types.js';
 
-export { DISCOVER_FORMATS, formatsPhrase, IMAGE_ID_TITLES, PINNABLE_FORMATS, POLICY_FORMATS, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVING_FORMATS } from './shape/format-facts.js';
+export {
+  DISCOVER_FORMATS,
+  formatsPhrase,
+  IMAGE_ID_TITLES,
+  PINNABLE_FORMATS,
+  POLICY_FORMATS,
+  TAG_LIST_NAMES,
+  TAG_LIST_ONLY,
+  TAG_MOVING_FORMATS,
+} from './shape/format-facts.js';
 export { SECRET_KEYS } from './rules/index.js';
 
 /** Keys of each mapping, by the name the JSON Schema gives it. */
@@ -41,12 +50,24 @@ type Exactly<List extends readonly string[], Union extends string> = [List[numbe
 
 /** Values of each enumeration. */
 export const CONFIG_ENUMS = {
-  format: TARGET_FORMATS as Exactly<typeof TARGET_FORMATS, TargetFormat>,
-  prune: PRUNE_MODES as Exactly<typeof PRUNE_MODES, PruneMode>,
-  mode: GIT_MODES as Exactly<typeof GIT_MODES, DeliveryMode>,
-  transport: GIT_TRANSPORTS as Exactly<typeof GIT_TRANSPORTS, GitTransport>,
-  discover: DISCOVER_MODES as Exactly<typeof DISCOVER_MODES, DiscoverMode>,
-  digest: DIGEST_FORMS as Exactly<typeof DIGEST_FORMS, DigestForm>,
-  sort: TAG_SORTS as Exactly<typeof TAG_SORTS, TagSort>,
-  update: UPDATE_LEVELS as Exactly<typeof UPDATE_LEVELS, UpdateLevel>,
+  format: TARGET_FORMATS,
+  prune: PRUNE_MODES,
+  mode: GIT_MODES,
+  transport: GIT_TRANSPORTS,
+  discover: DISCOVER_MODES,
+  digest: DIGEST_FORMS,
+  sort: TAG_SORTS,
+  update: UPDATE_LEVELS,
 } as const;
+
+// compile-time: a list with a member too many or too few does not type-check here
+const _enumsMatchTheirUnions: [
+  Exactly<typeof TARGET_FORMATS, TargetFormat>,
+  Exactly<typeof PRUNE_MODES, PruneMode>,
+  Exactly<typeof GIT_MODES, DeliveryMode>,
+  Exactly<typeof GIT_TRANSPORTS, GitTransport>,
+  Exactly<typeof DISCOVER_MODES, DiscoverMode>,
+  Exactly<typeof DIGEST_FORMS, DigestForm>,
+  Exactly<typeof TAG_SORTS, TagSort>,
+  Exactly<typeof UPDATE_LEVELS, UpdateLevel>,
+] = [TARGET_FORMATS, PRUNE_MODES, GIT_MODES, GIT_TRANSPORTS, DISCOVER_MODES, DIGEST_FORMS, TAG_SORTS, UPDATE_LEVELS];

@@ -16,10 +16,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export type ParsedRef =
-  | { kind: 'env'; name: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'literal'; value: string };
+export type ParsedRef = { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'literal'; value: string };
 
 /**
  * Splits a reference. `env:` needs a valid variable name and `file:` a non-empty path,
@@ -78,11 +75,7 @@ export interface SecretFileSystem {
  * @example
  * const token = await resolveSecretRef(config.git.token, { env: process.env }, 'git.token');
  */
-export async function resolveSecretRef(
-  ref: string,
-  options: { env: Environment; fs?: SecretFileSystem },
-  setting?: string,
-): Promise<string> {
+export async function resolveSecretRef(ref: string, options: { env: Environment; fs?: SecretFileSystem }, setting?: string): Promise<string> {
   const parsed = parseRef(ref);
   if (parsed.kind !== 'file') return resolveEnvRef(ref, options.env, setting);
   const fs = options.fs ?? (await import('node:fs/promises'));

@@ -11,15 +11,7 @@ export { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './shape/git.js';
 export { configJsonSchema } from './shape/json-schema.js';
 export type { RawConfig, RawTarget } from './shape/config-shape.js';
 export { CODE_RULES, type CodeRule } from './rules/index.js';
-export {
-  isSecretRef,
-  parseRef,
-  resolveEnvRef,
-  resolveSecretRef,
-  type Environment,
-  type ParsedRef,
-  type SecretFileSystem,
-} from './env-refs.js';
+export { isSecretRef, parseRef, resolveEnvRef, resolveSecretRef, type Environment, type ParsedRef, type SecretFileSystem } from './env-refs.js';
 export { CONFIG_ENUMS, CONFIG_KEYS } from './config-keys.js';
 export { createSourceLocator, type SourceLocator, type SourcePosition } from './source-locations.js';
 export type {

@@ -16,7 +16,7 @@ import { parseRef } from './env-refs.js';
 import { isMapping } from './problems.js';
 import type { RawConfig, RawTarget } from './shape/config-shape.js';
 import { DISCOVER_FORMATS } from './shape/format-facts.js';
-import { DEFAULT_GIT_AUTHOR, DEFAULT_GITHUB_API_URL } from './shape/git.js';
+import { DEFAULT_GIT_AUTHOR } from './shape/git.js';
 import type { ConfigKeyPath, LocatePart, SourceLocator } from './source-locations.js';
 import type {
   DiscoverConfig,
@@ -128,7 +128,7 @@ function normaliseTags(raw: unknown): TagPolicyConfig {
 function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Where, list_: ConfigKeyPath = ['targets']): TargetConfig {
   const at: ConfigKeyPath = [...list_, index];
   const settings = raw as Record<string, unknown>;
-  const format: TargetFormat = (raw.format ?? 'auto') as TargetFormat;
+  const format: TargetFormat = raw.format ?? 'auto';
   const registryText = given(settings.registry) ? (settings.registry as string) : undefined;
   const snapshot = registryText?.startsWith('file:');
   const repository = given(settings.repository) ? (settings.repository as string) : '{name}';
@@ -137,11 +137,16 @@ function normaliseTarget(raw: RawTarget, index: number, dir: string, where: Wher
   for (const [name, policy] of Object.entries((settings.policies as Record<string, unknown> | null | undefined) ?? {})) {
     const policyAt = [...at, 'policies', name];
     const body = isMapping(policy) ? policy : {};
-    policies[name] = { name, repository: given(body.repository) ? (body.repository as string) : undefined, ...normaliseTags(body.tags), where: where(policyAt, 'key') };
+    policies[name] = {
+      name,
+      repository: given(body.repository) ? (body.repository as string) : undefined,
+      ...normaliseTags(body.tags),
+      where: where(policyAt, 'key'),
+    };
   }
   return {
     index,
-    files: list(raw.files as string | string[]),
+    files: list(raw.files),
     format,
     registry: registryText === undefined ? 'docker.io' : snapshot ? registryText : parseRegistryAddress(registryText).name,
     snapshotPath: snapshot ? resolve(dir, registryText!.slice('file:'.length)) : undefined,

@@ -11,6 +11,7 @@
 import type { ConfigProblem } from '../errors.js';
 import { looksLikeSecret } from './env-refs.js';
 import type { ConfigKeyPath, LocatePart, SourceLocator } from './source-locations.js';
+import { plainText } from '../plain-text.js';
 
 export type { ConfigProblem } from '../errors.js';
 
@@ -50,7 +51,7 @@ export function describeValue(value: unknown): string {
     if (value.trim() === '') return 'an empty string';
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   }
-  return String(value);
+  return plainText(value);
 }
 
 /** The value at `keyPath` in `data`, or `undefined`. */

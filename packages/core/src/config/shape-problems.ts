@@ -28,7 +28,7 @@ interface Def {
   in?: Schema;
 }
 
-const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
+const defOf = (schema: Schema): Def => schema._zod.def;
 
 /** `schema` without its optional/nullable wrappers. */
 function unwrap(schema: Schema): Schema {
@@ -157,7 +157,8 @@ function problemsOf(root: Schema, data: unknown, issue: Issue, prefix: ConfigKey
           const key = String(keyPath[keyPath.length - 1]);
           const rest = Object.fromEntries(Object.entries(parent).filter(([name]) => name !== key));
           const checked = fallback.safeParse(rest);
-          if (!checked.success) problems.push(...shapeProblems(fallback, rest, checked.error.issues).map((p) => ({ ...p, keyPath: [...parentPath, ...p.keyPath] })));
+          if (!checked.success)
+            problems.push(...shapeProblems(fallback, rest, checked.error.issues).map((p) => ({ ...p, keyPath: [...parentPath, ...p.keyPath] })));
         }
         return problems;
       }

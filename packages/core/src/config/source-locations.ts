@@ -11,6 +11,7 @@
  */
 import { lineIndex } from '../yaml/line-index.js';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { plainText } from '../plain-text.js';
 
 export type ConfigKeyPath = readonly (string | number)[];
 
@@ -56,7 +57,7 @@ export function createSourceLocator(text: string, doc: Document.Parsed): SourceL
       const keyValue = isScalar(pair.key) ? pair.key.value : undefined;
       // with merge keys on, the yaml package reads the `<<` key as a symbol
       if (keyValue === '<<' || (typeof keyValue === 'symbol' && keyValue.description === '<<')) merged.push(pair.value);
-      else if (keyValue !== undefined && keyValue !== null && String(keyValue) === key) return pair;
+      else if (keyValue !== undefined && keyValue !== null && plainText(keyValue) === key) return pair;
     }
     for (const source of merged) {
       const resolved = resolve(source);

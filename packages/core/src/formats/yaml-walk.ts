@@ -8,6 +8,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { YamlFile } from '../yaml/index.js';
+import { plainText } from '../plain-text.js';
 
 export type KeyPathOut = (string | number)[];
 
@@ -33,16 +34,10 @@ export interface MapSite {
 export function scalarText(node: Scalar): string | undefined {
   if (typeof node.value === 'string') return node.value;
   if (node.value === null || node.value === undefined) return undefined;
-  return node.source ?? String(node.value);
+  return node.source ?? plainText(node.value);
 }
 
-function* walk(
-  node: Node | null | undefined,
-  document: number,
-  path: KeyPathOut,
-  key: string | undefined,
-  keyNode?: Scalar,
-): Generator<ScalarSite | MapSite> {
+function* walk(node: Node | null | undefined, document: number, path: KeyPathOut, key: string | undefined, keyNode?: Scalar): Generator<ScalarSite | MapSite> {
   if (!node || isAlias(node)) return;
   if (isMap(node)) {
     yield { document, path, node, keyNode };
@@ -63,14 +58,14 @@ function* walk(
 /** Every scalar of every document, in document order. */
 export function* scalarSites(file: YamlFile): Generator<ScalarSite> {
   for (const doc of file.documents) {
-    for (const site of walk(doc.composed().contents as Node | null, doc.index, [], undefined)) if ('key' in site) yield site;
+    for (const site of walk(doc.composed().contents, doc.index, [], undefined)) if ('key' in site) yield site;
   }
 }
 
 /** Every mapping of every document, in document order. */
 export function* mapSites(file: YamlFile): Generator<MapSite> {
   for (const doc of file.documents) {
-    for (const site of walk(doc.composed().contents as Node | null, doc.index, [], undefined)) if (!('key' in site)) yield site;
+    for (const site of walk(doc.composed().contents, doc.index, [], undefined)) if (!('key' in site)) yield site;
   }
 }
 

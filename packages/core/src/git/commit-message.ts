@@ -123,9 +123,7 @@ export function describeChange(change: ChangeSummary): string {
 export function buildBody(changes: readonly ChangeSummary[]): string {
   const files = [...new Set(changes.map((c) => c.file))];
   if (files.length <= 1) return changes.map(describeChange).join('\n');
-  return files
-    .map((file) => [`${file}:`, ...changes.filter((c) => c.file === file).map(describeChange)].join('\n'))
-    .join('\n\n');
+  return files.map((file) => [`${file}:`, ...changes.filter((c) => c.file === file).map(describeChange)].join('\n')).join('\n\n');
 }
 
 /**

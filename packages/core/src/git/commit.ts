@@ -81,12 +81,7 @@ export async function commitFiles(options: CommitFilesOptions): Promise<CommitFi
 }
 
 /** The bytes of `path` at commit `oid`, or `undefined` when there is no such file. */
-export async function readBlobAt(
-  fs: PromiseFsClient,
-  gitdir: string,
-  oid: string,
-  path: string,
-): Promise<Buffer | undefined> {
+export async function readBlobAt(fs: PromiseFsClient, gitdir: string, oid: string, path: string): Promise<Buffer | undefined> {
   try {
     const { blob } = await git.readBlob({ fs, gitdir, oid, filepath: normalizePath(path) });
     return Buffer.from(blob);
@@ -120,12 +115,7 @@ export async function resolveInCommit(fs: PromiseFsClient, gitdir: string, oid: 
 }
 
 /** Rewrites `treeOid` so that each `path -> blobOid` in `edits` is present; returns the new tree's oid. */
-async function rewriteTree(
-  fs: PromiseFsClient,
-  gitdir: string,
-  treeOid: string | undefined,
-  edits: ReadonlyMap<string, string>,
-): Promise<string> {
+async function rewriteTree(fs: PromiseFsClient, gitdir: string, treeOid: string | undefined, edits: ReadonlyMap<string, string>): Promise<string> {
   const entries: TreeEntry[] = treeOid ? (await git.readTree({ fs, gitdir, oid: treeOid })).tree : [];
   const byName = new Map(entries.map((e) => [e.path, e]));
   const subdirs = new Map<string, Map<string, string>>();

@@ -18,9 +18,7 @@ import type { GitTransport, Workspace } from './workspace.js';
 export type DeliveryMode = 'push' | 'pull-request';
 
 /** Where to deliver: a remote to clone shallow, or a local checkout directory. */
-export type DeliveryTarget =
-  | { url: string; branch?: string; dir?: undefined }
-  | { dir: string; remote?: string; url?: string; branch?: string };
+export type DeliveryTarget = { url: string; branch?: string; dir?: undefined } | { dir: string; remote?: string; url?: string; branch?: string };
 
 /** Where and how `pull-request` mode opens its pull request. */
 export interface PullRequestSettings {
@@ -131,4 +129,3 @@ export interface DeliverResult {
   attempts: number;
   pullRequest?: PullRequestResult;
 }
-

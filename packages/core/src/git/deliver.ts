@@ -100,11 +100,7 @@ async function deliverPush(checkout: Checkout, options: DeliverOptions): Promise
       if (error instanceof DeadlineError) throw error;
       if (!(await lostRace(checkout, error))) throw checkout.stoppedOr('push', error);
       if (attempt >= maxAttempts) {
-        throw new GitError(
-          'push',
-          `rejected ${attempt} times: ${branch} kept moving while imgsync pushed; run again later`,
-          checkout.errorContext(),
-        );
+        throw new GitError('push', `rejected ${attempt} times: ${branch} kept moving while imgsync pushed; run again later`, checkout.errorContext());
       }
       await moveToRemoteTip(checkout);
       continue;
@@ -205,11 +201,7 @@ async function moveToRemoteTip(checkout: Checkout): Promise<void> {
   if (!checkout.temporary && tip !== checkout.head) {
     const behind = await git.isDescendent({ fs: checkout.fs, gitdir: checkout.gitdir, oid: tip, ancestor: checkout.head, depth: -1 });
     if (!behind) {
-      throw new GitError(
-        'push',
-        `local ${checkout.branch} and the remote have diverged; pull (or rebase) first`,
-        checkout.errorContext(),
-      );
+      throw new GitError('push', `local ${checkout.branch} and the remote have diverged; pull (or rebase) first`, checkout.errorContext());
     }
   }
   checkout.head = tip;

@@ -65,8 +65,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     request: { fetch: fetchWithin },
     throttle: {
       onRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries && fits(after),
-      onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-        retryCount < retries && fits(after),
+      onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < retries && fits(after),
     },
   });
   return octokit;
@@ -93,14 +92,15 @@ export function parseGitHubUrl(url: string): GitHubRepo {
   } catch {
     throw new GitError('pull-request', `cannot tell owner/repo from ${url}; pass owner and repo`);
   }
-  const parts = parsed.pathname.replace(/\.git\/?$/, '').split('/').filter(Boolean);
+  const parts = parsed.pathname
+    .replace(/\.git\/?$/, '')
+    .split('/')
+    .filter(Boolean);
   if (parts.length < 2) {
     throw new GitError('pull-request', `cannot tell owner/repo from ${url}; pass owner and repo`);
   }
   const [owner, repo] = parts.slice(-2) as [string, string];
   const apiBaseUrl =
-    parsed.hostname === 'github.com' || parsed.hostname === 'www.github.com'
-      ? 'https://api.github.com'
-      : `${parsed.protocol}//${parsed.host}/api/v3`;
+    parsed.hostname === 'github.com' || parsed.hostname === 'www.github.com' ? 'https://api.github.com' : `${parsed.protocol}//${parsed.host}/api/v3`;
   return { owner, repo, apiBaseUrl };
 }

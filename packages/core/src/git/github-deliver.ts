@@ -95,7 +95,12 @@ async function deliverPullRequest(workspace: GitHubWorkspace, options: DeliverOp
   if (!settings.github && !token) throw new GitError('pull-request', `${NO_TOKEN}; opening a pull request needs one (${head} was pushed)`);
   const github =
     settings.github ??
-    (await createGitHubClient({ token: token!, baseUrl: settings.apiBaseUrl ?? rest.apiBaseUrl, fetch: settings.fetch ?? options.fetch, deadline: rest.deadline }));
+    (await createGitHubClient({
+      token: token!,
+      baseUrl: settings.apiBaseUrl ?? rest.apiBaseUrl,
+      fetch: settings.fetch ?? options.fetch,
+      deadline: rest.deadline,
+    }));
   const pullRequest = await rest.deadline.race(
     upsertPullRequest({
       github,
@@ -154,7 +159,12 @@ async function commitOnto(workspace: GitHubWorkspace, edited: EditResult, option
   const { rest } = workspace;
 
   for (const [path, file] of changed) {
-    const { data } = await rest.call<{ sha?: string }>({ phase: 'commit', method: 'POST', path: 'git/blobs', body: { content: file.content, encoding: 'utf-8' } });
+    const { data } = await rest.call<{ sha?: string }>({
+      phase: 'commit',
+      method: 'POST',
+      path: 'git/blobs',
+      body: { content: file.content, encoding: 'utf-8' },
+    });
     if (data.sha !== file.sha) {
       throw new GitError('commit', `GitHub stored ${path} as blob ${String(data.sha)}, not ${file.sha} as its content hashes to`, errorContext(workspace));
     }

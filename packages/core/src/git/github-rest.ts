@@ -179,7 +179,10 @@ export class GitHubRest {
     } catch (error) {
       if (this.deadline.stopped) throw this.deadline.error(during);
       if (timeout.aborted) {
-        return { status: 599, error: this.error(request, `no answer from ${hostOf(this.apiBaseUrl)} within ${Math.round(this.deadline.cap(REQUEST_TIMEOUT_MS) / 1000)} s`) };
+        return {
+          status: 599,
+          error: this.error(request, `no answer from ${hostOf(this.apiBaseUrl)} within ${Math.round(this.deadline.cap(REQUEST_TIMEOUT_MS) / 1000)} s`),
+        };
       }
       const cause = networkCause(error) ?? redactSecrets(String((error as Error)?.message ?? error), this.secrets);
       return { status: 599, error: this.error(request, `cannot reach ${hostOf(this.apiBaseUrl)}: ${cause}`) };
@@ -192,7 +195,11 @@ export class GitHubRest {
       if (json === undefined && response.ok) return { status: 0, error: this.error(request, 'the answer is not JSON', status) };
       return { status, data: json as T, message };
     }
-    return { status, wait: rateLimitWait(response, message), error: this.error(request, describeStatus(status, message, response, request, this.#token !== undefined), status) };
+    return {
+      status,
+      wait: rateLimitWait(response, message),
+      error: this.error(request, describeStatus(status, message, response, request, this.#token !== undefined), status),
+    };
   }
 
   private error(request: RestRequest, reason: string, status?: number): GitError {

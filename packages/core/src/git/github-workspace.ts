@@ -59,11 +59,10 @@ export interface OpenGitHubWorkspaceOptions extends GitCredentials {
 /** GitHub listed only part of the tree (`truncated: true`). */
 export class TreeTruncatedError extends GitError {
   constructor(remote: string, secrets: readonly string[]) {
-    super(
-      'list files',
-      'the repository is too big for one GitHub API tree listing (more than 100,000 entries or 7 MB: truncated); use git.transport: clone',
-      { remote, secrets },
-    );
+    super('list files', 'the repository is too big for one GitHub API tree listing (more than 100,000 entries or 7 MB: truncated); use git.transport: clone', {
+      remote,
+      secrets,
+    });
   }
 }
 
@@ -152,12 +151,14 @@ export class GitHubWorkspace implements Workspace {
     const { data } = await this.rest.call<{ tree?: { sha?: string } }>({ phase: 'open', method: 'GET', path: `git/commits/${commit}` });
     const tree = data.tree?.sha;
     if (!tree) throw new GitError('open', `the API gave no tree for commit ${commit}`, { remote: this.rest.repoUrl });
-    const listing = await this.rest.call<{ tree?: { path: string; mode: string; type: TreeEntry['type']; sha: string; size?: number }[]; truncated?: boolean }>({
-      phase: 'list files',
-      method: 'GET',
-      path: `git/trees/${tree}?recursive=1`,
-      limit: TREE_LIMIT,
-    });
+    const listing = await this.rest.call<{ tree?: { path: string; mode: string; type: TreeEntry['type']; sha: string; size?: number }[]; truncated?: boolean }>(
+      {
+        phase: 'list files',
+        method: 'GET',
+        path: `git/trees/${tree}?recursive=1`,
+        limit: TREE_LIMIT,
+      },
+    );
     if (listing.data.truncated) throw new TreeTruncatedError(this.rest.repoUrl, this.rest.secrets);
     const entries = new Map<string, TreeEntry>();
     const linkSizes = new Map<string, number>();

@@ -19,13 +19,4 @@ export type { PullRequestResult, UpsertPullRequestOptions } from './pull-request
 export { createGitHubClient, parseGitHubUrl, type GitHubClient } from './github-client.js';
 export type { GitHubClientOptions, GitHubRepo } from './github-client.js';
 export { tokenAuth, secretsOf } from './auth.js';
-export type {
-  ChangeSummary,
-  EditFunction,
-  EditResult,
-  FileContent,
-  GitAuthor,
-  GitCredentials,
-  GitIo,
-  ReadFile,
-} from './types.js';
+export type { ChangeSummary, EditFunction, EditResult, FileContent, GitAuthor, GitCredentials, GitIo, ReadFile } from './types.js';

@@ -49,7 +49,11 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
  */
 export async function openTarget(options: OpenTargetOptions): Promise<Workspace> {
   const { target, transport = 'auto' } = options;
-  if (target && target.dir === undefined && chooseTransport({ url: target.url, transport, ...(options.githubApiUrl && { githubApiUrl: options.githubApiUrl }) }) === 'github-api') {
+  if (
+    target &&
+    target.dir === undefined &&
+    chooseTransport({ url: target.url, transport, ...(options.githubApiUrl && { githubApiUrl: options.githubApiUrl }) }) === 'github-api'
+  ) {
     const api = await import('./github-workspace.js');
     try {
       return await api.openGitHubWorkspace({

@@ -83,10 +83,7 @@ export async function assertCleanPaths(checkout: Checkout, paths: readonly strin
   for (const filepath of paths) {
     const status = await git.status({ fs, dir, filepath });
     if (status !== 'unmodified' && status !== 'absent' && status !== '*absent') {
-      throw new GitError(
-        'commit',
-        `${filepath} has uncommitted changes in ${dir} (${status}); commit or stash them first`,
-      );
+      throw new GitError('commit', `${filepath} has uncommitted changes in ${dir} (${status}); commit or stash them first`);
     }
   }
 }
@@ -131,7 +128,9 @@ export async function fastForwardLocal(checkout: Checkout, from: string, to: str
         await fsPromises(fs).writeFile(target, bytes);
         await git.add({ fs, dir, filepath });
       } else {
-        await fsPromises(fs).unlink(target).catch(() => undefined);
+        await fsPromises(fs)
+          .unlink(target)
+          .catch(() => undefined);
         await git.remove({ fs, dir, filepath });
       }
     }

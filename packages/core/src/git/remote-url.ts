@@ -19,10 +19,7 @@ export function splitRemoteUrl(raw: string): SplitUrl {
     throw new GitError('clone', `not an http(s) URL: ${stripUrlCredentials(raw)}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new GitError(
-      'clone',
-      `only http(s) remotes are supported (no ssh without an ssh binary): ${stripUrlCredentials(raw)}`,
-    );
+    throw new GitError('clone', `only http(s) remotes are supported (no ssh without an ssh binary): ${stripUrlCredentials(raw)}`);
   }
   const user = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);

@@ -11,7 +11,10 @@ import { GitError } from '../errors.js';
  * @example normalizePath('./data\\images.yml') // 'data/images.yml'
  */
 export function normalizePath(path: string): string {
-  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   if (parts.length === 0 || parts.some((p) => p === '..' || p.toLowerCase() === '.git') || path.startsWith('/')) {
     throw new GitError('commit', `refusing to write ${JSON.stringify(path)}: not a path inside the repository`);
   }

@@ -29,7 +29,7 @@ interface ErrorLike {
 /** A field of an error as text: a string as it is, anything else (an object, a number) as JSON, nothing as ''. */
 function textOf(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 export function toGitError(step: string, error: unknown, context: GitErrorContext): GitError {
@@ -40,17 +40,15 @@ export function toGitError(step: string, error: unknown, context: GitErrorContex
 
   if (e.code === 'HttpError') {
     const status = Number(e.data?.statusCode) || undefined;
-    const serverSaid = redactSecrets(textOf(e.data?.response).trim(), context.secrets)
-      .split('\n', 1)[0]!
-      .slice(0, 200);
+    const serverSaid = redactSecrets(textOf(e.data?.response).trim(), context.secrets).split('\n', 1)[0]!.slice(0, 200);
     const reason =
       (status === 401 || status === 403) && context.secrets.length === 0
         ? `authentication required: ${NO_TOKEN}`
         : status === 401 || status === 403
-        ? 'authentication failed: the server rejected the token; check that it is valid and allows pushing to this repository'
-        : status === 404
-          ? 'repository not found (or the token cannot see it)'
-          : `the server answered ${textOf(e.data?.statusMessage) || 'an error'}${serverSaid ? `: ${serverSaid}` : ''}`;
+          ? 'authentication failed: the server rejected the token; check that it is valid and allows pushing to this repository'
+          : status === 404
+            ? 'repository not found (or the token cannot see it)'
+            : `the server answered ${textOf(e.data?.statusMessage) || 'an error'}${serverSaid ? `: ${serverSaid}` : ''}`;
     return new GitError(step, reason, { ...where, status });
   }
   if (e.code === 'GitPushError') {

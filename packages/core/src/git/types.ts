@@ -59,8 +59,8 @@ export interface GitAuthor {
 }
 
 /**
- * Side effects, all replaceable. Defaults: Node's `fs`, isomorphic-git's Node HTTP
- * client, `new Date()`, `os.tmpdir()`.
+ * Side effects, all replaceable. Defaults: Node's `fs`, isomorphic-git's fetch-based HTTP
+ * client (`isomorphic-git/http/web`, tied to the run's deadline), `new Date()`, `os.tmpdir()`.
  */
 export interface GitIo {
   fs?: PromiseFsClient;

@@ -86,7 +86,8 @@ export function apiBaseFor(url: string, githubApiUrl?: string): string | undefin
  * `githubApiUrl` given (the config allows `github-api` for another host only with one).
  */
 export function requireApiBase(url: string, githubApiUrl?: string): string {
-  const base = apiBaseFor(url, githubApiUrl) ?? (githubApiUrl && githubApiUrl.replace(/\/+$/, '') !== GITHUB_COM_API ? githubApiUrl.replace(/\/+$/, '') : undefined);
+  const base =
+    apiBaseFor(url, githubApiUrl) ?? (githubApiUrl && githubApiUrl.replace(/\/+$/, '') !== GITHUB_COM_API ? githubApiUrl.replace(/\/+$/, '') : undefined);
   if (!base) {
     throw new GitError(
       'open',

@@ -36,10 +36,14 @@ export function parseNameTemplate(template: string): NameTemplate | { error: str
   const last = parts.pop() ?? '';
   const count = template.split('{name}').length - 1;
   if (count !== 1 || !last.includes('{name}')) {
-    return { error: `the repository template ${JSON.stringify(template)} must have {name} once, in its last path component, to be matched against a namespace` };
+    return {
+      error: `the repository template ${JSON.stringify(template)} must have {name} once, in its last path component, to be matched against a namespace`,
+    };
   }
   if (parts.length === 0) {
-    return { error: `the repository template ${JSON.stringify(template)} names no namespace to list; write it as NAMESPACE/…{name}…, such as lablup/kernel-{name}` };
+    return {
+      error: `the repository template ${JSON.stringify(template)} names no namespace to list; write it as NAMESPACE/…{name}…, such as lablup/kernel-{name}`,
+    };
   }
   const [prefix, suffix] = last.split('{name}') as [string, string];
   return { host, namespace: parts.join('/'), prefix, suffix };

@@ -63,23 +63,10 @@ export interface ParseImageRefOptions {
 }
 
 /** Why a string is not an image reference. */
-export type ImageRefProblem =
-  | 'empty'
-  | 'variables'
-  | 'url'
-  | 'path'
-  | 'identifier'
-  | 'syntax'
-  | 'uppercase'
-  | 'too-long'
-  | 'digest'
-  | 'no-tag'
-  | 'not-a-name';
+export type ImageRefProblem = 'empty' | 'variables' | 'url' | 'path' | 'identifier' | 'syntax' | 'uppercase' | 'too-long' | 'digest' | 'no-tag' | 'not-a-name';
 
 /** The outcome of {@link checkImageRef}. */
-export type ImageRefCheck =
-  | { ok: true; ref: ImageRef }
-  | { ok: false; problem: ImageRefProblem; message: string };
+export type ImageRefCheck = { ok: true; ref: ImageRef } | { ok: false; problem: ImageRefProblem; message: string };
 
 const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
@@ -96,9 +83,7 @@ const tagPattern = TAG_SOURCE;
 const digestPattern = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 
 /** The whole reference, name still undivided: 1 name, 2 tag, 3 digest. */
-const REFERENCE = new RegExp(
-  `^((?:${domainAndPort}/)?${remoteName})(?::(${tagPattern}))?(?:@(${digestPattern}))?$`,
-);
+const REFERENCE = new RegExp(`^((?:${domainAndPort}/)?${remoteName})(?::(${tagPattern}))?(?:@(${digestPattern}))?$`);
 const DOMAIN = new RegExp(`^${domainAndPort}$`);
 const REMOTE_NAME = new RegExp(`^${remoteName}$`);
 const IDENTIFIER = /^[a-f0-9]{64}$/;

@@ -79,9 +79,7 @@ export interface TagDigests {
 export type DigestFormProblem = 'no-platform' | 'no-image-id' | 'invalid-digest';
 
 /** The value to write, or why there is none (a message naming platform and digest). */
-export type DigestFormResult =
-  | { ok: true; value: string }
-  | { ok: false; problem: DigestFormProblem; message: string };
+export type DigestFormResult = { ok: true; value: string } | { ok: false; problem: DigestFormProblem; message: string };
 
 const PLATFORM_PART = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -97,10 +95,7 @@ const PLATFORM_PART = /^[a-z0-9][a-z0-9._-]*$/;
 export function parsePlatform(text: string, where: ConfigLocation = {}): Platform {
   const parts = typeof text === 'string' ? text.trim().toLowerCase().split('/') : [];
   if (parts.length < 2 || parts.length > 3 || !parts.every((part) => PLATFORM_PART.test(part))) {
-    throw new ConfigError(
-      `invalid platform ${JSON.stringify(text)}: expected os/architecture[/variant], such as "linux/amd64" or "linux/arm64/v8"`,
-      where,
-    );
+    throw new ConfigError(`invalid platform ${JSON.stringify(text)}: expected os/architecture[/variant], such as "linux/amd64" or "linux/arm64/v8"`, where);
   }
   const [os = '', architecture = '', variant] = parts;
   return variant === undefined ? { os, architecture } : { os, architecture, variant };
@@ -191,16 +186,10 @@ export function samePlatform(a: Platform, b: Platform): boolean {
  * digestForm(tag, 'image-id', 'linux/arm64')
  * // { ok: false, problem: 'no-platform', message: 'no linux/arm64 image in … (has linux/amd64)' }
  */
-export function digestForm(
-  tag: TagDigests,
-  form: DigestForm,
-  platform: Platform | string = DEFAULT_PLATFORM,
-): DigestFormResult {
+export function digestForm(tag: TagDigests, form: DigestForm, platform: Platform | string = DEFAULT_PLATFORM): DigestFormResult {
   parseDigestForm(form);
   if (form === 'manifest') {
-    return isValidDigest(tag.manifestDigest)
-      ? { ok: true, value: tag.manifestDigest }
-      : invalid('manifest digest', tag.manifestDigest);
+    return isValidDigest(tag.manifestDigest) ? { ok: true, value: tag.manifestDigest } : invalid('manifest digest', tag.manifestDigest);
   }
   const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
   let imageId: string | undefined;

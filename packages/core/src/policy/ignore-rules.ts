@@ -75,7 +75,10 @@ export function parseIgnoreRule(text: string, where: ConfigLocation = {}): Ignor
       if (rangeText.trim() === '') throw new Error('empty');
       range = new semver.Range(rangeText, { loose: true, includePrerelease: true });
     } catch {
-      throw new ConfigError(`${JSON.stringify(text)}: invalid semver range ${JSON.stringify(rangeText)} after ":"; write one such as redis:>=8 or redis:8.x`, where);
+      throw new ConfigError(
+        `${JSON.stringify(text)}: invalid semver range ${JSON.stringify(rangeText)} after ":"; write one such as redis:>=8 or redis:8.x`,
+        where,
+      );
     }
   }
   return { text, repository: globPattern(glob), range };

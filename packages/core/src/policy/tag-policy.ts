@@ -141,21 +141,18 @@ export function createTagPolicy(options: TagPolicyOptions = {}, where: ConfigLoc
     return last;
   };
 
-  const filter = <T extends TagInfo>(tags: readonly T[]): T[] =>
-    tags.filter((tag) => accepts(tag.tag)).sort(compare);
+  const filter = <T extends TagInfo>(tags: readonly T[]): T[] => tags.filter((tag) => accepts(tag.tag)).sort(compare);
 
   return {
     sort,
-    semver: range === undefined ? undefined : (options.semver as string),
+    semver: range === undefined ? undefined : options.semver,
     accepts,
     compare,
     filter,
     newest: (tags) => newestOf(filter(tags)),
     latestTarget: (tags, alias = 'latest') => {
       if (latest === undefined) return undefined;
-      const candidates = filter(tags).filter(
-        (tag) => tag.tag !== alias && (latest.pattern === undefined || latest.pattern.test(tag.tag)),
-      );
+      const candidates = filter(tags).filter((tag) => tag.tag !== alias && (latest.pattern === undefined || latest.pattern.test(tag.tag)));
       return newestOf(candidates);
     },
   };
@@ -197,10 +194,7 @@ function compileRange(range: unknown, where: ConfigLocation): Range | undefined 
   try {
     return new semver.Range(range, { loose: true });
   } catch {
-    throw new ConfigError(
-      `invalid semver range ${JSON.stringify(range)}: expected a range such as ">=1.2 <2", "^3" or "~1.2"`,
-      where,
-    );
+    throw new ConfigError(`invalid semver range ${JSON.stringify(range)}: expected a range such as ">=1.2 <2", "^3" or "~1.2"`, where);
   }
 }
 

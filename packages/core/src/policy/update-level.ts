@@ -71,5 +71,5 @@ export function allowsMove(level: UpdateLevel, current: string | undefined, cand
   if (!currentIsVersion && candidateIsVersion) return false;
   if (policy.sort === 'numeric' || !currentIsVersion) return true;
   if (!candidateIsVersion) return level === 'major';
-  return RANK[levelNeeded(current!, candidate)!] <= RANK[level];
+  return RANK[levelNeeded(current, candidate)!] <= RANK[level];
 }

@@ -99,11 +99,7 @@ function tokenize(tag: string): Token[] {
       while (j < tag.length && isLetter(tag.charCodeAt(j))) j++;
       const word = tag.slice(i, j).toLowerCase();
       const rank = PRERELEASE_RANK.get(word);
-      tokens.push(
-        rank === undefined
-          ? { kind: WORD, text: word, rank: 0 }
-          : { kind: PRERELEASE, text: word, rank },
-      );
+      tokens.push(rank === undefined ? { kind: WORD, text: word, rank: 0 } : { kind: PRERELEASE, text: word, rank });
       i = j;
     } else {
       i++;

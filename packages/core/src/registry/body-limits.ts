@@ -59,8 +59,5 @@ export function manifestBodyKind(contentType: string | null): BodyKind {
 
 /** Thrown (and not retried) when a body passes its limit. */
 export function bodyTooLarge(kind: BodyKind, limit: number, where: { registry: string; repository?: string; status?: number }): RegistryError {
-  return new RegistryError(
-    `the ${LABELS[kind][0]} is over the ${formatBytes(limit)} limit for ${LABELS[kind][1]}; it was not read further`,
-    where,
-  );
+  return new RegistryError(`the ${LABELS[kind][0]} is over the ${formatBytes(limit)} limit for ${LABELS[kind][1]}; it was not read further`, where);
 }

@@ -35,12 +35,7 @@ export interface CredentialHelperOptions {
  * `serverUrl`; `undefined` when it has none. `registry` is named in errors; `signal` (the
  * run's deadline) kills the helper when it fires.
  */
-export type CredentialHelperRunner = (
-  name: string,
-  serverUrl: string,
-  registry: string,
-  signal?: AbortSignal,
-) => Promise<RegistryCredentials | undefined>;
+export type CredentialHelperRunner = (name: string, serverUrl: string, registry: string, signal?: AbortSignal) => Promise<RegistryCredentials | undefined>;
 
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const NOT_FOUND = /credentials not found/i;
@@ -132,6 +127,10 @@ function parseAnswer(stdout: string): RegistryCredentials | undefined | 'invalid
 
 /** The first non-empty line of a helper's stderr, shortened; error messages are redacted anyway. */
 function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

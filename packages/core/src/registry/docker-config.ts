@@ -42,10 +42,7 @@ export interface DockerConfig {
  *
  * @example const config = await readDockerConfig(`${process.env.HOME}/.docker/config.json`);
  */
-export async function readDockerConfig(
-  path: string,
-  fs: { readFile(path: string, encoding: 'utf8'): Promise<string> } = nodeFs,
-): Promise<DockerConfig> {
+export async function readDockerConfig(path: string, fs: { readFile(path: string, encoding: 'utf8'): Promise<string> } = nodeFs): Promise<DockerConfig> {
   let text: string;
   try {
     text = await fs.readFile(path, 'utf8');
@@ -56,7 +53,7 @@ export async function readDockerConfig(
   try {
     const parsed = JSON.parse(text) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as DockerConfig;
+    return parsed;
   } catch (error) {
     throw new ConfigError(`docker config is not valid JSON: ${(error as Error).message}`, { path });
   }
@@ -98,10 +95,7 @@ export async function credentialsFor(
   return undefined;
 }
 
-function decodeEntry(
-  entry: NonNullable<DockerConfig['auths']>[string],
-  host: string,
-): RegistryCredentials | undefined {
+function decodeEntry(entry: NonNullable<DockerConfig['auths']>[string], host: string): RegistryCredentials | undefined {
   if (entry.identitytoken) {
     return { identityToken: entry.identitytoken, ...(entry.username ? { username: entry.username } : {}) };
   }

@@ -68,9 +68,7 @@ export class DockerHubApi {
     const warnings: RegistryWarning[] = [];
     const tags: ListedTag[] = [];
     const [namespace, ...rest] = repository.split('/');
-    const path =
-      `/v2/namespaces/${encodeURIComponent(namespace!)}/repositories/${encodeURIComponent(rest.join('/'))}` +
-      `/tags?page_size=${PAGE_SIZE}`;
+    const path = `/v2/namespaces/${encodeURIComponent(namespace!)}/repositories/${encodeURIComponent(rest.join('/'))}` + `/tags?page_size=${PAGE_SIZE}`;
     for await (const item of this.results(path, repository) as AsyncGenerator<HubTag>) {
       if (!isValidTag(item.name)) {
         warnings.push({ code: 'invalid-tag', repository, message: `skipped invalid tag ${JSON.stringify(item.name)}` });
@@ -89,7 +87,12 @@ export class DockerHubApi {
         if (image.os === 'unknown' || image.architecture === 'unknown') continue;
         if (!isValidDigest(image.digest)) {
           if (image.digest) {
-            warnings.push({ code: 'invalid-digest', repository, tag: item.name, message: `skipped platform with invalid digest ${JSON.stringify(image.digest)}` });
+            warnings.push({
+              code: 'invalid-digest',
+              repository,
+              tag: item.name,
+              message: `skipped platform with invalid digest ${JSON.stringify(image.digest)}`,
+            });
           }
           continue;
         }
@@ -122,7 +125,8 @@ export class DockerHubApi {
         headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         ...(repository ? { repository } : {}),
       });
-      if (response.status === 404) throw new RegistryError(repository ? 'repository not found on Docker Hub' : 'namespace not found on Docker Hub', { ...where, status: 404 });
+      if (response.status === 404)
+        throw new RegistryError(repository ? 'repository not found on Docker Hub' : 'namespace not found on Docker Hub', { ...where, status: 404 });
       if (response.status === 401 || response.status === 403) {
         throw new RegistryError('Docker Hub API refused access; check the credentials', { ...where, status: response.status });
       }

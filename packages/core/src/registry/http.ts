@@ -134,11 +134,7 @@ export class HttpTransport {
     }
     const status = last?.status;
     const what = status === 429 ? 'rate limited' : (last?.message ?? 'request failed');
-    throw new RegistryError(
-      `${what}; gave up after ${options.retries + 1} attempts (${describe(request)})`,
-      this.where(request, status),
-      { cause: last },
-    );
+    throw new RegistryError(`${what}; gave up after ${options.retries + 1} attempts (${describe(request)})`, this.where(request, status), { cause: last });
   }
 
   private where(request: HttpRequest, status: number | undefined) {

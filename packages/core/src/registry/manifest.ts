@@ -20,12 +20,7 @@ export const MEDIA_TYPES = {
 } as const;
 
 /** Accept header for manifest requests: all four, so the registry never down-converts. */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.dockerList,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerManifest,
-].join(', ');
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
 
 export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
@@ -37,19 +32,14 @@ export function isImageMediaType(mediaType: string): boolean {
 
 /** What one manifest document says, reduced to what imgsync keeps. */
 export type ManifestSummary =
-  | { kind: 'index'; mediaType: string; platforms: Array<Omit<PlatformImage, 'imageId'>> }
-  | { kind: 'image'; mediaType: string; configDigest: string };
+  { kind: 'index'; mediaType: string; platforms: Array<Omit<PlatformImage, 'imageId'>> } | { kind: 'image'; mediaType: string; configDigest: string };
 
 /**
  * Reads a manifest document. `headerMediaType` is the response's Content-Type, used when
  * the document has no `mediaType` field (allowed for OCI). Returns undefined for a document
  * of no known kind; the caller reports it.
  */
-export function summarizeManifest(
-  document: unknown,
-  headerMediaType: string | null,
-  warn: (warning: RegistryWarning) => void,
-): ManifestSummary | undefined {
+export function summarizeManifest(document: unknown, headerMediaType: string | null, warn: (warning: RegistryWarning) => void): ManifestSummary | undefined {
   if (!document || typeof document !== 'object') return undefined;
   const doc = document as { mediaType?: unknown; manifests?: unknown; config?: unknown };
   const declared = typeof doc.mediaType === 'string' ? doc.mediaType : (headerMediaType ?? '').split(';')[0]!.trim();

@@ -183,7 +183,11 @@ function readBody(response: IncomingMessage, limit: number, signal: AbortSignal)
 /** The body decoded as its `Content-Encoding` says (the last coding applied is undone first); `undefined` past `limit`. */
 async function decode(body: Buffer, encoding: string | null, limit: number): Promise<Uint8Array | undefined> {
   if (!encoding) return body;
-  const codings = encoding.toLowerCase().split(',').map((coding) => coding.trim()).filter((coding) => coding && coding !== 'identity');
+  const codings = encoding
+    .toLowerCase()
+    .split(',')
+    .map((coding) => coding.trim())
+    .filter((coding) => coding && coding !== 'identity');
   let decoded: Buffer = body;
   for (const coding of codings.reverse()) {
     const decoder = DECODERS[coding];

@@ -104,12 +104,7 @@ export class OciDistributionClient {
   }
 
   /** Sends with the auth header for `scope`; on 401, learns the challenge and sends once more. */
-  private async send(
-    request: HttpRequest,
-    scope: string | undefined,
-    repository: string | undefined,
-    returnUnauthorized = false,
-  ): Promise<HttpResponse> {
+  private async send(request: HttpRequest, scope: string | undefined, repository: string | undefined, returnUnauthorized = false): Promise<HttpResponse> {
     const withAuth = async (): Promise<HttpRequest> => {
       const authorization = await this.auth.headerFor(scope, repository);
       return {
@@ -162,12 +157,7 @@ export class OciDistributionClient {
 
   private expectOk(response: HttpResponse, repository: string | undefined, what: string): void {
     if (response.status >= 200 && response.status < 300) return;
-    const reason =
-      response.status === 404
-        ? `${what} not found`
-        : response.status === 403
-          ? `access to ${what} denied`
-          : `unexpected answer for ${what}`;
+    const reason = response.status === 404 ? `${what} not found` : response.status === 403 ? `access to ${what} denied` : `unexpected answer for ${what}`;
     throw new RegistryError(reason, this.where(repository, response.status));
   }
 

@@ -162,8 +162,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const deadline = options.deadline ?? Deadline.none;
-  const cache: ManifestCache =
-    typeof options.cache === 'string' ? fileManifestCache(options.cache) : (options.cache ?? memoryManifestCache());
+  const cache: ManifestCache = typeof options.cache === 'string' ? fileManifestCache(options.cache) : (options.cache ?? memoryManifestCache());
   const concurrency = options.concurrency ?? 8;
   const http = new HttpTransport({
     registry: address.name,
@@ -188,9 +187,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const authServers = [...(options.authServers ?? []), ...(address.isDockerHub ? [DOCKER_HUB_AUTH_SERVER] : [])];
       const auth = new RegistryAuth({ registry: address.name, baseUrl: address.baseUrl, authServers, credentials, http, now });
       const oci = new OciDistributionClient(address, http, auth);
-      const hub = address.isDockerHub && !mirror
-        ? new DockerHubApi({ apiUrl: options.hubApiUrl ?? DOCKER_HUB_API_URL, http, credentials })
-        : undefined;
+      const hub = address.isDockerHub && !mirror ? new DockerHubApi({ apiUrl: options.hubApiUrl ?? DOCKER_HUB_API_URL, http, credentials }) : undefined;
       return { oci, hub };
     })());
 
@@ -206,10 +203,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const reserve = options.pullReserve ?? 0;
     const remaining = stats.rateLimit?.remaining;
     if (remaining !== undefined && remaining <= reserve) {
-      throw new RegistryError(
-        `pull rate limit nearly spent (RateLimit-Remaining ${remaining}, reserve ${reserve}); stopping before the next manifest GET`,
-        { registry: address.name, repository, status: 429 },
-      );
+      throw new RegistryError(`pull rate limit nearly spent (RateLimit-Remaining ${remaining}, reserve ${reserve}); stopping before the next manifest GET`, {
+        registry: address.name,
+        repository,
+        status: 429,
+      });
     }
   };
 

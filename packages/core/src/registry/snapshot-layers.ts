@@ -172,7 +172,7 @@ function mergeTag(before: SnapshotTag | undefined, after: SnapshotTag): Snapshot
     const known = before.platforms && choosePlatform(before.platforms, p);
     return p.imageId === undefined && known?.imageId !== undefined ? { ...p, imageId: known.imageId } : p;
   });
-  return { ...before, ...after, ...(platforms ?? before.platforms ? { platforms: platforms ?? before.platforms } : {}) };
+  return { ...before, ...after, ...((platforms ?? before.platforms) ? { platforms: platforms ?? before.platforms } : {}) };
 }
 
 function platformOf(p: PlatformImage): NonNullable<SnapshotTag['platforms']>[number] {

@@ -42,8 +42,12 @@ export async function readSnapshotSetFrom(location: string, io: SnapshotLocation
   if (!url) {
     const fs = io.fs ?? nodeFs;
     const path = io.cwd ? join(io.cwd, location) : location;
-    const size = await fs.stat(path).then((s) => s.size, () => undefined);
-    if (size !== undefined && size > maxBytes) throw new ConfigError(`snapshot is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`, { path: location });
+    const size = await fs.stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (size !== undefined && size > maxBytes)
+      throw new ConfigError(`snapshot is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`, { path: location });
     let text: string;
     try {
       text = await fs.readFile(path, 'utf8');
@@ -100,7 +104,9 @@ function urlOf(location: string): URL | undefined {
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.host))) return url;
   if (url.protocol === 's3:') {
-    throw new ConfigError('an s3:// snapshot is read and written by the Lambda (IMGSYNC_SNAPSHOT there); elsewhere use a pre-signed https:// URL or a file', { path: shownUrl(url) });
+    throw new ConfigError('an s3:// snapshot is read and written by the Lambda (IMGSYNC_SNAPSHOT there); elsewhere use a pre-signed https:// URL or a file', {
+      path: shownUrl(url),
+    });
   }
   throw new ConfigError(`snapshot location must be a file path or an https:// URL (plain http only on loopback)`, { path: shownUrl(url) });
 }

@@ -42,15 +42,7 @@ import { DEFAULT_PLATFORM } from '../policy/digest-form.js';
 import { parse as parseYamlValue } from 'yaml';
 import { ConfigError, RegistryError } from '../errors.js';
 import { choosePlatform, MEDIA_TYPES } from './manifest.js';
-import {
-  emptyStats,
-  type Platform,
-  type PlatformImage,
-  type RegistrySource,
-  type RegistryWarning,
-  type ResolvedTag,
-  type ListedTag,
-} from './types.js';
+import { emptyStats, type Platform, type PlatformImage, type RegistrySource, type RegistryWarning, type ResolvedTag, type ListedTag } from './types.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../image-ref/grammar.js';
 
 /**
@@ -130,10 +122,7 @@ function checkSnapshot(parsed: unknown, path: string): RegistrySnapshot {
 }
 
 /** @example const snapshot = await readSnapshotFile('registry.snapshot.json'); */
-export async function readSnapshotFile(
-  path: string,
-  fs: { readFile(path: string, encoding: 'utf8'): Promise<string> } = nodeFs,
-): Promise<RegistrySnapshot> {
+export async function readSnapshotFile(path: string, fs: { readFile(path: string, encoding: 'utf8'): Promise<string> } = nodeFs): Promise<RegistrySnapshot> {
   let text: string;
   try {
     text = await fs.readFile(path, 'utf8');
@@ -235,7 +224,10 @@ export function createSnapshotSource(snapshot: RegistrySnapshot): RegistrySource
     const tags = repositories.get(repository);
     if (!tags) throw new RegistryError('repository not in the snapshot', { registry: snapshot.registry, repository, status: 404 });
     if (Object.hasOwn(snapshot.repositories, repository) && snapshot.repositories[repository]!.listed === false) {
-      throw new RegistryError('the snapshot knows this repository from a namespace listing only; its tags were not recorded', { registry: snapshot.registry, repository });
+      throw new RegistryError('the snapshot knows this repository from a namespace listing only; its tags were not recorded', {
+        registry: snapshot.registry,
+        repository,
+      });
     }
     return tags;
   };

@@ -105,12 +105,7 @@ export class RegistryAuth {
    * `refused` is the Authorization header the 401 answered: a token is only thrown away
    * when it is the refused one, so concurrent 401s for one scope cost one token request.
    */
-  async onUnauthorized(
-    wwwAuthenticate: string | null,
-    scope: string | undefined,
-    repository: string | undefined,
-    refused: string | undefined,
-  ): Promise<void> {
+  async onUnauthorized(wwwAuthenticate: string | null, scope: string | undefined, repository: string | undefined, refused: string | undefined): Promise<void> {
     const challenge = parseChallenge(wwwAuthenticate);
     if (!challenge) {
       throw new RegistryError('unauthorized, and the registry sent no usable WWW-Authenticate challenge', {

@@ -17,13 +17,7 @@ export type { Platform, PlatformImage };
 
 /** Something odd in a registry's answer that was skipped rather than passed on. */
 export interface RegistryWarning {
-  code:
-    | 'invalid-tag'
-    | 'invalid-digest'
-    | 'invalid-repository'
-    | 'digest-mismatch'
-    | 'platform-not-found'
-    | 'unknown-media-type';
+  code: 'invalid-tag' | 'invalid-digest' | 'invalid-repository' | 'digest-mismatch' | 'platform-not-found' | 'unknown-media-type';
   message: string;
   repository?: string;
   tag?: string;
@@ -109,9 +103,7 @@ export interface RegistrySource {
 }
 
 /** Username/password (or a registry token as password), or an identity (refresh) token. */
-export type RegistryCredentials =
-  | { username: string; password: string }
-  | { identityToken: string; username?: string };
+export type RegistryCredentials = { username: string; password: string } | { identityToken: string; username?: string };
 
 /** Fetch as in the platform: Node's global fetch or a test double with the same contract. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

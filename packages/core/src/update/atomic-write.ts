@@ -14,7 +14,10 @@ export async function writeFileAtomic(fs: UpdateFileSystem, target: string, text
   const temp = join(dirname(path), `.${basename(path)}.imgsync-${randomBytes(4).toString('hex')}.tmp`);
   try {
     await fs.writeFile(temp, text, 'utf8');
-    const mode = await fs.stat(path).then((s) => s.mode & 0o777, () => undefined);
+    const mode = await fs.stat(path).then(
+      (s) => s.mode & 0o777,
+      () => undefined,
+    );
     if (mode !== undefined) await fs.chmod(temp, mode);
     await fs.rename(temp, path);
   } catch (error) {

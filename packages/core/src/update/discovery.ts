@@ -93,9 +93,21 @@ export async function planDiscovery(states: RegistryStates, names: EntryNames | 
   await states.listNamespace(ns.registry, target.discover.namespace, target);
   const found = candidates(states, names, target) ?? [];
   const fresh = found.filter((c) => !c.commentedTags);
-  if (target.discover.mode === 'add') await states.resolve(fresh.map((c) => c.want), target, options.digest);
-  else await states.listTagNames(fresh.map((c) => c.want), target);
-  await states.listTagNames(found.filter((c) => c.commentedTags).map((c) => c.want), target);
+  if (target.discover.mode === 'add')
+    await states.resolve(
+      fresh.map((c) => c.want),
+      target,
+      options.digest,
+    );
+  else
+    await states.listTagNames(
+      fresh.map((c) => c.want),
+      target,
+    );
+  await states.listTagNames(
+    found.filter((c) => c.commentedTags).map((c) => c.want),
+    target,
+  );
 }
 
 /**

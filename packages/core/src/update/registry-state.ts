@@ -289,7 +289,10 @@ export class RegistryStates {
 
   async #resolveTag(source: RegistrySource, repository: string, info: ListedTag, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
-    const resolved = await this.#deadline.race(source.resolveTag(repository, info.tag, { platform: target.platform }), `registry ${source.registry}: manifest of ${repository}:${info.tag}`);
+    const resolved = await this.#deadline.race(
+      source.resolveTag(repository, info.tag, { platform: target.platform }),
+      `registry ${source.registry}: manifest of ${repository}:${info.tag}`,
+    );
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
       tag: info.tag,
@@ -352,7 +355,10 @@ export class RegistryStates {
         const source = await this.source(want, target);
         try {
           const listed = await this.#deadline.race(source.listTags(place.repository), `registry ${source.registry}: tags of ${place.repository}`);
-          this.#tagNames.set(key, listed.tags.map((t) => t.tag));
+          this.#tagNames.set(
+            key,
+            listed.tags.map((t) => t.tag),
+          );
         } catch (error) {
           if (!(error instanceof RegistryError && error.status === 404)) throw error;
           this.#tagNames.set(key, undefined);
@@ -451,7 +457,9 @@ function freshSnapshots(options: UpdateOptions, warnings: string[]): RegistrySna
   return set.snapshots.filter((snapshot) => {
     const at = Date.parse(snapshot.recordedAt ?? set.recordedAt ?? '');
     if (Number.isFinite(at) && now - at <= maxAge) return true;
-    const when = Number.isFinite(at) ? `was recorded ${new Date(at).toISOString()}, more than ${maxAge >= 7_200_000 ? `${Math.round(maxAge / 3_600_000)} hours` : `${Math.round(maxAge / 60_000)} minutes`} ago` : 'has no recordedAt time';
+    const when = Number.isFinite(at)
+      ? `was recorded ${new Date(at).toISOString()}, more than ${maxAge >= 7_200_000 ? `${Math.round(maxAge / 3_600_000)} hours` : `${Math.round(maxAge / 60_000)} minutes`} ago`
+      : 'has no recordedAt time';
     warnings.push(`snapshot of ${snapshot.registry} ${when}; asked the registry live`);
     return false;
   });

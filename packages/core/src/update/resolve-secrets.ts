@@ -16,11 +16,7 @@ import type { UpdateOptions } from './types.js';
  * const secrets = await resolveSecrets(config, process.env);
  * await runUpdate({ config, secrets });
  */
-export async function resolveSecrets(
-  config: ImgsyncConfig,
-  env: Environment,
-  fs?: SecretFileSystem,
-): Promise<NonNullable<UpdateOptions['secrets']>> {
+export async function resolveSecrets(config: ImgsyncConfig, env: Environment, fs?: SecretFileSystem): Promise<NonNullable<UpdateOptions['secrets']>> {
   const registries: Record<string, RegistryCredentials | undefined> = {};
   for (const [name, settings] of Object.entries(config.registries)) {
     if (!settings.credentials) continue;

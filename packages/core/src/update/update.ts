@@ -20,7 +20,7 @@ import { formatsPhrase, IMAGE_ID_TITLES, TAG_LIST_NAMES, TAG_LIST_ONLY, TAG_MOVI
 import { DEFAULT_GIT_AUTHOR } from '../config/shape/git.js';
 import type { TargetConfig } from '../config/types.js';
 import { Deadline } from '../deadline.js';
-import { ConfigError, DeadlineError, errorFacts, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials, type ErrorFacts } from '../errors.js';
+import { ConfigError, DeadlineError, errorFacts, FileError, FileTooLargeError, ImgsyncError, stripUrlCredentials } from '../errors.js';
 import { findFormat, formatAdapter, noImagesReason, type FormatName } from '../formats/all-formats.js';
 import type { Change, FormatAdapter, ImageWant, TargetOptions } from '../formats/types.js';
 import { deliver, openTarget } from '../git/lazy.js';
@@ -139,7 +139,8 @@ function startRun(options: UpdateOptions): Run {
     );
   }
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
+  if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0)
+    throw new ConfigError(`maxFileBytes must be a positive whole number of bytes (got ${String(maxFileBytes)})`);
   const deadline = new Deadline({
     ...(options.deadline !== undefined && { at: options.deadline }),
     ...(options.signal && { signal: options.signal }),
@@ -170,7 +171,10 @@ async function openFiles(run: Run): Promise<FileSource> {
     return {
       read: async (path) => {
         // a file known to be too big is not read at all (prepare checks what was read)
-        const size = await run.fs.stat(join(config.dir, path)).then((s) => s.size, () => undefined);
+        const size = await run.fs.stat(join(config.dir, path)).then(
+          (s) => s.size,
+          () => undefined,
+        );
         if (size !== undefined && size > limits.maxFileBytes) throw FileTooLargeError.bytes(path, size, limits.maxFileBytes);
         return run.fs.readFile(join(config.dir, path), 'utf8').catch(() => undefined);
       },
@@ -179,7 +183,9 @@ async function openFiles(run: Run): Promise<FileSource> {
     };
   }
   const git = config.git;
-  const target = git?.url ? { url: git.url, ...(git.branch && { branch: git.branch }) } : { dir: options.cwd ?? config.dir, ...(git?.branch && { branch: git.branch }) };
+  const target = git?.url
+    ? { url: git.url, ...(git.branch && { branch: git.branch }) }
+    : { dir: options.cwd ?? config.dir, ...(git?.branch && { branch: git.branch }) };
   const workspace = await openTarget({
     target,
     token: options.secrets?.gitToken,
@@ -385,7 +391,8 @@ function undoneWork(run: Run, stopped: DeadlineError): string[] {
   if (run.dryRun) return undone;
   const branch = run.workspace?.branch ?? git?.branch;
   if (!run.useGit) undone.push('write the files');
-  else if (stopped.during?.startsWith('the pull request')) undone.push(`open or update the pull request (${stopped.during.replace(/^the pull request from \S+ /, '')})`);
+  else if (stopped.during?.startsWith('the pull request'))
+    undone.push(`open or update the pull request (${stopped.during.replace(/^the pull request from \S+ /, '')})`);
   else if (git?.mode === 'pull-request') undone.push(`push imgsync/${branch ?? '<branch>'} and open or update the pull request`);
   else undone.push(`commit and push${branch ? ` to ${branch}` : ''}`);
   return undone;
@@ -501,7 +508,8 @@ function checkDetectedFormat(path: string, target: TargetConfig, adapter: Format
   if (!adapter.listsTags) {
     for (const [key, why] of Object.entries(TAG_LIST_ONLY)) {
       const where = target.keyWhere[key];
-      if (where) throw new ConfigError(`targets[${target.index}].${key}: applies only to ${formatsPhrase(TAG_LIST_NAMES)}: ${why}; ${path} is ${adapter.name}`, where);
+      if (where)
+        throw new ConfigError(`targets[${target.index}].${key}: applies only to ${formatsPhrase(TAG_LIST_NAMES)}: ${why}; ${path} is ${adapter.name}`, where);
     }
   }
   if (target.digest !== undefined && !adapter.digestForms.includes(target.digest)) {
@@ -511,7 +519,10 @@ function checkDetectedFormat(path: string, target: TargetConfig, adapter: Format
     );
   }
   if (!adapter.listsTags && target.tags.latest) {
-    throw new ConfigError(`targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`, target.keyWhere.tags ?? target.where);
+    throw new ConfigError(
+      `targets[${target.index}].tags.latest: ${path} is ${adapter.name}, whose references have no "latest" alias entry to re-point`,
+      target.keyWhere.tags ?? target.where,
+    );
   }
   if (target.pin && !adapter.pins) {
     throw new ConfigError(

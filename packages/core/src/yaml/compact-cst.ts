@@ -113,7 +113,7 @@ class Compactor {
       for (const key of Object.keys(node)) {
         const value = node[key];
         if (Array.isArray(value)) {
-          const copy = key === 'items' ? value.map((item: Node) => freshCopy(item)) : value.slice();
+          const copy: unknown[] = key === 'items' ? value.map((item: Node) => freshCopy(item)) : (value as unknown[]).slice();
           node[key] = copy;
           for (const element of copy) if (element && typeof element === 'object' && !this.#finished.has(element)) pending.push(element as Node);
         } else if (value && typeof value === 'object' && !this.#finished.has(value)) {

@@ -20,11 +20,7 @@ export function isCollection(token: Token | null | undefined): token is Collecti
 
 export function isScalarToken(token: Token | null | undefined): token is CST.FlowScalar | CST.BlockScalar {
   return (
-    !!token &&
-    (token.type === 'scalar' ||
-      token.type === 'single-quoted-scalar' ||
-      token.type === 'double-quoted-scalar' ||
-      token.type === 'block-scalar')
+    !!token && (token.type === 'scalar' || token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar' || token.type === 'block-scalar')
   );
 }
 
@@ -193,5 +189,5 @@ export function trailingIndentation(item: CollectionItem): SourceToken | undefin
   const printed = [...sourceTokensOf(item)].filter((t) => ownSource(t) !== '');
   const last = printed[printed.length - 1];
   const prev = printed[printed.length - 2];
-  return last?.type === 'space' && prev && endsLine(prev) ? (last) : undefined;
+  return last?.type === 'space' && prev && endsLine(prev) ? last : undefined;
 }

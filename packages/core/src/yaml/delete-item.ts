@@ -60,7 +60,11 @@ export function deleteItem(doc: CST.Document, collection: Collection, itemIndex:
     first = flat.findIndex((t) => own.has(t));
   }
   let last = -1;
-  for (let i = flat.length - 1; i >= 0; i--) if (own.has(flat[i]!)) { last = i; break; }
+  for (let i = flat.length - 1; i >= 0; i--)
+    if (own.has(flat[i]!)) {
+      last = i;
+      break;
+    }
 
   // Indentation before the entry on its line, wherever it is held.
   const blank: (SourceToken | Token)[] = [];

@@ -90,7 +90,9 @@ export function valueProps(collection: Collection, item: CollectionItem): CST.So
 
 /** Anchor names attached to the value of `item`. */
 export function valueAnchors(collection: Collection, item: CollectionItem): string[] {
-  return valueProps(collection, item).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1));
+  return valueProps(collection, item)
+    .filter((t) => t.type === 'anchor')
+    .map((t) => t.source.slice(1));
 }
 
 /** The tag written on the value of `item` (`!!str`, `!local`), if any. */
@@ -180,11 +182,21 @@ export function noteSharing(facts: SharingFacts, token: Token | CollectionItem |
 
 /** Anchor names defined anywhere inside `item` (including on its value). */
 export function anchorsWithin(collection: Collection, item: CollectionItem): string[] {
-  const names = [...valueAnchors(collection, item), ...keyProps(collection, item).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1))];
+  const names = [
+    ...valueAnchors(collection, item),
+    ...keyProps(collection, item)
+      .filter((t) => t.type === 'anchor')
+      .map((t) => t.source.slice(1)),
+  ];
   const walk = (token: Token | null | undefined): void => {
     if (!isCollection(token)) return;
     for (const it of token.items) {
-      names.push(...valueAnchors(token, it), ...keyProps(token, it).filter((t) => t.type === 'anchor').map((t) => t.source.slice(1)));
+      names.push(
+        ...valueAnchors(token, it),
+        ...keyProps(token, it)
+          .filter((t) => t.type === 'anchor')
+          .map((t) => t.source.slice(1)),
+      );
       walk(it.key);
       walk(it.value);
     }
@@ -206,12 +218,7 @@ const SPECIAL_COLLECTION_TAG = /^!!(set|omap|pairs)$|^!<tag:yaml\.org,2002:(set|
  * A pair entry of a flow sequence (`[a: b]`) is a one-pair mapping, as in the data: the
  * path `[0, 'a']` leads to `b`.
  */
-export function navigate(
-  doc: CST.Document,
-  keyPath: KeyPath,
-  sharing: () => SharingFacts,
-  opts: NavigateOptions,
-): ResolvedPath | MissingKey {
+export function navigate(doc: CST.Document, keyPath: KeyPath, sharing: () => SharingFacts, opts: NavigateOptions): ResolvedPath | MissingKey {
   const steps: PathStep[] = [];
   let node: Token | undefined = doc.value;
   let tag = rootProps(doc).find((t) => t.type === 'tag')?.source;

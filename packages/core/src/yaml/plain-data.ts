@@ -124,7 +124,10 @@ export function plainData(doc: Document.Parsed, opts: PlainDataOptions): unknown
       if (budget === Infinity) budget = mergeBudget(countNodes(doc));
       merged += entries.length;
       if (merged > budget)
-        fail(pair, `merge keys (<<) expand this file's data past ${budget} merged entries (16 per node of the file); imgsync refuses it rather than run out of memory`);
+        fail(
+          pair,
+          `merge keys (<<) expand this file's data past ${budget} merged entries (16 per node of the file); imgsync refuses it rather than run out of memory`,
+        );
       for (const [k, v] of entries) {
         if (map instanceof Set) map.add(k);
         else if (!Object.prototype.hasOwnProperty.call(map, k)) setOwn(map, k, v);

@@ -71,7 +71,7 @@ function alignedSpacing(
   padOf: (item: CollectionItem) => number | undefined,
   prefixWidth: number,
 ): number {
-  const templatePad = template ? padOf(template) ?? 1 : 1;
+  const templatePad = template ? (padOf(template) ?? 1) : 1;
   const column = template ? columnOf(template) : undefined;
   if (column === undefined) return Math.max(1, templatePad);
   const aligned = siblings.some((s) => columnOf(s) === column && (padOf(s) ?? 0) > 1);
@@ -222,7 +222,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
     const valueToken = isScalarValue(entry) ? scalarToken(entry, template?.value, true, indent) : flowJsonToken(entry);
     if (seq) return { start, value: valueToken };
     const keyToken = scalarToken(keyText(pairKey), template?.key, true, indent);
-    const sepSpace = template?.sep ? spaceWidth(template.sep, 'map-value-ind') ?? 1 : 1;
+    const sepSpace = template?.sep ? (spaceWidth(template.sep, 'map-value-ind') ?? 1) : 1;
     const sep = [sourceToken('map-value-ind', ':', indent)];
     if (sepSpace > 0) sep.push(sourceToken('space', ' '.repeat(sepSpace), indent));
     return { start, key: keyToken, sep, value: valueToken };
@@ -231,7 +231,7 @@ export function renderItem(value: NewValue, ctx: ItemContext): CollectionItem {
   const nl = sourceToken('newline', newline, indent);
   const lead = sourceToken('space', ' '.repeat(indent), indent);
   if (seq) {
-    const afterDash = template ? spaceWidth(template.start, 'seq-item-ind') ?? 1 : 1;
+    const afterDash = template ? (spaceWidth(template.start, 'seq-item-ind') ?? 1) : 1;
     const start = [lead, sourceToken('seq-item-ind', '-', indent), sourceToken('space', ' '.repeat(Math.max(1, afterDash)), indent + 1)];
     const tplValue = template?.value;
     if (isScalarValue(entry)) {

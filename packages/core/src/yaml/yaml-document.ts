@@ -3,9 +3,30 @@
  */
 import { CST, type Document } from 'yaml';
 import { YamlEditError } from '../errors.js';
-import { type Collection, forgetItemIndex, isCollection, isScalarToken, isSequence, realItemIndexes, endsWithNewline, sourceToken, sourceTokensOf, trailingIndentation } from './cst-tokens.js';
+import {
+  type Collection,
+  forgetItemIndex,
+  isCollection,
+  isScalarToken,
+  isSequence,
+  realItemIndexes,
+  endsWithNewline,
+  sourceToken,
+  sourceTokensOf,
+  trailingIndentation,
+} from './cst-tokens.js';
 import { deleteItem } from './delete-item.js';
-import { type KeyPath, type MissingKey, type ResolvedPath, type SharingFacts, anchorsWithin, collectSharing, isPairMapping, navigate, noteSharing } from './navigate.js';
+import {
+  type KeyPath,
+  type MissingKey,
+  type ResolvedPath,
+  type SharingFacts,
+  anchorsWithin,
+  collectSharing,
+  isPairMapping,
+  navigate,
+  noteSharing,
+} from './navigate.js';
 import { type ScalarValue } from './render-scalar.js';
 import { type NewValue, appendTrailing, isScalarValue, itemFromText, renderItem } from './render-item.js';
 import { fillEmptyValue, setScalarToken } from './set-scalar.js';
@@ -141,8 +162,7 @@ export class YamlDocument {
     if (!isCollection(node)) throw this.#error(keyPath, node ? `it is a ${describe(node)}, not a collection` : 'it is empty, not a collection');
     if (isPairMapping(node)) throw this.#error(keyPath, PAIR_ENTRY_FIXED);
     if (!isSequence(node)) {
-      if (!Array.isArray(entry) || entry.length !== 2 || !isScalarValue(entry[0]))
-        throw this.#error(keyPath, 'adding to a mapping takes a [key, value] pair');
+      if (!Array.isArray(entry) || entry.length !== 2 || !isScalarValue(entry[0])) throw this.#error(keyPath, 'adding to a mapping takes a [key, value] pair');
       if (realItemIndexes(node).some((i) => node.items[i]!.key && CST.resolveAsScalar(node.items[i]!.key)?.value === String(entry[0])))
         throw this.#error([...keyPath, String(entry[0])], 'the key exists already; use setIn');
     }
@@ -175,8 +195,7 @@ export class YamlDocument {
     const last = found.steps[found.steps.length - 1]!;
     if (isPairMapping(last.collection)) throw this.#error(keyPath, PAIR_ENTRY_FIXED);
     const used = anchorsWithin(last.collection, last.item).filter((a) => this.#sharingFacts().aliasedAnchors.has(a));
-    if (used.length)
-      throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to; deleting it would leave them dangling`);
+    if (used.length) throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to; deleting it would leave them dangling`);
     deleteItem(this.cst, last.collection, last.itemIndex, [], found.steps[found.steps.length - 2]?.item);
     this.#changed(true);
   }
@@ -198,7 +217,10 @@ export class YamlDocument {
     if (used.length) throw this.#error(keyPath, `it defines the anchor &${used[0]} that aliases elsewhere refer to`);
     const item = last.item;
     const indicator = item.start.findIndex((t) => t.type === 'seq-item-ind' || t.type === 'explicit-key-ind');
-    const own = indicator >= 0 ? { ...item, start: item.start.slice(indicator) } : { ...item, start: item.start.filter((t) => t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment') };
+    const own =
+      indicator >= 0
+        ? { ...item, start: item.start.slice(indicator) }
+        : { ...item, start: item.start.filter((t) => t.type !== 'space' && t.type !== 'newline' && t.type !== 'comment') };
     const text = CST.stringify(own).replace(/\s+$/, '');
     const pad = ' '.repeat(last.collection.indent);
     const lines: CST.SourceToken[] = [];

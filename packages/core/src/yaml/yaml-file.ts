@@ -156,9 +156,7 @@ export class YamlFile {
     this.errors = errors;
     const host = new YamlFileHost(this, this.path, this.newline, composed);
     this.#host = host;
-    this.documents = tokens
-      .filter((t): t is CST.Document => t.type === 'document')
-      .map((cst, i) => new YamlDocument(cst, i, host));
+    this.documents = tokens.filter((t): t is CST.Document => t.type === 'document').map((cst, i) => new YamlDocument(cst, i, host));
   }
 
   #first(): YamlDocument {

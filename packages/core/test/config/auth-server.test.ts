@@ -38,8 +38,8 @@ describe('registries.<r>.authServer', () => {
   });
 
   it('does not apply beside mirror (the requests go to the mirror)', () => {
-    expect(() => parseConfig(`targets:\n  - files: images.yml\nregistries:\n  docker.io: { mirror: "http://127.0.0.1:5000", authServer: auth.docker.io }\n`, PATH)).toThrow(
-      /registries\["docker.io"\].authServer: does not apply beside mirror/,
-    );
+    expect(() =>
+      parseConfig(`targets:\n  - files: images.yml\nregistries:\n  docker.io: { mirror: "http://127.0.0.1:5000", authServer: auth.docker.io }\n`, PATH),
+    ).toThrow(/registries\["docker.io"\].authServer: does not apply beside mirror/);
   });
 });

@@ -102,27 +102,15 @@ describe('parseConfig errors', () => {
       ['targets:', '  - files: images.yml', '    tags: { sort: semvar }'],
       'imgsync.config.yaml:3:19: targets[0].tags.sort: must be one of version, semver, numeric, alphabetical, pushed (got "semvar"); did you mean "semver"?',
     ],
-    [
-      'a missing required key, at the mapping',
-      ['targets:', '  - format: backendai'],
-      'imgsync.config.yaml:2:5: targets[0]: missing required key "files"',
-    ],
+    ['a missing required key, at the mapping', ['targets:', '  - format: backendai'], 'imgsync.config.yaml:2:5: targets[0]: missing required key "files"'],
     [
       'a required key left empty, at the key',
       ['targets:', '  - files:', '    format: backendai'],
       'imgsync.config.yaml:2:5: targets[0].files: must not be empty',
     ],
-    [
-      'no targets',
-      ['git:', '  branch: main'],
-      'imgsync.config.yaml:1:1: missing required key "targets"',
-    ],
+    ['no targets', ['git:', '  branch: main'], 'imgsync.config.yaml:1:1: missing required key "targets"'],
     ['an empty targets list', ['targets: []'], 'imgsync.config.yaml:1:10: targets: must list at least one target, such as - files: images.yml'],
-    [
-      'targets as a mapping',
-      ['targets:', '  files: images.yml'],
-      'imgsync.config.yaml:2:3: targets: must be a list of targets (got a mapping)',
-    ],
+    ['targets as a mapping', ['targets:', '  files: images.yml'], 'imgsync.config.yaml:2:3: targets: must be a list of targets (got a mapping)'],
     [
       'an empty files list',
       ['targets:', '  - files: []'],
@@ -266,7 +254,13 @@ describe('parseConfig errors', () => {
     ],
     [
       'mirrors that chain',
-      ['targets:', '  - files: compose.yaml', 'registries:', '  docker.io: { mirror: "http://127.0.0.1:5000" }', '  127.0.0.1:5000: { mirror: "http://127.0.0.1:6000" }'],
+      [
+        'targets:',
+        '  - files: compose.yaml',
+        'registries:',
+        '  docker.io: { mirror: "http://127.0.0.1:5000" }',
+        '  127.0.0.1:5000: { mirror: "http://127.0.0.1:6000" }',
+      ],
       'imgsync.config.yaml:4:24: registries["docker.io"].mirror: http://127.0.0.1:5000 has a mirror of its own (http://127.0.0.1:6000); mirrors do not chain, name the last one here',
     ],
     [
@@ -348,14 +342,7 @@ describe('parseConfig errors', () => {
   });
 
   it('points into the merged mapping for keys that come in through a merge key', () => {
-    const error = errorOf([
-      'base: &base',
-      '  format: backendai',
-      '  prune: delete',
-      'targets:',
-      '  - <<: *base',
-      '    files: images.yml',
-    ]);
+    const error = errorOf(['base: &base', '  format: backendai', '  prune: delete', 'targets:', '  - <<: *base', '    files: images.yml']);
     // `base` is not a config key, and the value it brings into the target is wrong: both, in file order.
     expect(error.message).toBe(
       'imgsync.config.yaml:1:1: base: unknown key; allowed keys: $schema, targets, registries, git, repositories, autodiscover\n' +
@@ -364,14 +351,7 @@ describe('parseConfig errors', () => {
   });
 
   it('follows merge keys to locate a bad value', () => {
-    const error = errorOf([
-      'targets:',
-      '  - &first',
-      '    files: a.yml',
-      '    prune: delete',
-      '  - <<: *first',
-      '    files: b.yml',
-    ]);
+    const error = errorOf(['targets:', '  - &first', '    files: a.yml', '    prune: delete', '  - <<: *first', '    files: b.yml']);
     // both targets have the value, written once
     expect(error.problems.map((problem) => [problem.setting, problem.line, problem.col])).toEqual([
       ['targets[0].prune', 4, 12],

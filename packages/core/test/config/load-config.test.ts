@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     expect(config.git).toMatchObject({ url: undefined, mode: 'pull-request', token: 'env:GITHUB_TOKEN' });
   });
 
-  it('loads a mirror (the entry holds nothing else), the mirror\'s own settings, and insecure', async () => {
+  it("loads a mirror (the entry holds nothing else), the mirror's own settings, and insecure", async () => {
     const config = await loadConfig({ path: join(validDir, 'mirror-and-insecure.yaml') });
     expect(config.targets.map((t) => t.registry)).toEqual(['docker.io', 'registry.lan:5000']);
     expect(config.registries['docker.io']).toMatchObject({ mirror: 'http://127.0.0.1:5000', credentials: undefined, insecure: undefined });
@@ -132,9 +132,7 @@ describe('loadConfig', () => {
   });
 
   it('gives each format its digest form when none is written', () => {
-    const text = ['backendai', 'image-refs', 'helm-values', 'kustomize', 'auto']
-      .map((format) => `  - { files: x.yml, format: ${format} }`)
-      .join('\n');
+    const text = ['backendai', 'image-refs', 'helm-values', 'kustomize', 'auto'].map((format) => `  - { files: x.yml, format: ${format} }`).join('\n');
     const config = parseConfig(`targets:\n${text}\n`, 'imgsync.config.yaml');
     expect(config.targets.map((t) => t.digest)).toEqual(['image-id-12', 'manifest', 'manifest', 'manifest', undefined]);
     expect(defaultDigestForm('markers')).toBe('manifest');
@@ -155,7 +153,11 @@ describe('loadConfig', () => {
   });
 
   it('checks text given with a path, relative to cwd', async () => {
-    const config = await loadConfig({ text: 'targets:\n  - files: a.yml\n    registry: file:snap.json\n', path: 'conf/imgsync.config.yaml', cwd: '/srv/project' });
+    const config = await loadConfig({
+      text: 'targets:\n  - files: a.yml\n    registry: file:snap.json\n',
+      path: 'conf/imgsync.config.yaml',
+      cwd: '/srv/project',
+    });
     expect(config.path).toBe('conf/imgsync.config.yaml');
     expect(config.dir).toBe('/srv/project/conf');
     expect(config.targets[0]!.snapshotPath).toBe('/srv/project/conf/snap.json');
@@ -201,14 +203,45 @@ describe('loadConfig', () => {
     it('loads the same config from YAML and from JSON', async () => {
       const yaml = readFileSync(join(validDir, 'backend-ai.yaml'), 'utf8');
       const data = parseConfig(yaml, 'imgsync.config.yaml', { cwd: dir });
-      const json = JSON.stringify({
-        targets: [{ files: ['sample-configs/image-metadata.yml'], format: 'backendai', repository: 'lablup/kernel-{name}', tags: { include: '^\\d', exclude: ['-rc\\d*$', '(?i)-debug$'], semver: '>=1', sort: 'version', latest: { pattern: '-ubuntu$' } }, digest: 'image-id-12', platform: 'linux/amd64', prune: 'report' }],
-        registries: { 'docker.io': { credentials: 'env:DOCKERHUB_TOKEN', username: 'env:DOCKERHUB_USER', concurrency: 8, timeoutMs: 20000, hubApiUrl: 'https://hub.docker.com' } },
-        git: { url: 'https://github.com/lablup/backend.ai-manager.git', branch: 'main', mode: 'push', author: { name: 'imgsync', email: 'imgsync@example.invalid' }, token: 'env:IMGSYNC_GIT_TOKEN', githubApiUrl: 'https://api.github.com', message: 'chore(images): {summary}' },
-      }, null, 2);
+      const json = JSON.stringify(
+        {
+          targets: [
+            {
+              files: ['sample-configs/image-metadata.yml'],
+              format: 'backendai',
+              repository: 'lablup/kernel-{name}',
+              tags: { include: '^\\d', exclude: ['-rc\\d*$', '(?i)-debug$'], semver: '>=1', sort: 'version', latest: { pattern: '-ubuntu$' } },
+              digest: 'image-id-12',
+              platform: 'linux/amd64',
+              prune: 'report',
+            },
+          ],
+          registries: {
+            'docker.io': {
+              credentials: 'env:DOCKERHUB_TOKEN',
+              username: 'env:DOCKERHUB_USER',
+              concurrency: 8,
+              timeoutMs: 20000,
+              hubApiUrl: 'https://hub.docker.com',
+            },
+          },
+          git: {
+            url: 'https://github.com/lablup/backend.ai-manager.git',
+            branch: 'main',
+            mode: 'push',
+            author: { name: 'imgsync', email: 'imgsync@example.invalid' },
+            token: 'env:IMGSYNC_GIT_TOKEN',
+            githubApiUrl: 'https://api.github.com',
+            message: 'chore(images): {summary}',
+          },
+        },
+        null,
+        2,
+      );
       await writeFile(join(dir, 'imgsync.config.json'), json);
       const fromJson = await loadConfig({ path: join(dir, 'imgsync.config.json') });
-      const strip = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'where' || key === 'keyWhere' || key === 'tagPolicy' || key === 'path' ? undefined : v)));
+      const strip = (value: unknown) =>
+        JSON.parse(JSON.stringify(value, (key, v) => (key === 'where' || key === 'keyWhere' || key === 'tagPolicy' || key === 'path' ? undefined : v)));
       expect(strip(fromJson)).toEqual(strip(data));
     });
   });

@@ -46,12 +46,23 @@ const CASES: [string, string, Verdict][] = [
   ['.. in files without git.url', 'targets:\n  - files: ../other/images.yml\n', 'valid'],
   ['.. in files with git.url', 'targets:\n  - files: ../other/images.yml\ngit: { url: "https://github.com/o/r.git" }\n', rule('files-inside-repository')],
   // format
-  ['every format', 'targets:\n' + ['backendai', 'image-refs', 'helm-values', 'kustomize', 'auto'].map((f) => `  - { files: x.yml, format: ${f} }\n`).join(''), 'valid'],
+  [
+    'every format',
+    'targets:\n' + ['backendai', 'image-refs', 'helm-values', 'kustomize', 'auto'].map((f) => `  - { files: x.yml, format: ${f} }\n`).join(''),
+    'valid',
+  ],
   ['format left empty (issue 13)', target(undefined, 'format:'), 'valid'],
   ['a misspelt format', target('backendia'), 'shape'],
   ['a format that is a list', target('[backendai]'), 'shape'],
   // registry
-  ['registry hosts and URLs', 'targets:\n' + ['docker.io', 'ghcr.io', '"127.0.0.1:5000"', 'http://127.0.0.1:5000', 'https://harbor.example.com/proxy', '"[::1]:5000"', 'file:snap.json'].map((r) => `  - { files: x.yml, registry: ${r} }\n`).join(''), 'valid'],
+  [
+    'registry hosts and URLs',
+    'targets:\n' +
+      ['docker.io', 'ghcr.io', '"127.0.0.1:5000"', 'http://127.0.0.1:5000', 'https://harbor.example.com/proxy', '"[::1]:5000"', 'file:snap.json']
+        .map((r) => `  - { files: x.yml, registry: ${r} }\n`)
+        .join(''),
+    'valid',
+  ],
   ['registry: "ftp://x" (issue 13)', target(undefined, 'registry: "ftp://x"'), 'shape'],
   ['registry: "file:" (issue 13)', target(undefined, 'registry: "file:"'), 'shape'],
   ['credentials in a registry URL (issue 13)', target(undefined, 'registry: "https://user:pw@ghcr.io"'), 'shape'],
@@ -66,7 +77,11 @@ const CASES: [string, string, Verdict][] = [
   ['a repository on image-refs', target('image-refs', 'repository: x/{name}'), 'shape'],
   ['a repository on auto', target(undefined, 'repository: x/{name}'), 'valid'],
   // tags
-  ['a full tag policy', target('backendai', "tags: { include: '^\\d', exclude: ['-rc\\d*$', '(?i)-debug$'], semver: '>=1', sort: version, latest: { pattern: '-ubuntu$' } }"), 'valid'],
+  [
+    'a full tag policy',
+    target('backendai', "tags: { include: '^\\d', exclude: ['-rc\\d*$', '(?i)-debug$'], semver: '>=1', sort: version, latest: { pattern: '-ubuntu$' } }"),
+    'valid',
+  ],
   ['tags left empty (issue 13)', target(undefined, 'tags:'), 'valid'],
   ['latest left empty (issue 13)', target('backendai', 'tags:', '  latest:'), 'valid'],
   ['latest without a pattern', target('backendai', 'tags: { latest: {} }'), 'valid'],
@@ -82,7 +97,11 @@ const CASES: [string, string, Verdict][] = [
   ['latest on helm-values', target('helm-values', 'tags: { latest: {} }'), 'shape'],
   ['tags as a string', target(undefined, 'tags: "^1"'), 'shape'],
   // digest, platform, prune, pin
-  ['every digest form on backendai', 'targets:\n' + ['image-id-12', 'image-id', 'manifest'].map((d) => `  - { files: x.yml, format: backendai, digest: ${d} }\n`).join(''), 'valid'],
+  [
+    'every digest form on backendai',
+    'targets:\n' + ['image-id-12', 'image-id', 'manifest'].map((d) => `  - { files: x.yml, format: backendai, digest: ${d} }\n`).join(''),
+    'valid',
+  ],
   ['digest left empty (issue 13)', target(undefined, 'digest:'), 'valid'],
   ['a misspelt digest', target('backendai', 'digest: image-id12'), 'shape'],
   ['image ids for image-refs', target('image-refs', 'digest: image-id-12'), 'shape'],
@@ -111,7 +130,17 @@ const CASES: [string, string, Verdict][] = [
   ['an ignore rule with an invalid range', target(undefined, 'ignore: ["redis:>=banana"]'), rule('semver-range')],
   ['an ignore rule with an empty range', target(undefined, 'ignore: ["redis:"]'), 'shape'],
   // policies
-  ['marker policies', target('markers', 'policies:', '  podinfo: { repository: stefanprodan/podinfo, tags: { semver: ">=6" } }', '  "flux-system:podinfo": { repository: ghcr.io/stefanprodan/podinfo }', '  nightly:'), 'valid'],
+  [
+    'marker policies',
+    target(
+      'markers',
+      'policies:',
+      '  podinfo: { repository: stefanprodan/podinfo, tags: { semver: ">=6" } }',
+      '  "flux-system:podinfo": { repository: ghcr.io/stefanprodan/podinfo }',
+      '  nightly:',
+    ),
+    'valid',
+  ],
   ['policies on auto', target(undefined, 'policies: { a: {} }'), 'valid'],
   ['markers without policies', target('markers'), 'shape'],
   ['a policy name with two colons', target('markers', 'policies: { "a:b:tag": {} }'), 'shape'],
@@ -122,7 +151,11 @@ const CASES: [string, string, Verdict][] = [
   ['a marker policy named token', target('markers', 'policies: { token: { repository: x/token } }'), 'valid'],
   // discover
   ['discover: add', target('backendai', 'repository: lablup/kernel-{name}', 'discover: add'), 'valid'],
-  ['the long discover form', target('backendai', 'repository: lablup/kernel-{name}', 'discover:', '  mode: add', "  exclude: ['*-tester']", '  entry: |', '    slots: {cpu: 1}'), 'valid'],
+  [
+    'the long discover form',
+    target('backendai', 'repository: lablup/kernel-{name}', 'discover:', '  mode: add', "  exclude: ['*-tester']", '  entry: |', '    slots: {cpu: 1}'),
+    'valid',
+  ],
   ['discover: off on kustomize', target('kustomize', 'discover: off'), 'valid'],
   ['discover on kustomize', target('kustomize', 'discover: add'), 'shape'],
   ['discover on auto', target(undefined, 'discover: report'), 'shape'],
@@ -133,7 +166,13 @@ const CASES: [string, string, Verdict][] = [
   ['an entry that is not YAML of a mapping', target('backendai', 'repository: a/{name}', 'discover: { mode: add, entry: "- a" }'), rule('entry-template')],
   ['discover with a template naming no namespace', target('backendai', 'discover: add'), rule('discover-namespace')],
   // registries
-  ['registry settings', registries('docker.io: { credentials: env:DOCKERHUB_TOKEN, username: env:DOCKERHUB_USER, concurrency: 8, timeoutMs: 20000, retries: 3, hubApiUrl: https://hub.docker.com }'), 'valid'],
+  [
+    'registry settings',
+    registries(
+      'docker.io: { credentials: env:DOCKERHUB_TOKEN, username: env:DOCKERHUB_USER, concurrency: 8, timeoutMs: 20000, retries: 3, hubApiUrl: https://hub.docker.com }',
+    ),
+    'valid',
+  ],
   ['registries.docker.io left empty (issue 13)', registries('docker.io:'), 'valid'],
   ['a file: secret', registries('ghcr.io: { credentials: "file:secrets/ghcr-token", username: imgsync-bot }'), 'valid'],
   ['a literal credential', registries('docker.io: { credentials: hunter2-secret }'), 'shape'],
@@ -147,20 +186,40 @@ const CASES: [string, string, Verdict][] = [
   ['a snapshot as a registries key', registries('"file:snap.json": {}'), 'shape'],
   ['a registries key that is no address', registries('"ftp://x": {}'), 'shape'],
   ['two spellings of one registry', registries('ghcr.io: {}', 'https://ghcr.io: {}'), rule('one-entry-per-registry')],
-  ['a mirror and its own entry', registries('docker.io: { mirror: "http://127.0.0.1:5000" }', '"127.0.0.1:5000": { credentials: env:MIRROR_TOKEN, insecure: false }'), 'valid'],
+  [
+    'a mirror and its own entry',
+    registries('docker.io: { mirror: "http://127.0.0.1:5000" }', '"127.0.0.1:5000": { credentials: env:MIRROR_TOKEN, insecure: false }'),
+    'valid',
+  ],
   ['a setting beside mirror', registries('docker.io: { mirror: "http://127.0.0.1:5000", timeoutMs: 5000 }'), 'shape'],
   ['a mirror without scheme', registries('docker.io: { mirror: "127.0.0.1:5000" }'), 'shape'],
   ['a mirror with a query', registries('docker.io: { mirror: "https://m.example?x=1" }'), 'shape'],
   ['a mirror path that is no repository prefix', registries('docker.io: { mirror: "https://harbor.example.com/Docker Hub" }'), 'shape'],
   ['a mirror that is the registry itself', registries('ghcr.io: { mirror: "https://ghcr.io/proxy" }'), rule('mirror-is-another-registry')],
-  ['mirrors that chain', registries('docker.io: { mirror: "http://127.0.0.1:5000" }', '"127.0.0.1:5000": { mirror: "http://127.0.0.1:6000" }'), rule('mirror-is-another-registry')],
+  [
+    'mirrors that chain',
+    registries('docker.io: { mirror: "http://127.0.0.1:5000" }', '"127.0.0.1:5000": { mirror: "http://127.0.0.1:6000" }'),
+    rule('mirror-is-another-registry'),
+  ],
   ['insecure on a host', registries('registry.lan:5000: { insecure: true }'), 'valid'],
   ['insecure as a string', registries('registry.lan: { insecure: "true" }'), 'shape'],
   ['insecure for Docker Hub', registries('docker.io: { insecure: true }'), rule('registry-settings-apply')],
   ['insecure beside a scheme in the key', registries('https://registry.lan: { insecure: true }'), rule('registry-settings-apply')],
   ['registries as a list', `${T}registries: [docker.io]\n`, 'shape'],
   // git
-  ['every git setting', git('url: https://github.com/lablup/backend.ai-manager.git', 'branch: release/23.09', 'mode: pull-request', 'author: { name: imgsync, email: imgsync@example.invalid }', 'token: env:IMGSYNC_GIT_TOKEN', 'githubApiUrl: https://github.example.com/api/v3', 'message: "chore(images): {summary}"'), 'valid'],
+  [
+    'every git setting',
+    git(
+      'url: https://github.com/lablup/backend.ai-manager.git',
+      'branch: release/23.09',
+      'mode: pull-request',
+      'author: { name: imgsync, email: imgsync@example.invalid }',
+      'token: env:IMGSYNC_GIT_TOKEN',
+      'githubApiUrl: https://github.example.com/api/v3',
+      'message: "chore(images): {summary}"',
+    ),
+    'valid',
+  ],
   ['git left empty (issue 13)', `${T}git:\n`, 'valid'],
   ['an empty git mapping', `${T}git: {}\n`, 'valid'],
   ['a misspelt git mode', git('mode: pull_request'), 'shape'],
@@ -168,12 +227,20 @@ const CASES: [string, string, Verdict][] = [
   ['credentials in the git url', git('url: "https://u:p@github.com/o/r.git"'), 'shape'],
   ['a git url port out of range', git('url: "https://github.com:70000/o/r.git"'), rule('url-parses')],
   ['transport github-api on github.com', git('url: https://github.com/lablup/backend.ai-manager.git', 'transport: github-api'), 'valid'],
-  ['transport github-api on GitHub Enterprise with its API', git('url: https://ghe.example.com/o/r.git', 'transport: github-api', 'githubApiUrl: https://ghe.example.com/api/v3'), 'valid'],
+  [
+    'transport github-api on GitHub Enterprise with its API',
+    git('url: https://ghe.example.com/o/r.git', 'transport: github-api', 'githubApiUrl: https://ghe.example.com/api/v3'),
+    'valid',
+  ],
   ['transport auto and clone on any forge', git('url: https://gitlab.com/o/r.git', 'transport: clone'), 'valid'],
   ['a misspelt transport', git('transport: api'), 'shape'],
   ['transport github-api on another forge', git('url: https://gitlab.com/o/r.git', 'transport: github-api'), rule('github-api-transport')],
   ['transport github-api without git.url (the local checkout)', git('transport: github-api'), rule('github-api-transport')],
-  ['transport github-api for a fleet member on another forge', `${T}repositories: [https://github.com/o/a.git, https://gitlab.com/o/b.git]\ngit: { transport: github-api }\n`, rule('github-api-transport')],
+  [
+    'transport github-api for a fleet member on another forge',
+    `${T}repositories: [https://github.com/o/a.git, https://gitlab.com/o/b.git]\ngit: { transport: github-api }\n`,
+    rule('github-api-transport'),
+  ],
   ['git.branch: "a..b" (issue 13)', git('branch: "a..b"'), 'shape'],
   ['a branch ending in .lock', git('branch: main.lock'), 'shape'],
   ['a branch with a space', git('branch: "my branch"'), 'shape'],
@@ -189,7 +256,11 @@ const CASES: [string, string, Verdict][] = [
   ['a Docker Hub token as a repository (issue 13)', target('backendai', `repository: dckr_pat_${'x'.repeat(27)}`), rule('no-token-in-file')],
   ['an AWS key id in files', target(undefined).replace('images.yml', 'AKIAABCDEFGHIJKLMNOP.yml'), rule('no-token-in-file')],
   // YAML features the loader reads
-  ['a merge key between targets', 'targets:\n  - &first\n    files: a.yml\n    format: backendai\n    prune: comment\n  - <<: *first\n    files: b.yml\n', 'valid'],
+  [
+    'a merge key between targets',
+    'targets:\n  - &first\n    files: a.yml\n    format: backendai\n    prune: comment\n  - <<: *first\n    files: b.yml\n',
+    'valid',
+  ],
 ];
 
 describe('the shipped schema and the loader', () => {

@@ -15,7 +15,15 @@ import { schemaErrors, shippedSchema, shippedSchemaText } from './helpers/shippe
 const validDir = join(repoRoot, 'packages/core/test/config/fixtures/valid');
 const generated = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 
-type Node = { properties?: Record<string, Node>; $defs?: Record<string, Node>; anyOf?: Node[]; enum?: string[]; const?: string; $ref?: string; description?: string };
+type Node = {
+  properties?: Record<string, Node>;
+  $defs?: Record<string, Node>;
+  anyOf?: Node[];
+  enum?: string[];
+  const?: string;
+  $ref?: string;
+  description?: string;
+};
 const defs = shippedSchema.$defs as Record<string, Node>;
 const resolve = (node: Node | undefined): Node | undefined => (node?.$ref ? defs[node.$ref.replace('#/$defs/', '')] : node);
 /** The non-null member of a `X or null` setting. */

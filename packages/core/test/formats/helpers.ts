@@ -114,11 +114,17 @@ export function expectOnlyChangedLines(before: string, after: string, changes: r
   expect(removed.length).toBe(inPlace.length + removals.length);
   const addedText = added.map((l) => l.text);
   for (const change of [...inPlace, ...adds]) {
-    expect(addedText.some((line) => line.includes(change.new!)), `a new line holds ${change.new}`).toBe(true);
+    expect(
+      addedText.some((line) => line.includes(change.new!)),
+      `a new line holds ${change.new}`,
+    ).toBe(true);
   }
   for (const change of inPlace) {
     if (change.old === undefined) continue;
-    expect(removed.some((line) => line.text.includes(change.old!)), `an old line held ${change.old}`).toBe(true);
+    expect(
+      removed.some((line) => line.text.includes(change.old!)),
+      `an old line held ${change.old}`,
+    ).toBe(true);
   }
 }
 

@@ -53,9 +53,7 @@ describe('buildCommitMessage', () => {
       { file: 'a.yml', image: 'python', tag: '3.6', kind: 'updated', old: 'x', new: 'y' },
       { file: 'b.yml', image: 'ruby', tag: '2.7', kind: 'removed', old: 'z' },
     ]);
-    expect(message).toBe(
-      'chore(images): update python 3.6, remove ruby 2.7\n\na.yml:\n- update python 3.6: x -> y\n\nb.yml:\n- remove ruby 2.7 (was z)\n',
-    );
+    expect(message).toBe('chore(images): update python 3.6, remove ruby 2.7\n\na.yml:\n- update python 3.6: x -> y\n\nb.yml:\n- remove ruby 2.7 (was z)\n');
   });
 });
 

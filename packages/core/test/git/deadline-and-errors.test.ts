@@ -191,7 +191,7 @@ describe('clones a killed run left behind', () => {
 
   it('are removed by the next clone; clones of live runs, other hosts and fresh unowned ones stay', async () => {
     // a process that has exited: its pid is free (not reused within this test)
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     const gone = plant('imgsync-00000000-0000-4000-8000-000000000001', { pid: dead, host: hostname() });
     const old = plant('imgsync-00000000-0000-4000-8000-000000000002', undefined, 2 * 3_600_000);
     const live = plant('imgsync-00000000-0000-4000-8000-000000000003', { pid: process.ppid, host: hostname() });

@@ -11,7 +11,6 @@ const token = 'ghp_LocalToken0123456789abcdefABCDEF012';
 const suite = useGitServer(token);
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
 
-
 /**
  * A user's checkout made with the git CLI (cloned from the bare path: a synchronous
  * clone over HTTP would block this process's server), then pointed at the HTTP URL.

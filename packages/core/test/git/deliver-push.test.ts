@@ -12,7 +12,6 @@ const token = 'ghp_TestToken0123456789abcdefABCDEF01';
 const suite = useGitServer(token);
 const author = { name: 'imgsync', email: 'imgsync@example.test' };
 
-
 describe('deliver (push mode, shallow temp clone)', () => {
   it('clones shallow, commits only the edited file and pushes it', async () => {
     const bare = createBareRepo(suite.root, 'basic', { 'image-metadata.yml': metadata, 'README.md': '# r\n' });

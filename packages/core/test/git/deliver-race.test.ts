@@ -28,9 +28,7 @@ describe('deliver races', () => {
 
     expect(a.pushed && b.pushed).toBe(true);
     expect(a.attempts + b.attempts).toBe(3);
-    expect(showFile(bare, 'main', metadataFile)).toBe(
-      metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c').replace('0123456789ab', 'fedcba987654'),
-    );
+    expect(showFile(bare, 'main', metadataFile)).toBe(metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c').replace('0123456789ab', 'fedcba987654'));
     expect(gitCli(bare, 'rev-list', '--count', `${base}..main`).trim()).toBe('2');
   });
 
@@ -49,13 +47,8 @@ describe('deliver races', () => {
     });
     expect(result.attempts).toBe(2);
     expect(calls).toBe(2);
-    expect(showFile(bare, 'main', metadataFile)).toBe(
-      metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c').replace('0123456789ab', 'aaaaaaaaaaaa'),
-    );
-    expect(gitCli(bare, 'log', '--format=%s', '-2', 'main').trim().split('\n')).toEqual([
-      'chore(images): update python 3.6-ubuntu',
-      'meanwhile',
-    ]);
+    expect(showFile(bare, 'main', metadataFile)).toBe(metadata.replace('ca7b9f52b6c2', '1d2f3e4a5b6c').replace('0123456789ab', 'aaaaaaaaaaaa'));
+    expect(gitCli(bare, 'log', '--format=%s', '-2', 'main').trim().split('\n')).toEqual(['chore(images): update python 3.6-ubuntu', 'meanwhile']);
   });
 
   it('gives up with a clear error after maxAttempts lost races', async () => {
@@ -84,7 +77,13 @@ describe('deliver when the server fails mid-push', () => {
     const bare = createBareRepo(suite.root, 'fail500', { [metadataFile]: metadata });
     const base = gitCli(bare, 'rev-parse', 'main').trim();
     suite.server.failNext({ service: 'git-receive-pack', status: 500 });
-    const options = { target: { url: suite.server.url('fail500') }, token, author, io: { tmpDir: suite.work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
+    const options = {
+      target: { url: suite.server.url('fail500') },
+      token,
+      author,
+      io: { tmpDir: suite.work },
+      edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c'),
+    };
     const error = await deliver(options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     suite.captured.push((error as Error).message);
@@ -102,7 +101,13 @@ describe('deliver when the server fails mid-push', () => {
     const bare = createBareRepo(suite.root, 'lost-reply', { [metadataFile]: metadata });
     const base = gitCli(bare, 'rev-parse', 'main').trim();
     suite.server.failNext({ service: 'git-receive-pack', status: 500, afterBackend: true });
-    const options = { target: { url: suite.server.url('lost-reply') }, token, author, io: { tmpDir: suite.work }, edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c') };
+    const options = {
+      target: { url: suite.server.url('lost-reply') },
+      token,
+      author,
+      io: { tmpDir: suite.work },
+      edit: setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c'),
+    };
     await expect(deliver(options)).rejects.toMatchObject({ step: 'push', status: 500 });
     const retry = await deliver(options);
     expect(retry).toMatchObject({ pushed: false, commit: undefined });

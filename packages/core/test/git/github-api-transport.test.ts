@@ -70,17 +70,28 @@ const run = (url: string, extra: Partial<DeliverOptions> = {}) =>
   });
 /** `METHOD path` of the requests for one repository since `from`, query kept. */
 const callsFor = (name: string, from: number) =>
-  github.requests.slice(from).filter((r) => r.path.includes(`/lablup/${name}/`)).map((r) => `${r.method} ${r.path.replace(`/api/v3/repos/lablup/${name}/`, '')}`);
+  github.requests
+    .slice(from)
+    .filter((r) => r.path.includes(`/lablup/${name}/`))
+    .map((r) => `${r.method} ${r.path.replace(`/api/v3/repos/lablup/${name}/`, '')}`);
 /** Resolves when `signal` fires, or after `ms` at the latest. */
 const holdUntil = (signal: AbortSignal, ms: number) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
-const errorOf = (work: Promise<unknown>) => work.then(() => undefined, (e: unknown) => e);
+const errorOf = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('push mode (GitHub API stand-in)', () => {
   it('commits the edit through the git data API, reading no blob but the target file (GitHub API stand-in)', async () => {
@@ -183,14 +194,19 @@ describe('pull-request mode (GitHub API stand-in)', () => {
 
 describe('reading (GitHub API stand-in)', () => {
   it('reads and commits through a symbolic link inside the repository, and refuses links leading out, per file (GitHub API stand-in)', async () => {
-    const bare = createBareRepoWithLinks(join(root, 'lablup'), 'links', { 'data/image-metadata.yml': metadata }, {
-      [metadataFile]: 'data/image-metadata.yml',
-      'current': 'data',
-      'up.yml': '../../etc/passwd',
-      'dangling.yml': 'data/gone.yml',
-      'loop-a.yml': 'loop-b.yml',
-      'loop-b.yml': 'loop-a.yml',
-    });
+    const bare = createBareRepoWithLinks(
+      join(root, 'lablup'),
+      'links',
+      { 'data/image-metadata.yml': metadata },
+      {
+        [metadataFile]: 'data/image-metadata.yml',
+        current: 'data',
+        'up.yml': '../../etc/passwd',
+        'dangling.yml': 'data/gone.yml',
+        'loop-a.yml': 'loop-b.yml',
+        'loop-b.yml': 'loop-a.yml',
+      },
+    );
     const workspace = await open(github.repoUrl('lablup/links'));
     try {
       expect(workspace.kind).toBe('github-api');
@@ -198,7 +214,10 @@ describe('reading (GitHub API stand-in)', () => {
       expect(await workspace.resolvePath(metadataFile)).toBe('data/image-metadata.yml');
       expect(await workspace.resolvePath('current/image-metadata.yml')).toBe('data/image-metadata.yml');
       for (const [path, message] of [
-        ['up.yml', 'up.yml: a symbolic link to "../../etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)'],
+        [
+          'up.yml',
+          'up.yml: a symbolic link to "../../etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)',
+        ],
         ['dangling.yml', 'dangling.yml: a symbolic link to "data/gone.yml", which is not in the repository'],
         ['loop-a.yml', 'loop-a.yml: more than 40 symbolic links in a row (a loop?)'],
       ] as const) {
@@ -207,8 +226,12 @@ describe('reading (GitHub API stand-in)', () => {
         expect((error as Error).message).toBe(message);
       }
       // a link is never replaced by a file
-      const refused = await errorOf(deliver({ checkout: workspace, token, author, edit: async () => ({ files: [{ path: metadataFile, content: 'images: []\n' }], changes: [] }) }));
-      expect((refused as Error).message).toBe('git commit: refusing to replace the symbolic link image-metadata.yml with a file; write to the file it points to');
+      const refused = await errorOf(
+        deliver({ checkout: workspace, token, author, edit: async () => ({ files: [{ path: metadataFile, content: 'images: []\n' }], changes: [] }) }),
+      );
+      expect((refused as Error).message).toBe(
+        'git commit: refusing to replace the symbolic link image-metadata.yml with a file; write to the file it points to',
+      );
       // the engine writes the file the link names
       const edit = setImageId('python', '3.6-ubuntu', '1d2f3e4a5b6c');
       const result = await deliver({
@@ -243,7 +266,9 @@ describe('reading (GitHub API stand-in)', () => {
     expect((error as Error).message).toMatch(/^git open http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/missing: no branch release in the repository$/);
     const noRepo = await errorOf(open(github.repoUrl('lablup/nowhere')));
     expect(noRepo).toMatchObject({ step: 'open', status: 404 });
-    expect((noRepo as Error).message).toMatch(/\(HTTP 404\): not found \(Not Found\): no such repository, branch or object, or the token cannot see the repository$/);
+    expect((noRepo as Error).message).toMatch(
+      /\(HTTP 404\): not found \(Not Found\): no such repository, branch or object, or the token cannot see the repository$/,
+    );
     // without a branch: the repository's default branch
     const byDefault = await openTarget({ target: { url }, token, ...api, githubApiUrl: github.baseUrl });
     expect(byDefault.branch).toBe('main');
@@ -307,7 +332,9 @@ describe('errors (GitHub API stand-in)', () => {
     const error = await errorOf(run(url, { deadline }));
     const late = Date.now() - deadline.at;
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as Error).message).toMatch(/^time budget ran out during GitHub API POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/late\/git\/commits$/);
+    expect((error as Error).message).toMatch(
+      /^time budget ran out during GitHub API POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/late\/git\/commits$/,
+    );
     expect(late).toBeLessThan(1_000);
     expect(main()).toBe(before);
   });
@@ -337,7 +364,9 @@ describe('errors (GitHub API stand-in)', () => {
       const target = { url, branch: 'main' };
       const error = await errorOf(openTarget({ target, token, transport: 'github-api', githubApiUrl: small.baseUrl, io: { tmpDir: work } }));
       expect(error).toBeInstanceOf(GitError);
-      expect((error as Error).message).toMatch(/^git list files http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/huge: the repository is too big for one GitHub API tree listing .*use git\.transport: clone$/);
+      expect((error as Error).message).toMatch(
+        /^git list files http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/lablup\/huge: the repository is too big for one GitHub API tree listing .*use git\.transport: clone$/,
+      );
       const cloned = await openTarget({ target, token, transport: 'auto', githubApiUrl: small.baseUrl, io: { tmpDir: work } });
       try {
         expect(cloned.kind).toBe('git');

@@ -26,13 +26,12 @@ function runNode(script: string, options: SpawnOptions): Promise<{ status: numbe
     const child = spawn('node', [script], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
-
 
 describe('delivery without a git executable', () => {
   it('pushes from a child process whose PATH holds only node', async () => {

@@ -24,7 +24,7 @@ describe('symbolic links in git mode', () => {
     const checkout = await checkoutOf(
       'inside',
       { 'data/images.yml': 'images: []\n' },
-      { 'images.yml': 'data/images.yml', 'conf/images.yml': '../data/images.yml', 'current': 'data', 'chain.yml': 'images.yml' },
+      { 'images.yml': 'data/images.yml', 'conf/images.yml': '../data/images.yml', current: 'data', 'chain.yml': 'images.yml' },
     );
     try {
       expect(await checkout.read('images.yml')).toBe('images: []\n');
@@ -55,10 +55,20 @@ describe('symbolic links in git mode', () => {
       },
     );
     try {
-      const errorOf = (path: string) => checkout.read(path).then(() => undefined, (e: unknown) => e);
+      const errorOf = (path: string) =>
+        checkout.read(path).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       for (const [path, message] of [
-        ['up.yml', 'up.yml: a symbolic link to "../../etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)'],
-        ['abs.yml', 'abs.yml: a symbolic link to "/etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)'],
+        [
+          'up.yml',
+          'up.yml: a symbolic link to "../../etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)',
+        ],
+        [
+          'abs.yml',
+          'abs.yml: a symbolic link to "/etc/passwd", which leads outside the repository; imgsync edits only files the repository holds (point the target at the file itself)',
+        ],
         ['dangling.yml', 'dangling.yml: a symbolic link to "data/gone.yml", which is not in the repository'],
         ['dir.yml', 'dir.yml: a symbolic link to "data", which is a directory'],
         ['loop-a.yml', 'loop-a.yml: more than 40 symbolic links in a row (a loop?)'],

@@ -20,7 +20,7 @@ function usedAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-export async function retainedBytes(make: () => Promise<unknown> | unknown): Promise<number> {
+export async function retainedBytes(make: () => unknown): Promise<number> {
   const before = usedAfterGc();
   let held: unknown = await make();
   const after = usedAfterGc();

@@ -51,9 +51,12 @@ describe('parseImageRef', () => {
     ['xn--n3h.com/myimage', 'xn--n3h.com', 'myimage', 'xn--n3h.com/myimage'],
     ['foo/foo_bar.com', undefined, 'foo/foo_bar.com', 'docker.io/foo/foo_bar.com'],
     ['a__b/c--d/e.f', undefined, 'a__b/c--d/e.f', 'docker.io/a__b/c--d/e.f'],
-    ['thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', undefined,
+    [
       'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
-      'docker.io/library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev'],
+      undefined,
+      'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+      'docker.io/library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+    ],
   ])('normalises %s like Docker', (value, registry, repository, name) => {
     const ref = parsed(value);
     expect([ref.registry, ref.repository, normalizedName(ref)]).toEqual([registry, repository, name]);
@@ -163,20 +166,14 @@ describe('parseImageRef', () => {
 
   it('reads the repositories of the corpus Helm values files', () => {
     const refs = ['docker.io/redis', 'gcr.io/google-samples/gb-frontend', 'ghcr.io/stefanprodan/podinfo'].map(parsed);
-    expect(refs.map(normalizedName)).toEqual([
-      'docker.io/library/redis',
-      'gcr.io/google-samples/gb-frontend',
-      'ghcr.io/stefanprodan/podinfo',
-    ]);
+    expect(refs.map(normalizedName)).toEqual(['docker.io/library/redis', 'gcr.io/google-samples/gb-frontend', 'ghcr.io/stefanprodan/podinfo']);
   });
 });
 
 describe('formatImageRef', () => {
   it('keeps the spelling of the original: a bump of nginx:1.25 writes nginx:1.27', () => {
     expect(formatImageRef(withTag(parsed('nginx:1.25'), '1.27'))).toBe('nginx:1.27');
-    expect(formatImageRef(withTag(parsed('index.docker.io/library/nginx:1.25'), '1.27'))).toBe(
-      'index.docker.io/library/nginx:1.27',
-    );
+    expect(formatImageRef(withTag(parsed('index.docker.io/library/nginx:1.25'), '1.27'))).toBe('index.docker.io/library/nginx:1.27');
     expect(formatImageRef(withTag(parsed('docker.io/redis'), '8.8.0'))).toBe('docker.io/redis:8.8.0');
   });
 });
@@ -196,9 +193,7 @@ describe('withTag', () => {
 
 describe('withDigest', () => {
   it('pins a reference, keeping its tag', () => {
-    expect(formatImageRef(withDigest(parsed('ghcr.io/stefanprodan/podinfo:6.14.1'), sha256))).toBe(
-      `ghcr.io/stefanprodan/podinfo:6.14.1@${sha256}`,
-    );
+    expect(formatImageRef(withDigest(parsed('ghcr.io/stefanprodan/podinfo:6.14.1'), sha256))).toBe(`ghcr.io/stefanprodan/podinfo:6.14.1@${sha256}`);
   });
 
   it('replaces an existing pin and refuses malformed digests', () => {
@@ -221,9 +216,7 @@ describe('hasUnresolvedVariables', () => {
     '#{Octopus.Release.Number}',
   ])('finds %s', (value) => expect(hasUnresolvedVariables(value)).toBe(true));
 
-  it.each(['nginx:1.25', 'price: $5', 'a$', 'curly {braces}', ''])('finds none in %j', (value) =>
-    expect(hasUnresolvedVariables(value)).toBe(false),
-  );
+  it.each(['nginx:1.25', 'price: $5', 'a$', 'curly {braces}', ''])('finds none in %j', (value) => expect(hasUnresolvedVariables(value)).toBe(false));
 });
 
 describe('round trips', () => {
@@ -238,7 +231,10 @@ describe('round trips', () => {
       registry,
       repository: fc.array(component, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/')),
       tag: fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), { nil: undefined }),
-      digest: fc.option(fc.stringMatching(/^[a-f0-9]{64}$/).map((hex) => `sha256:${hex}`), { nil: undefined }),
+      digest: fc.option(
+        fc.stringMatching(/^[a-f0-9]{64}$/).map((hex) => `sha256:${hex}`),
+        { nil: undefined },
+      ),
     })
     // Without a registry, a first element like `a.b` or `localhost` followed by `/` is
     // read as a registry (Docker's rule, tested above), not as part of the repository.

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import {
-  digestForm,
-  formatPlatform,
-  normalizePlatform,
-  parseDigestForm,
-  parsePlatform,
-  type TagDigests,
-} from '../../src/policy/digest-form.js';
+import { digestForm, formatPlatform, normalizePlatform, parseDigestForm, parsePlatform, type TagDigests } from '../../src/policy/digest-form.js';
 
 const hex = (seed: string): string => seed.repeat(64).slice(0, 64);
 const index = `sha256:${hex('1')}`;
@@ -109,14 +102,9 @@ describe('parsePlatform', () => {
     expect(parsePlatform('Linux/AMD64')).toEqual({ os: 'linux', architecture: 'amd64' });
   });
 
-  it.each(['linux', 'linux/', '/amd64', 'linux/arm/v7/extra', 'linux amd64', ''])(
-    'throws a ConfigError for %j',
-    (text) => {
-      expect(() => parsePlatform(text, { path: 'imgsync.yml' })).toThrow(
-        /^imgsync\.yml: invalid platform .*expected os\/architecture\[\/variant\]/,
-      );
-    },
-  );
+  it.each(['linux', 'linux/', '/amd64', 'linux/arm/v7/extra', 'linux amd64', ''])('throws a ConfigError for %j', (text) => {
+    expect(() => parsePlatform(text, { path: 'imgsync.yml' })).toThrow(/^imgsync\.yml: invalid platform .*expected os\/architecture\[\/variant\]/);
+  });
 
   it('formats back', () => {
     expect(formatPlatform(parsePlatform('linux/arm/v7'))).toBe('linux/arm/v7');

@@ -7,11 +7,7 @@ const tags = (...names: string[]): TagInfo[] => names.map((tag) => ({ tag }));
 const names = (list: readonly TagInfo[]): string[] => list.map((tag) => tag.tag);
 
 /** The tags of python-tensorflow in Backend.AI's image list at ff4c32e0. */
-const tensorflow = tags(
-  ...tagsByImage(corpusFile('lablup__backend.ai-manager__sample-configs__image-metadata@ff4c32e0.yml')).get(
-    'python-tensorflow',
-  )!,
-);
+const tensorflow = tags(...tagsByImage(corpusFile('lablup__backend.ai-manager__sample-configs__image-metadata@ff4c32e0.yml')).get('python-tensorflow')!);
 
 describe('createTagPolicy', () => {
   describe('without options', () => {
@@ -19,12 +15,7 @@ describe('createTagPolicy', () => {
 
     it('accepts every valid tag and sorts in natural version order', () => {
       expect(policy.sort).toBe('version');
-      expect(names(policy.filter(tags('2.0-py36', 'latest', '1.10-py36', '1.9-py36')))).toEqual([
-        'latest',
-        '1.9-py36',
-        '1.10-py36',
-        '2.0-py36',
-      ]);
+      expect(names(policy.filter(tags('2.0-py36', 'latest', '1.10-py36', '1.9-py36')))).toEqual(['latest', '1.9-py36', '1.10-py36', '2.0-py36']);
     });
 
     it('rejects tags that break the OCI grammar, so they are never written', () => {
@@ -39,8 +30,14 @@ describe('createTagPolicy', () => {
     });
 
     it('keeps the callers extra fields', () => {
-      const listed = [{ tag: '1.0', digest: 'sha256:a' }, { tag: '0.9', digest: 'sha256:b' }];
-      expect(policy.filter(listed)).toEqual([{ tag: '0.9', digest: 'sha256:b' }, { tag: '1.0', digest: 'sha256:a' }]);
+      const listed = [
+        { tag: '1.0', digest: 'sha256:a' },
+        { tag: '0.9', digest: 'sha256:b' },
+      ];
+      expect(policy.filter(listed)).toEqual([
+        { tag: '0.9', digest: 'sha256:b' },
+        { tag: '1.0', digest: 'sha256:a' },
+      ]);
     });
   });
 
@@ -55,14 +52,7 @@ describe('createTagPolicy', () => {
 
     it('lets exclude win over include', () => {
       const policy = createTagPolicy({ include: '^1\\.1\\d-', exclude: ['-(srv|serv|tpu)$'] });
-      expect(names(policy.filter(tensorflow))).toEqual([
-        '1.10-py36',
-        '1.10-py36-cuda9',
-        '1.11-py36',
-        '1.11-py36-cuda9',
-        '1.12-py36',
-        '1.12-py36-cuda9',
-      ]);
+      expect(names(policy.filter(tensorflow))).toEqual(['1.10-py36', '1.10-py36-cuda9', '1.11-py36', '1.11-py36-cuda9', '1.12-py36', '1.12-py36-cuda9']);
     });
 
     it('understands a leading (?i) as Go users write it', () => {
@@ -74,12 +64,8 @@ describe('createTagPolicy', () => {
     it('throws a ConfigError naming a bad pattern and where it was written', () => {
       const where = { path: 'imgsync.yml', line: 4, col: 14 };
       expect(() => createTagPolicy({ exclude: ['ok', '(unclosed'] }, where)).toThrow(ConfigError);
-      expect(() => createTagPolicy({ exclude: ['ok', '(unclosed'] }, where)).toThrow(
-        /^imgsync\.yml:4:14: invalid exclude pattern "\(unclosed": /,
-      );
-      expect(() => createTagPolicy({ include: 42 as unknown as string })).toThrow(
-        'include pattern must be a string, got a number',
-      );
+      expect(() => createTagPolicy({ exclude: ['ok', '(unclosed'] }, where)).toThrow(/^imgsync\.yml:4:14: invalid exclude pattern "\(unclosed": /);
+      expect(() => createTagPolicy({ include: 42 as unknown as string })).toThrow('include pattern must be a string, got a number');
     });
   });
 
@@ -93,10 +79,7 @@ describe('createTagPolicy', () => {
     it('excludes pre-releases unless the range asks for them, like npm', () => {
       const candidates = tags('1.2.3', '1.3.0-rc1', '1.3.0', '2.0.0-beta1');
       expect(names(createTagPolicy({ semver: '^1' }).filter(candidates))).toEqual(['1.2.3', '1.3.0']);
-      expect(names(createTagPolicy({ semver: '>=1.3.0-rc.1 <2' }).filter(candidates))).toEqual([
-        '1.3.0-rc1',
-        '1.3.0',
-      ]);
+      expect(names(createTagPolicy({ semver: '>=1.3.0-rc.1 <2' }).filter(candidates))).toEqual(['1.3.0-rc1', '1.3.0']);
     });
 
     it('treats v-prefixed tags as versions', () => {

@@ -36,9 +36,8 @@ describe('tagSemver', () => {
     expect(version(tag)).toBe(expected);
   });
 
-  it.each(['latest', 'alpine', 'mro-3.3', 'gcc6.3-alpine', 'ghc8.2-debian', 'latest-gpu', '', '.1', '99999999999999999999'])(
-    'has no reading for %j',
-    (tag) => expect(tagSemver(tag)).toBeNull(),
+  it.each(['latest', 'alpine', 'mro-3.3', 'gcc6.3-alpine', 'ghc8.2-debian', 'latest-gpu', '', '.1', '99999999999999999999'])('has no reading for %j', (tag) =>
+    expect(tagSemver(tag)).toBeNull(),
   );
 
   it('orders rc10 after rc9 numerically', () => {

@@ -8,12 +8,7 @@ const sign = (n: number): number => Math.sign(n) || 0;
 
 describe('compareTagVersions', () => {
   it('orders numeric runs by value, not by characters', () => {
-    expect(sorted(['1.10-py36', '1.9-py36', '1.2-py36', '2.0-py36'])).toEqual([
-      '1.2-py36',
-      '1.9-py36',
-      '1.10-py36',
-      '2.0-py36',
-    ]);
+    expect(sorted(['1.10-py36', '1.9-py36', '1.2-py36', '2.0-py36'])).toEqual(['1.2-py36', '1.9-py36', '1.10-py36', '2.0-py36']);
     expect(sorted(['10-alpine', '9.2-alpine', '8-alpine'])).toEqual(['8-alpine', '9.2-alpine', '10-alpine']);
   });
 
@@ -23,19 +18,20 @@ describe('compareTagVersions', () => {
   });
 
   it('puts plain words before every version, so they are never the highest', () => {
-    expect(sorted(['2.0-py36', 'latest', '18.04', 'alpine', 'latest-gpu'])).toEqual([
-      'alpine',
-      'latest',
-      'latest-gpu',
-      '2.0-py36',
-      '18.04',
-    ]);
+    expect(sorted(['2.0-py36', 'latest', '18.04', 'alpine', 'latest-gpu'])).toEqual(['alpine', 'latest', 'latest-gpu', '2.0-py36', '18.04']);
   });
 
   it('treats pre-releases as lower than the release and orders them', () => {
-    expect(
-      sorted(['1.2.3', '1.2.3-rc1', '1.2.3-rc10', '1.2.3-rc2', '1.2.3-beta1', '1.2.3-alpha', '1.2.4-rc1', '1.2.3-dev']),
-    ).toEqual(['1.2.3-dev', '1.2.3-alpha', '1.2.3-beta1', '1.2.3-rc1', '1.2.3-rc2', '1.2.3-rc10', '1.2.3', '1.2.4-rc1']);
+    expect(sorted(['1.2.3', '1.2.3-rc1', '1.2.3-rc10', '1.2.3-rc2', '1.2.3-beta1', '1.2.3-alpha', '1.2.4-rc1', '1.2.3-dev'])).toEqual([
+      '1.2.3-dev',
+      '1.2.3-alpha',
+      '1.2.3-beta1',
+      '1.2.3-rc1',
+      '1.2.3-rc2',
+      '1.2.3-rc10',
+      '1.2.3',
+      '1.2.4-rc1',
+    ]);
     expect(compareTagVersions('3.13.0a1', '3.13.0')).toBeLessThan(0);
     expect(compareTagVersions('1.0-SNAPSHOT', '1.0')).toBeLessThan(0);
   });

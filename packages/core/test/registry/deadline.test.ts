@@ -60,7 +60,9 @@ describe('registry client under a run deadline (real registry behind a fault pro
     const error = await client.resolveTag('lablup/python', '3.6').catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as Error).message).toMatch(/^time budget: registry http:\/\/127\.0\.0\.1:\d+: manifest of lablup\/python asks to wait 59 s, but only (1\d|20) s are left$/);
+    expect((error as Error).message).toMatch(
+      /^time budget: registry http:\/\/127\.0\.0\.1:\d+: manifest of lablup\/python asks to wait 59 s, but only (1\d|20) s are left$/,
+    );
     expect(waits).toEqual([]);
     deadline.dispose();
   });
@@ -95,7 +97,9 @@ describe('registry client under a run deadline (real registry behind a fault pro
     const client = createRegistryClient({ registry: proxy.url, retries: 1, sleep: async () => undefined });
     const error = await client.listTags('lablup/python').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
-    expect((error as Error).message).toMatch(/tags request to 127\.0\.0\.1:\d+ failed: .*(closed the connection mid-answer|truncated).*; gave up after 2 attempts/);
+    expect((error as Error).message).toMatch(
+      /tags request to 127\.0\.0\.1:\d+ failed: .*(closed the connection mid-answer|truncated).*; gave up after 2 attempts/,
+    );
     expect((error as Error).message).not.toMatch(/terminated|fetch failed/);
   });
 

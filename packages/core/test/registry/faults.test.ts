@@ -87,7 +87,12 @@ describe('registry client through a fault-injecting proxy (real registry behind 
 
   it('reads RateLimit-Remaining and stops before spending the last pulls', async () => {
     // The HEAD's answer carries Docker Hub's rate-limit headers: no pulls left.
-    proxy.setPlan(firstFail(1, { status: 200, headers: { 'ratelimit-remaining': '0;w=21600', 'ratelimit-limit': '100;w=21600', 'docker-content-digest': image.manifestDigest } }));
+    proxy.setPlan(
+      firstFail(1, {
+        status: 200,
+        headers: { 'ratelimit-remaining': '0;w=21600', 'ratelimit-limit': '100;w=21600', 'docker-content-digest': image.manifestDigest },
+      }),
+    );
     const { client: c } = client();
     const error = await c.resolveTag('lablup/python', '3.6').catch((e: unknown) => e);
     expect(c.stats().rateLimit).toEqual({ remaining: 0, limit: 100, windowSeconds: 21600 });

@@ -18,7 +18,10 @@ beforeAll(async () => {
   tokenRegistry = await startRegistry({
     token: { realm: tokens.realm, service: 'keep-alive-test', issuer: 'keep-alive-test', rootCertBundlePath: tokens.certPath },
   });
-  const push = { url: tokenRegistry.url, authorization: async (repository: string) => `Bearer ${tokens.tokenFor('pusher', [`repository:${repository}:pull,push`])}` };
+  const push = {
+    url: tokenRegistry.url,
+    authorization: async (repository: string) => `Bearer ${tokens.tokenFor('pusher', [`repository:${repository}:pull,push`])}`,
+  };
   for (const repository of ['acme/a', 'acme/b', 'acme/c']) {
     for (const tag of TAGS.slice(0, 5)) await pushImage(push, repository, tag, { seed: `${repository}:${tag}` });
   }

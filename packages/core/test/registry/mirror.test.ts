@@ -58,7 +58,7 @@ describe('createRegistryClient with mirror', () => {
     expect(await client.listRepositories('lablup')).toMatchObject({ repositories: ['lablup/kernel-python'] });
   });
 
-  it("names the mirror and the repository asked there when it lacks one", async () => {
+  it('names the mirror and the repository asked there when it lacks one', async () => {
     const client = createRegistryClient({ registry: 'docker.io', mirror: mirror.url, fetch: localFetch([]) });
     const error = await client.listTags('postgres').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);

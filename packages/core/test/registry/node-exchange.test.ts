@@ -118,7 +118,9 @@ describe('nodeExchange: what fetch did (local stand-in servers)', () => {
     });
     try {
       const exchange = nodeExchange({ connections: 1 });
-      const answer = await exchange(request(`${server.url}/token`, { method: 'POST', body: 'grant_type=password', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+      const answer = await exchange(
+        request(`${server.url}/token`, { method: 'POST', body: 'grant_type=password', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      );
       expect(text(answer.body)).toBe('{"token":"t"}');
       expect(server.seen.map((s) => [s.method, s.url, s.body])).toEqual([
         ['POST', '/token', 'grant_type=password'],

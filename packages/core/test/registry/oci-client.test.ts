@@ -95,7 +95,11 @@ describe('createRegistryClient against the real distribution registry (anonymous
 
   it('picks the wanted platform as containerd compares them: linux/arm64 is the arm64/v8 entry', async () => {
     const client = createRegistryClient({ registry: registry.url });
-    for (const platform of [{ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 'aarch64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]) {
+    for (const platform of [
+      { os: 'linux', architecture: 'arm64' },
+      { os: 'linux', architecture: 'aarch64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]) {
       const resolved = await client.resolveTag('lablup/python', 'multi', { platform });
       expect(resolved.imageId, JSON.stringify(platform)).toBe(multi.platforms[1]!.configDigest);
     }

@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
-import { createRegistryClient, createSnapshotSource, layeredSource, parseSnapshotSet, recordingSource, serializeSnapshotSet } from '../../src/registry/index.js';
+import {
+  createRegistryClient,
+  createSnapshotSource,
+  layeredSource,
+  parseSnapshotSet,
+  recordingSource,
+  serializeSnapshotSet,
+} from '../../src/registry/index.js';
 import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
 import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
 
@@ -111,7 +118,8 @@ describe('runUpdate with a tick snapshot (real docker-registry)', () => {
     const { runUpdate } = await import('../../src/update/index.js');
     const config = await project('3.6-ubuntu');
     const recorded = await runUpdate({ config, dryRun: true, recordSnapshot: true });
-    const requests = (r: { stats: { registries: Record<string, { requests: number }> } }) => Object.values(r.stats.registries).reduce((n, s) => n + s.requests, 0);
+    const requests = (r: { stats: { registries: Record<string, { requests: number }> } }) =>
+      Object.values(r.stats.registries).reduce((n, s) => n + s.requests, 0);
     expect(requests(recorded)).toBeGreaterThan(0);
     expect(recorded.recordedSnapshots).toHaveLength(1);
 
@@ -124,7 +132,9 @@ describe('runUpdate with a tick snapshot (real docker-registry)', () => {
     const old = { version: 1 as const, snapshots: recorded.recordedSnapshots!.map((s) => ({ ...s, recordedAt: '2026-01-01T00:00:00.000Z' })) };
     const stale = await runUpdate({ config, dryRun: true, snapshot: old });
     expect(requests(stale)).toBeGreaterThan(0);
-    expect(stale.warnings.join("\n")).toContain(`snapshot of ${registry.url.replace('http://', '')} was recorded 2026-01-01T00:00:00.000Z, more than 6 hours ago; asked the registry live`);
+    expect(stale.warnings.join('\n')).toContain(
+      `snapshot of ${registry.url.replace('http://', '')} was recorded 2026-01-01T00:00:00.000Z, more than 6 hours ago; asked the registry live`,
+    );
     expect(stale.changes).toEqual(recorded.changes);
   });
 });

@@ -49,9 +49,7 @@ beforeAll(async () => {
   let registryPort = 0;
   ({ server: registry, port: registryPort } = await listen((req, res) => {
     if (req.headers.authorization !== 'Bearer issued-token-abcdef') {
-      res
-        .writeHead(401, { 'www-authenticate': `Bearer realm="http://localhost:${realmPort}/token",service="hostile",scope="repository:acme/api:pull"` })
-        .end();
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://localhost:${realmPort}/token",service="hostile",scope="repository:acme/api:pull"` }).end();
       return;
     }
     const type = { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': manifestDigest };
@@ -124,8 +122,12 @@ describe('realmRefusal', () => {
   });
 
   it('refuses another host, and other schemes', () => {
-    expect(realmRefusal(url('https://evil.example/token'), url('https://ghcr.io'), [])).toMatch(/^the token service https:\/\/evil\.example\/token is on evil\.example, not on ghcr\.io; /);
-    expect(realmRefusal(url('https://auth.docker.io.evil.example/token'), url('https://registry-1.docker.io'), ['auth.docker.io'])).toMatch(/is on auth\.docker\.io\.evil\.example/);
+    expect(realmRefusal(url('https://evil.example/token'), url('https://ghcr.io'), [])).toMatch(
+      /^the token service https:\/\/evil\.example\/token is on evil\.example, not on ghcr\.io; /,
+    );
+    expect(realmRefusal(url('https://auth.docker.io.evil.example/token'), url('https://registry-1.docker.io'), ['auth.docker.io'])).toMatch(
+      /is on auth\.docker\.io\.evil\.example/,
+    );
     expect(realmRefusal(url('ftp://ghcr.io/token'), url('https://ghcr.io'), [])).toMatch(/not an http\(s\) URL/);
   });
 });

@@ -52,7 +52,11 @@ describe('format: auto over files without images', () => {
       'repository.yaml': 'no image references',
     });
     const app = result.files.find((f) => f.path === 'app.yaml')!;
-    expect(app).toMatchObject({ format: 'image-refs', changed: true, changes: [expect.objectContaining({ kind: 'updated', image: 'ghcr.io/acme/app', field: 'tag', old: '1.0', new: '1.1' })] });
+    expect(app).toMatchObject({
+      format: 'image-refs',
+      changed: true,
+      changes: [expect.objectContaining({ kind: 'updated', image: 'ghcr.io/acme/app', field: 'tag', old: '1.0', new: '1.1' })],
+    });
     expect(app.skipped).toBeUndefined();
     expect(result.changed).toBe(true);
   });

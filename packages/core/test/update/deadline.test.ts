@@ -72,7 +72,9 @@ describe('runUpdate under one deadline', () => {
     const ended = Date.now();
     expect(ended).toBeGreaterThanOrEqual(deadline - 50);
     expect(ended - deadline).toBeLessThan(1_000);
-    expect(result.partial?.reason).toMatch(new RegExp(`^time budget ran out during registry ${proxy.url.replace(/\./g, '\\.')}: tags of kernel-(python|ruby)$`));
+    expect(result.partial?.reason).toMatch(
+      new RegExp(`^time budget ran out during registry ${proxy.url.replace(/\./g, '\\.')}: tags of kernel-(python|ruby)$`),
+    );
     expect(result.partial?.undone).toEqual([
       `registry: 2 repositories not resolved: ${proxy.url}/kernel-python, ${proxy.url}/kernel-ruby`,
       'files not updated: image-metadata.yml',

@@ -29,7 +29,10 @@ async function autoRun(setting: string) {
 
 describe('format: auto on a file detected as image-refs', () => {
   it.each<[string, RegExp]>([
-    ['    platform: linux/arm64\n', /CONFIG .*imgsync\.config\.yaml:4:5: targets\[0\]\.platform: applies only to format backendai: .*compose\.yaml is image-refs/],
+    [
+      '    platform: linux/arm64\n',
+      /CONFIG .*imgsync\.config\.yaml:4:5: targets\[0\]\.platform: applies only to format backendai: .*compose\.yaml is image-refs/,
+    ],
     ['    repository: lablup/kernel-{name}\n', /CONFIG .*:4:5: targets\[0\]\.repository: applies only to format backendai/],
     ['    prune: remove\n', /CONFIG .*:4:5: targets\[0\]\.prune: applies only to format backendai/],
     ['    digest: image-id-12\n', /CONFIG .*:4:5: targets\[0\]\.digest: compose\.yaml is image-refs, whose references are pinned to manifest digests/],

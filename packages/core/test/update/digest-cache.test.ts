@@ -33,7 +33,10 @@ afterAll(async () => {
 
 describe('the digest cache file of a run', () => {
   it('holds what every registry of the run learned, so the next run makes no manifest GET on any of them', async () => {
-    writeFileSync(join(dir, 'compose.yaml'), `services:\n  api:\n    image: ${first.host}/acme/api:1.0.0\n  worker:\n    image: ${second.host}/acme/worker:2.0.0\n`);
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `services:\n  api:\n    image: ${first.host}/acme/api:1.0.0\n  worker:\n    image: ${second.host}/acme/worker:2.0.0\n`,
+    );
     const configText = 'targets:\n  - files: compose.yaml\n    format: image-refs\n';
     writeFileSync(join(dir, 'imgsync.config.yaml'), configText);
     const config = parseConfig(configText, join(dir, 'imgsync.config.yaml'));

@@ -29,8 +29,29 @@ import { runUpdate } from '../../src/update/index.js';
 import { corpusFile } from '../helpers/fixtures.js';
 
 const HISTORY = [
-  'd364f420', 'e408a68b', 'fb5921ea', 'da3d8632', '0662c2a3', '38f5dd27', '8ff7bc7d', '8bcfa882', '8d1f3d6a', 'f72e179d', 'b4fecded', 'b041f0ce',
-  'f6475bf1', '0646d0e7', '1532e8b2', 'f7bd63f2', '470dd3fc', '396a20ec', '0015e425', 'ff4c32e0', 'd3e6643a', '3bffaca1', '61344624',
+  'd364f420',
+  'e408a68b',
+  'fb5921ea',
+  'da3d8632',
+  '0662c2a3',
+  '38f5dd27',
+  '8ff7bc7d',
+  '8bcfa882',
+  '8d1f3d6a',
+  'f72e179d',
+  'b4fecded',
+  'b041f0ce',
+  'f6475bf1',
+  '0646d0e7',
+  '1532e8b2',
+  'f7bd63f2',
+  '470dd3fc',
+  '396a20ec',
+  '0015e425',
+  'ff4c32e0',
+  'd3e6643a',
+  '3bffaca1',
+  '61344624',
 ];
 const version = (commit: string) => corpusFile(`lablup__backend.ai-manager__sample-configs__image-metadata@${commit}.yml`);
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -95,14 +116,23 @@ const pairs = HISTORY.slice(0, -1).map((older, i) => [older, HISTORY[i + 1]!] as
 
 describe('discovery over the real Backend.AI history', () => {
   it('the history holds additions to replay (8 entries for already pushed repositories)', () => {
-    expect(pairs.flatMap(([older, newer]) => pushedAdditions(older, newer)).sort()).toEqual(
-      ['app-jupyter', 'app-tensorboard', 'c-tester', 'cpp-tester', 'java-tester', 'octave', 'python-tester', 'scheme'],
-    );
+    expect(pairs.flatMap(([older, newer]) => pushedAdditions(older, newer)).sort()).toEqual([
+      'app-jupyter',
+      'app-tensorboard',
+      'c-tester',
+      'cpp-tester',
+      'java-tester',
+      'octave',
+      'python-tester',
+      'scheme',
+    ]);
   });
 
   it.each(pairs)('%s -> %s: discover: report names every repository the humans added next', async (older, newer) => {
     const result = await replay(older, newer, 'report');
-    const named = result.changes.filter((c) => c.code === 'new-repository' || c.code === 'commented-repository').map((c) => c.image.replace('lablup/kernel-', ''));
+    const named = result.changes
+      .filter((c) => c.code === 'new-repository' || c.code === 'commented-repository')
+      .map((c) => c.image.replace('lablup/kernel-', ''));
     expect(named.sort()).toEqual(pushedAdditions(older, newer).sort());
     expect(result.changed).toBe(result.files.some((f) => f.diff !== ''));
   });
@@ -136,7 +166,7 @@ describe('discovery over the real Backend.AI history', () => {
 
 /** Columns where the second element of each `- [a, b]` line starts. */
 function secondColumns(lines: string[]): Set<number> {
-  return new Set(lines.map((line) => line.indexOf('"', line.indexOf(',')) ));
+  return new Set(lines.map((line) => line.indexOf('"', line.indexOf(','))));
 }
 
 function diffLines(diff: string): string[] {

@@ -31,7 +31,11 @@ beforeAll(async () => {
   ] as const) {
     pushed[`${repository}:${tag}`] = await pushImage(target, repository, tag, { seed: `${repository}:${tag}` });
   }
-  const hubTag = (key: string, name: string) => ({ name, digest: pushed[key]!.manifestDigest, images: [{ architecture: 'amd64', os: 'linux', digest: pushed[key]!.manifestDigest }] });
+  const hubTag = (key: string, name: string) => ({
+    name,
+    digest: pushed[key]!.manifestDigest,
+    images: [{ architecture: 'amd64', os: 'linux', digest: pushed[key]!.manifestDigest }],
+  });
   hub = await startHubApiStandIn(
     {
       namespaces: {
@@ -88,7 +92,10 @@ describe('discovery through the real docker-registry (_catalog)', () => {
 });
 
 describe('discovery on docker.io through the Docker Hub API stand-in', () => {
-  const hubSource = (cache = memoryManifestCache()) => () => createRegistryClient({ registry: 'docker.io', hubApiUrl: hub.url, distributionUrl: registry.url, cache });
+  const hubSource =
+    (cache = memoryManifestCache()) =>
+    () =>
+      createRegistryClient({ registry: 'docker.io', hubApiUrl: hub.url, distributionUrl: registry.url, cache });
 
   it('lists the namespace across next-URL pages and reports the new repository; no pull-counted request for it', async () => {
     const p = project('registry: docker.io', 'report');

@@ -110,7 +110,12 @@ describe('discover: report (the default for backendai)', () => {
     const w = world(FILE, pushed, "    discover: { mode: add, exclude: ['*-tester', 'ruby'] }\n");
     const result = await w.run();
     expect(result.changes.filter((c) => c.code)).toEqual([
-      expect.objectContaining({ kind: 'reported', code: 'commented-repository', image: 'lablup/kernel-octave', message: expect.stringMatching(/does not name \(4\.4\); the entry stays commented out/) }),
+      expect.objectContaining({
+        kind: 'reported',
+        code: 'commented-repository',
+        image: 'lablup/kernel-octave',
+        message: expect.stringMatching(/does not name \(4\.4\); the entry stays commented out/),
+      }),
     ]);
     expect(result.drift).toBe(false);
     expect(w.text()).toBe(FILE);
@@ -143,7 +148,11 @@ describe('discover: report (the default for backendai)', () => {
 
 describe('discover: add', () => {
   it("writes a new entry in the file's style: key order, indentation, quotes, aligned pairs, a latest alias, the entry template's anchors", async () => {
-    const w = world(FILE, REGISTRY, "    discover:\n      mode: add\n      exclude: '*-tester'\n      entry: |\n        syntax: {name}\n        slots:\n          <<: *default\n");
+    const w = world(
+      FILE,
+      REGISTRY,
+      "    discover:\n      mode: add\n      exclude: '*-tester'\n      entry: |\n        syntax: {name}\n        slots:\n          <<: *default\n",
+    );
     const result = await w.run();
     expect(result.changes.filter((c) => c.code === 'new-repository').map((c) => [c.kind, c.image, c.path])).toEqual([
       ['added', 'lablup/kernel-ruby', ['images', 2]],
@@ -210,16 +219,44 @@ describe('discover in the configuration', () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ['a format whose entries are not repositories', '    format: image-refs\n    discover: add\n', /:4:5: targets\[0\]\.discover: applies only to format backendai/],
+    [
+      'a format whose entries are not repositories',
+      '    format: image-refs\n    discover: add\n',
+      /:4:5: targets\[0\]\.discover: applies only to format backendai/,
+    ],
     ['auto', '    discover: report\n', /:3:5: targets\[0\]\.discover: applies only to format backendai,.*format is auto/],
     ['a template without a namespace', '    format: backendai\n    discover: add\n', /:4:5: .*names no namespace to list/],
     ['{name} outside the last component', '    format: backendai\n    repository: x/{name}/app\n    discover: add\n', /:5:5: .*in its last path component/],
-    ['a misspelt mode', '    format: backendai\n    repository: a/{name}\n    discover: ad\n', /:5:15: .*must be one of off, report, add \(got "ad"\); did you mean "add"\?/],
-    ['an unknown long-form key', '    format: backendai\n    repository: a/{name}\n    discover: { mode: add, exlude: x }\n', /:5:28: .*discover\.exlude: unknown key; did you mean "exclude"\?/],
-    ['an exclude glob with a slash', '    format: backendai\n    repository: a/{name}\n    discover: { mode: add, exclude: [a/b] }\n', /discover\.exclude\[0\]: matches the \{name\} part/],
-    ['an entry template with an unknown placeholder', "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'x: {tag}' }\n", /unknown placeholder \{tag\}/],
-    ['an entry template that is not YAML', "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'a: [' }\n", /discover\.entry: is not valid YAML/],
-    ['an entry template that sets tags', "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'tags: []' }\n", /must not set "tags"/],
+    [
+      'a misspelt mode',
+      '    format: backendai\n    repository: a/{name}\n    discover: ad\n',
+      /:5:15: .*must be one of off, report, add \(got "ad"\); did you mean "add"\?/,
+    ],
+    [
+      'an unknown long-form key',
+      '    format: backendai\n    repository: a/{name}\n    discover: { mode: add, exlude: x }\n',
+      /:5:28: .*discover\.exlude: unknown key; did you mean "exclude"\?/,
+    ],
+    [
+      'an exclude glob with a slash',
+      '    format: backendai\n    repository: a/{name}\n    discover: { mode: add, exclude: [a/b] }\n',
+      /discover\.exclude\[0\]: matches the \{name\} part/,
+    ],
+    [
+      'an entry template with an unknown placeholder',
+      "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'x: {tag}' }\n",
+      /unknown placeholder \{tag\}/,
+    ],
+    [
+      'an entry template that is not YAML',
+      "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'a: [' }\n",
+      /discover\.entry: is not valid YAML/,
+    ],
+    [
+      'an entry template that sets tags',
+      "    format: backendai\n    repository: a/{name}\n    discover: { mode: add, entry: 'tags: []' }\n",
+      /must not set "tags"/,
+    ],
   ])('refuses %s with file:line:col', (_what, target, message) => {
     expect(failure(target)).toMatch(message);
   });

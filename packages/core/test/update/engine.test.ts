@@ -53,7 +53,11 @@ function memoryFs(files: Record<string, string>): UpdateFileSystem & { files: Ma
 }
 
 /** A project directory holding `files` (the glob lists the real disk), and an injected fs with the same files, where the engine writes. */
-async function inProject(files: Record<string, string>, configText: string, run: (project: { dir: string; config: ReturnType<typeof parseConfig>; fs: ReturnType<typeof memoryFs> }) => Promise<void>): Promise<void> {
+async function inProject(
+  files: Record<string, string>,
+  configText: string,
+  run: (project: { dir: string; config: ReturnType<typeof parseConfig>; fs: ReturnType<typeof memoryFs> }) => Promise<void>,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'imgsync-engine-'));
   try {
     const fs = memoryFs({});
@@ -159,7 +163,8 @@ describe('runUpdate in-process (git mode: the real git http-backend)', () => {
 
 describe('defaults come from one place', () => {
   it('keeps an explicit githubApiUrl, even the default one, and leaves it out when not set', () => {
-    const at = (git: string) => parseConfig(`targets:\n  - files: a.yaml\n    format: image-refs\ngit:\n  url: https://ghe.acme.test/org/app.git\n${git}`, '/x/imgsync.config.yaml').git;
+    const at = (git: string) =>
+      parseConfig(`targets:\n  - files: a.yaml\n    format: image-refs\ngit:\n  url: https://ghe.acme.test/org/app.git\n${git}`, '/x/imgsync.config.yaml').git;
     expect(at('  githubApiUrl: https://api.github.com\n')?.githubApiUrl).toBe('https://api.github.com');
     expect(at('  githubApiUrl: https://ghe.acme.test/api/v3/\n')?.githubApiUrl).toBe('https://ghe.acme.test/api/v3');
     expect(at('')?.githubApiUrl).toBeUndefined();

@@ -32,7 +32,9 @@ beforeAll(async () => {
     createBareRepo(suite.root, `acme/${name}`, { 'compose.yaml': text });
   });
   // the control: one repository naming the 5 images once each
-  createBareRepo(suite.root, 'acme/control', { 'compose.yaml': `services:\n${images.map((image) => `  ${image}:\n    image: ${host}/acme/${image}:1.0.0\n`).join('')}` });
+  createBareRepo(suite.root, 'acme/control', {
+    'compose.yaml': `services:\n${images.map((image) => `  ${image}:\n    image: ${host}/acme/${image}:1.0.0\n`).join('')}`,
+  });
   configDir = mkdtempSync(join(tmpdir(), 'imgsync-fleet-scale-'));
 }, 120_000);
 
@@ -54,7 +56,9 @@ describe('a fleet of 50 repositories (real git http-backend and docker-registry)
   it('shards for n = 1, 3, 7 partition the list and together make the single run’s changes', async () => {
     const single = await runFleet({ config: config(names), dryRun: true, ...options });
     for (const count of [1, 3, 7]) {
-      const shards = await Promise.all(Array.from({ length: count }, (_, index) => runFleet({ config: config(names), dryRun: true, shard: { index, count }, ...options })));
+      const shards = await Promise.all(
+        Array.from({ length: count }, (_, index) => runFleet({ config: config(names), dryRun: true, shard: { index, count }, ...options })),
+      );
       const urls = shards.flatMap((s) => s.repositories.map((r) => r.url));
       expect(urls).toHaveLength(50);
       expect(new Set(urls).size).toBe(50);
@@ -66,7 +70,8 @@ describe('a fleet of 50 repositories (real git http-backend and docker-registry)
     const fleet = await runFleet({ config: config(names), ...options });
     expect(fleet.totals).toMatchObject({ repositories: 50, changed: 49, failed: 1 });
     expect(fleet.repositories.find((r) => r.outcome === 'failed')!.url).toMatch(/svc-13/);
-    for (const name of names.filter((n) => n !== 'svc-13')) expect(gitCli(join(suite.root, `acme/${name}.git`), 'rev-list', '--count', 'main').trim()).toBe('2');
+    for (const name of names.filter((n) => n !== 'svc-13'))
+      expect(gitCli(join(suite.root, `acme/${name}.git`), 'rev-list', '--count', 'main').trim()).toBe('2');
     const requests = Object.values(fleet.stats.registries)[0]!.requests;
     // the control repository names the 5 images once each: one run over it asks what the fleet of 50 asks
     const control = await runFleet({ config: config(['control']), dryRun: true, ...options });

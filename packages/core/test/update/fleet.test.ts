@@ -20,7 +20,8 @@ const suite = useGitServer(token);
 let registry: RunningRegistry;
 let configDir: string;
 
-const deployment = (tag: string) => `apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: REGISTRY/acme/base:${tag}\n`;
+const deployment = (tag: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: REGISTRY/acme/base:${tag}\n`;
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -75,11 +76,19 @@ describe('runFleet (real git http-backend and docker-registry)', () => {
     // are those of acme/base once plus acme/tool once, measured here on one-repository runs
     const alone = async (name: string, targets: string) => {
       const text = `targets: ${targets}\ngit: { url: ${suite.server.url(`acme/${name}`)} }\n`;
-      const result = await runUpdate({ config: parseConfig(text, join(configDir, 'alone.yaml')), dryRun: true, push: true, secrets: { gitToken: token }, gitIo: { tmpDir: suite.work } });
+      const result = await runUpdate({
+        config: parseConfig(text, join(configDir, 'alone.yaml')),
+        dryRun: true,
+        push: true,
+        secrets: { gitToken: token },
+        gitIo: { tmpDir: suite.work },
+      });
       return Object.values(result.stats.registries)[0]!.requests;
     };
     const fleetRequests = Object.values(fleet.stats.registries)[0]!.requests;
-    expect(fleetRequests).toBe((await alone('api', "[{ files: ['deploy/*.yaml'], format: image-refs }]")) + (await alone('tools', '[{ files: ci/tool.yaml, format: image-refs }]')));
+    expect(fleetRequests).toBe(
+      (await alone('api', "[{ files: ['deploy/*.yaml'], format: image-refs }]")) + (await alone('tools', '[{ files: ci/tool.yaml, format: image-refs }]')),
+    );
 
     // a second tick: nothing to do anywhere, the missing repository still failing alone
     const again = await runFleet({ config: fleetConfig(), secrets: { gitToken: token }, gitIo: { tmpDir: suite.work } });

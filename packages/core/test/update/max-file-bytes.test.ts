@@ -38,7 +38,7 @@ function recordingFs(read: string[]): UpdateFileSystem {
       read.push(path);
       return nodeFs.readFile(path, encoding);
     },
-  } as UpdateFileSystem;
+  };
 }
 
 describe('maxFileBytes, local files', () => {
@@ -50,7 +50,12 @@ describe('maxFileBytes, local files', () => {
     const result = await runUpdate({ config, fs: recordingFs(read), maxFileBytes: 1000 });
 
     expect(result.errors).toEqual([
-      { file: 'big.yaml', code: 'FILE_TOO_LARGE', path: 'big.yaml', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` },
+      {
+        file: 'big.yaml',
+        code: 'FILE_TOO_LARGE',
+        path: 'big.yaml',
+        message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched`,
+      },
     ]);
     expect(read.filter((p) => p.endsWith('big.yaml'))).toEqual([]);
     expect(readFileSync(join(dir, 'big.yaml'), 'utf8')).toBe(big);
@@ -64,7 +69,9 @@ describe('maxFileBytes, local files', () => {
     writeFileSync(join(sub, 'huge.yaml'), small + '#'.repeat(DEFAULT_MAX_FILE_BYTES - small.length) + '\n');
     const config = parseConfig('targets:\n  - files: ["*.yaml"]\n    registry: file:snapshot.json\n', join(sub, 'imgsync.config.yaml'));
     const result = await runUpdate({ config, dryRun: true });
-    expect(result.errors.map((e) => e.message)).toEqual([`huge.yaml: ${DEFAULT_MAX_FILE_BYTES + 1} bytes, more than the 20 MiB a target file may have (maxFileBytes); the file is left untouched`]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      `huge.yaml: ${DEFAULT_MAX_FILE_BYTES + 1} bytes, more than the 20 MiB a target file may have (maxFileBytes); the file is left untouched`,
+    ]);
   });
 
   it('refuses a limit that is not a positive number of bytes', async () => {
@@ -109,7 +116,14 @@ describe('maxFileBytes, git', () => {
     );
     const result = await runUpdate({ config, secrets: { gitToken: token }, gitIo: { tmpDir: suite.work }, maxFileBytes: 1000 });
 
-    expect(result.errors).toEqual([{ file: 'big.yaml', code: 'FILE_TOO_LARGE', path: 'big.yaml', message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched` }]);
+    expect(result.errors).toEqual([
+      {
+        file: 'big.yaml',
+        code: 'FILE_TOO_LARGE',
+        path: 'big.yaml',
+        message: `big.yaml: ${big.length} bytes, more than the 1000 bytes a target file may have (maxFileBytes); the file is left untouched`,
+      },
+    ]);
     expect(result.delivery?.pushed).toBe(true);
     expect(showFile(bare, 'main', 'small.yaml')).toBe(small.replace(':1.0', ':1.1'));
     expect(showFile(bare, 'main', 'big.yaml')).toBe(big);

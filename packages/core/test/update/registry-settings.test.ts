@@ -25,7 +25,7 @@ const PASSWORD = 'cache-Secret-31';
 let local: RunningRegistry;
 let guarded: RunningRegistry;
 let redis725: PushedImage;
-let dirs: string[] = [];
+const dirs: string[] = [];
 
 /**
  * Fetch that lets through 127.0.0.1 only, after mapping the host names in `hosts` to it
@@ -201,7 +201,9 @@ describe('registry: file:snapshot', () => {
     const snapshot = {
       version: 1,
       registry: 'docker.io',
-      repositories: { 'library/redis': { tags: { '7.2.4': { manifestDigest: `sha256:${'4'.repeat(64)}` }, '7.2.5': { manifestDigest: redis725.manifestDigest } } } },
+      repositories: {
+        'library/redis': { tags: { '7.2.4': { manifestDigest: `sha256:${'4'.repeat(64)}` }, '7.2.5': { manifestDigest: redis725.manifestDigest } } },
+      },
     };
     const compose = `services:\n  a:\n    image: redis:7.2.4\n  b:\n    image: docker.io/library/redis:7.2.4\n  c:\n    image: ${local.host}/library/redis:7.2.4\n`;
     const { config } = project('targets:\n  - files: compose.yaml\n    format: image-refs\n    registry: file:snapshot.json\n', {

@@ -9,7 +9,7 @@ describe('unifiedDiff', () => {
     const before = corpusFile(backendAiFile);
     const after = before
       .replace('"ca7b9f52b6c2"', '"deadbeef0001"')
-      .replace(/(\n  - name: python\n)/, '$1    # a comment line\n')
+      .replace(/(\n {2}- name: python\n)/, '$1    # a comment line\n')
       .replace(/\n$/, '');
     expect(unifiedDiff('images.yml', before, after)).toBe(createTwoFilesPatch('a/images.yml', 'b/images.yml', before, after, '', '', { context: 3 }));
   });

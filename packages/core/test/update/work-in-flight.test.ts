@@ -40,7 +40,16 @@ function countingSource() {
       track('resolveTag', () => {
         const n = Number(/(\d+)$/.exec(repository)![1]) * TAGS + Number(tag.split('.')[1]);
         const imageId = `sha256:${hex(n, 12)}${'0'.repeat(52)}`;
-        return { repository, tag, manifestDigest: `sha256:${hex(n, 64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', platforms: [], platform: undefined, imageId, warnings: [] };
+        return {
+          repository,
+          tag,
+          manifestDigest: `sha256:${hex(n, 64)}`,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          platforms: [],
+          platform: undefined,
+          imageId,
+          warnings: [],
+        };
       }),
     stats: emptyStats,
   };

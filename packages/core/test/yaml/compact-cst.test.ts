@@ -30,7 +30,10 @@ describe('parseCompact: the CST the parser gives, compacted while it is built', 
     ['a Backend.AI list (two flow-sequence items per line)', backendAiList(40, 20)],
     ['the same with CRLF line ends', backendAiList(10, 5, '\r\n')],
     ['multi-line flow collections and a flow key', 'a: [1,\n  2, {b: c,\n  d: e}]\n[x, y]: z\n? [p]\n: q\n'],
-    ['indented comments after values, block scalars, several documents', 'a:\n  - 1\n  # indented comment\n  - |\n    text\n\n    more\nb: c\n---\n- x\n...\n%YAML 1.2\n---\nd\n'],
+    [
+      'indented comments after values, block scalars, several documents',
+      'a:\n  - 1\n  # indented comment\n  - |\n    text\n\n    more\nb: c\n---\n- x\n...\n%YAML 1.2\n---\nd\n',
+    ],
     ['YAML that is not valid (errors are tokens too)', 'a: [1, 2\nb: : :\n  - c\n'],
   ];
   it.each(cases)('%s: tokens and line starts equal to Parser.parse', (_name, text) => {

@@ -40,10 +40,11 @@ function withValue(data: unknown, path: Path, value: unknown): unknown {
 }
 
 /** What the editor may say it does not support; anything else is a failure to reach. */
-const UNSUPPORTED =
-  /anchored as|through the alias|through the merge key|it is tagged|keys that are collections|!!set, !!omap or !!pairs/;
+const UNSUPPORTED = /anchored as|through the alias|through the merge key|it is tagged|keys that are collections|!!set, !!omap or !!pairs/;
 
-const suite = readdirSync(yamlTestSuiteDir).filter((n) => n.endsWith('.yaml')).sort();
+const suite = readdirSync(yamlTestSuiteDir)
+  .filter((n) => n.endsWith('.yaml'))
+  .sort();
 
 describe('setIn at every scalar path of the data model', () => {
   it.each(suite)('yaml-test-suite %s: writes it or says what it does not support', (name) => {

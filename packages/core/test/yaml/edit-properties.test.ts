@@ -18,8 +18,43 @@ type Data = unknown;
 
 const files = corpusFiles((n) => !n.includes('__templates__'));
 
-const tricky = ['1.10', 'yes', 'no', 'x: y', '#', '# c', '*a', '&a', 'a\nb', '', ' lead', 'trail ', 'a, b', '[x]', '{y}', 'plain',
-  "it's", 'say "hi"', '~', 'null', '0x1F', '1e3', '0o17', '12:30', '-', '- a', '? q', '@at', '`tick`', '%pct', '|', '>', 'ünï', '3.6-ubuntu', 'ca7b9f52b6c2'];
+const tricky = [
+  '1.10',
+  'yes',
+  'no',
+  'x: y',
+  '#',
+  '# c',
+  '*a',
+  '&a',
+  'a\nb',
+  '',
+  ' lead',
+  'trail ',
+  'a, b',
+  '[x]',
+  '{y}',
+  'plain',
+  "it's",
+  'say "hi"',
+  '~',
+  'null',
+  '0x1F',
+  '1e3',
+  '0o17',
+  '12:30',
+  '-',
+  '- a',
+  '? q',
+  '@at',
+  '`tick`',
+  '%pct',
+  '|',
+  '>',
+  'ünï',
+  '3.6-ubuntu',
+  'ca7b9f52b6c2',
+];
 const scalarArb = fc.oneof(
   fc.constantFrom(...tricky),
   fc.string({ unit: 'grapheme-ascii', maxLength: 12 }),
@@ -46,7 +81,7 @@ function paths(data: Data, want: 'scalar' | 'collection' | 'item', at: Path = []
   if (want === 'collection' && isColl) out.push(at);
   if (want === 'item' && at.length) out.push(at);
   if (Array.isArray(data)) data.forEach((v, i) => paths(v, want, [...at, i], out));
-  else if (isColl) for (const [k, v] of Object.entries(data as object)) if (k !== '<<') paths(v, want, [...at, k], out);
+  else if (isColl) for (const [k, v] of Object.entries(data)) if (k !== '<<') paths(v, want, [...at, k], out);
   return out;
 }
 
@@ -58,8 +93,10 @@ function applyToData(data: Data, kind: string, path: Path, value: unknown, key: 
   const parent = parentPath.reduce<any>((node, k) => node[k], copy);
   const last = path[path.length - 1]!;
   if (kind === 'set') parent[last] = value;
-  else if (kind === 'delete') Array.isArray(parent) ? parent.splice(last as number, 1) : delete parent[last];
-  else if (Array.isArray(parent)) parent.push(value);
+  else if (kind === 'delete') {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete parent[last];
+  } else if (Array.isArray(parent)) parent.push(value);
   else parent[key] = value;
   return copy;
 }
@@ -83,7 +120,7 @@ function allowedRegion(doc: Document.Parsed, text: string, kind: string, path: P
   const parent: any = nodeAt(path.slice(0, -1));
   const node: any = nodeAt(path);
   let start = node?.range?.[0] ?? parent.range[0];
-  let end = node?.range?.[2] ?? parent.range[2];
+  const end = node?.range?.[2] ?? parent.range[2];
   if (isMap(parent)) {
     const pair: any = parent.items.find((p: any) => String(p.key?.value ?? p.key) === String(path[path.length - 1]));
     if (pair?.key?.range) start = Math.min(start, pair.key.range[0]);
@@ -132,7 +169,7 @@ describe('setIn / addIn / deleteIn / commentOutIn on random corpus edits', () =>
           const entry = op.kind === 'add' && !Array.isArray(container) ? [op.key, value] : value;
           try {
             if (op.kind === 'set') file.setIn(path, value as any, { shared: false });
-            else if (op.kind === 'add') file.addIn(path, entry as any);
+            else if (op.kind === 'add') file.addIn(path, entry);
             else if (op.kind === 'delete') file.deleteIn(path);
             else file.commentOutIn(path);
           } catch (err) {
@@ -149,7 +186,9 @@ describe('setIn / addIn / deleteIn / commentOutIn on random corpus edits', () =>
           } catch (err) {
             throw new Error(`${op.kind} ${JSON.stringify(path)} ${JSON.stringify(entry)} broke the file: ${String(err)}\n${after}`);
           }
-          expect(reparsed.getIn([]), `${op.kind} ${JSON.stringify(path)} ${JSON.stringify(entry)}:\n${after}`).toEqual(applyToData(data, op.kind, path, value, op.key));
+          expect(reparsed.getIn([]), `${op.kind} ${JSON.stringify(path)} ${JSON.stringify(entry)}:\n${after}`).toEqual(
+            applyToData(data, op.kind, path, value, op.key),
+          );
           const [lo, hi] = allowedRegion(composed, before, op.kind, path);
           expect(keepsOutside(before, after, lo, hi), `${op.kind} ${JSON.stringify(path)} changed bytes outside ${lo}..${hi}:\n${after}`).toBe(true);
         }

@@ -131,9 +131,7 @@ describe('addIn', () => {
     const tags = file.getIn(['images', 1, 'tags']) as string[][];
     expect(tags.at(-1)![0]).toBe('1.4-py36-dense-gpu');
     file.addIn(['images', 1, 'tags'], ['1.5-py36-dense', '0123456789ab']);
-    expect(file.toString()).toContain(
-      '      - ["1.4-py36-dense-gpu", "c5f63f2e5320"]\n      - ["1.5-py36-dense",     "0123456789ab"]\n',
-    );
+    expect(file.toString()).toContain('      - ["1.4-py36-dense-gpu", "c5f63f2e5320"]\n      - ["1.5-py36-dense",     "0123456789ab"]\n');
   });
 
   it('copies the spacing of unaligned siblings', () => {
@@ -203,7 +201,10 @@ describe('commentOutIn', () => {
     const file = parseYaml('tags:\n  - ["latest", ":3.6"]\n  - ["3.6", "ab12"]   # built\n  - ["3.7", "cd34"]\nslots: 1\n');
     file.commentOutIn(['tags', 1]);
     expect(file.toString()).toBe('tags:\n  - ["latest", ":3.6"]\n  # - ["3.6", "ab12"]   # built\n  - ["3.7", "cd34"]\nslots: 1\n');
-    expect(file.getIn(['tags'])).toEqual([['latest', ':3.6'], ['3.7', 'cd34']]);
+    expect(file.getIn(['tags'])).toEqual([
+      ['latest', ':3.6'],
+      ['3.7', 'cd34'],
+    ]);
   });
 
   it('comments out the last entry before the next key and keeps that key’s indentation', () => {

@@ -71,7 +71,10 @@ describe('aliases and merge keys', () => {
 
   it('a billion laughs of aliases is shared, not copied', () => {
     let text = 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-    for (let i = 1; i < 9; i++) text += `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      text += `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
     const data = parseYaml(text).getIn([]) as Record<string, unknown[]>;
     expect(data.l8![0]).toBe(data.l7);
   });
@@ -79,7 +82,9 @@ describe('aliases and merge keys', () => {
 
 describe('the data of a document', () => {
   // the same as the `yaml` package's toJS, which is quadratic in aliases (see plain-data.ts)
-  const suite = readdirSync(yamlTestSuiteDir).filter((n) => n.endsWith('.yaml')).map((name) => ({ name, text: readFileSync(join(yamlTestSuiteDir, name), 'utf8') }));
+  const suite = readdirSync(yamlTestSuiteDir)
+    .filter((n) => n.endsWith('.yaml'))
+    .map((name) => ({ name, text: readFileSync(join(yamlTestSuiteDir, name), 'utf8') }));
   const corpus = corpusFiles((n) => !n.includes('__templates__'));
   it.each([...suite, ...corpus].map((f) => [f.name, f.text] as const))('of %s is what yaml’s toJS gives', (name, text) => {
     let file;

@@ -7,7 +7,11 @@ import { corpusDir, corpusFiles, yamlTestSuiteDir } from '../helpers/fixtures.js
 describe('parseYaml(text).toString()', () => {
   const corpus = corpusFiles();
   it('finds the whole corpus, listed in SOURCES.tsv', () => {
-    const listed = readFileSync(join(corpusDir, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]);
+    const listed = readFileSync(join(corpusDir, 'SOURCES.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]);
     expect(corpus.length).toBeGreaterThanOrEqual(70);
     for (const { name } of corpus) expect(listed).toContain(name);
   });
@@ -26,7 +30,9 @@ describe('parseYaml(text).toString()', () => {
     expect(() => parseYaml(text, { path: name })).toThrow(new RegExp(`^${name.replace(/[.]/g, '\\.')}:\\d+:\\d+: `));
   });
 
-  const suite = readdirSync(yamlTestSuiteDir).filter((n) => n.endsWith('.yaml')).sort();
+  const suite = readdirSync(yamlTestSuiteDir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort();
   it('covers the valid cases of the YAML test suite', () => {
     expect(suite.length).toBeGreaterThan(300);
   });

@@ -36,6 +36,7 @@ export function allTargets(data: unknown): [ConfigKeyPath, Record<string, unknow
   };
   if (!isMapping(data)) return out;
   add(data.targets, ['targets']);
-  if (Array.isArray(data.repositories)) data.repositories.forEach((repository, index) => isMapping(repository) && add(repository.targets, ['repositories', index, 'targets']));
+  if (Array.isArray(data.repositories))
+    data.repositories.forEach((repository, index) => isMapping(repository) && add(repository.targets, ['repositories', index, 'targets']));
   return out;
 }

@@ -27,11 +27,23 @@ export const githubApiTransport: CodeRule = {
     }
     const fleet = data.repositories !== undefined || data.autodiscover !== undefined;
     if (!urls.length && !fleet) {
-      out.push(problem(this.name, ['git', 'transport'], 'github-api needs git.url: without it imgsync commits in the checkout of the working directory, which the GitHub API cannot update; set git.url or use transport: clone'));
+      out.push(
+        problem(
+          this.name,
+          ['git', 'transport'],
+          'github-api needs git.url: without it imgsync commits in the checkout of the working directory, which the GitHub API cannot update; set git.url or use transport: clone',
+        ),
+      );
     }
     for (const [at, url] of urls) {
       if (apiBaseFor(url) === undefined) {
-        out.push(problem(this.name, at, `is not on github.com, so transport github-api cannot reach it; set git.githubApiUrl (https://HOST/api/v3 for GitHub Enterprise) or use transport: clone or auto (got ${JSON.stringify(url)})`));
+        out.push(
+          problem(
+            this.name,
+            at,
+            `is not on github.com, so transport github-api cannot reach it; set git.githubApiUrl (https://HOST/api/v3 for GitHub Enterprise) or use transport: clone or auto (got ${JSON.stringify(url)})`,
+          ),
+        );
       }
     }
     return out;

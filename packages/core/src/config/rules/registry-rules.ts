@@ -55,7 +55,10 @@ export const registryKeys: CodeRule = {
     for (const { key, host } of entries(data)) {
       const earlier = first.get(host);
       if (earlier === undefined) first.set(host, key);
-      else out.push(problem('one-entry-per-registry', ['registries', key], `names the same registry as ${JSON.stringify(earlier)} (${host}); keep one entry`, 'key'));
+      else
+        out.push(
+          problem('one-entry-per-registry', ['registries', key], `names the same registry as ${JSON.stringify(earlier)} (${host}); keep one entry`, 'key'),
+        );
     }
     return out;
   },
@@ -74,7 +77,14 @@ export const registrySettingsApply: CodeRule = {
       if (typeof settings.insecure !== 'boolean') continue;
       if (registry === 'docker.io') out.push(problem(this.name, [...at, 'insecure'], 'does not apply to docker.io, which speaks only https', 'key'));
       else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(key)) {
-        out.push(problem(this.name, [...at, 'insecure'], `does not apply: the key's ${key.split(':')[0]}:// already decides; write the key as a host (${host}) to use insecure`, 'key'));
+        out.push(
+          problem(
+            this.name,
+            [...at, 'insecure'],
+            `does not apply: the key's ${key.split(':')[0]}:// already decides; write the key as a host (${host}) to use insecure`,
+            'key',
+          ),
+        );
       }
     }
     return out;

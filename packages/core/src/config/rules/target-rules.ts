@@ -12,8 +12,8 @@ import { DISCOVER_FORMATS } from '../shape/format-facts.js';
 import { registryProblem } from '../shape/target.js';
 import { parseRegistryAddress } from '../../registry/registry-address.js';
 import { isMapping, type RawProblem } from '../problems.js';
-import type { ConfigKeyPath } from '../source-locations.js';
 import { allTargets, type CodeRule, eachOf, problem } from './code-rule.js';
+import { plainText } from '../../plain-text.js';
 
 /** Keys a new entry gets from the registry, which the `entry` template may not set. */
 const ENTRY_OWN_KEYS = ['name', 'tags'];
@@ -22,7 +22,7 @@ const eachTarget = allTargets;
 
 export const filesInsideRepository: CodeRule = {
   name: 'files-inside-repository',
-  description: "with git.url, no files pattern leaves the cloned repository (no .. path component).",
+  description: 'with git.url, no files pattern leaves the cloned repository (no .. path component).',
   check(data) {
     const out: RawProblem[] = [];
     const fleet = isMapping(data) && (data.repositories !== undefined || data.autodiscover !== undefined);
@@ -32,7 +32,13 @@ export const filesInsideRepository: CodeRule = {
         if (typeof pattern !== 'string') continue;
         const path = pattern.startsWith('!') ? pattern.slice(1) : pattern;
         if (path.split(/[\\/]/).includes('..')) {
-          out.push(problem(this.name, itemAt, `must stay inside the cloned repository; ".." is not allowed with ${fleet ? 'repositories' : 'git.url'} (got ${JSON.stringify(pattern)})`));
+          out.push(
+            problem(
+              this.name,
+              itemAt,
+              `must stay inside the cloned repository; ".." is not allowed with ${fleet ? 'repositories' : 'git.url'} (got ${JSON.stringify(pattern)})`,
+            ),
+          );
         }
       }
     }
@@ -76,7 +82,7 @@ export const entryTemplate: CodeRule = {
         continue;
       }
       for (const pair of doc.contents.items) {
-        const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
+        const key = plainText((pair.key as { value?: unknown } | null)?.value);
         if (ENTRY_OWN_KEYS.includes(key)) out.push(problem(this.name, entryAt, `must not set "${key}": a new entry's ${key} comes from the registry`));
       }
     }
@@ -130,13 +136,26 @@ export const targetRegistryAddress: CodeRule = {
 
 export const fleetRepositories: CodeRule = {
   name: 'fleet-repositories',
-  description: 'repositories and autodiscover replace git.url (git: then holds what the repositories share); no repository is listed twice; the autodiscover name glob compiles.',
+  description:
+    'repositories and autodiscover replace git.url (git: then holds what the repositories share); no repository is listed twice; the autodiscover name glob compiles.',
   check(data) {
     const out: RawProblem[] = [];
     if (!isMapping(data)) return out;
-    const fleet = data.repositories !== undefined && data.repositories !== null ? 'repositories' : data.autodiscover !== undefined && data.autodiscover !== null ? 'autodiscover' : undefined;
+    const fleet =
+      data.repositories !== undefined && data.repositories !== null
+        ? 'repositories'
+        : data.autodiscover !== undefined && data.autodiscover !== null
+          ? 'autodiscover'
+          : undefined;
     if (fleet && isMapping(data.git) && data.git.url !== undefined && data.git.url !== null) {
-      out.push(problem(this.name, ['git', 'url'], `does not go with ${fleet}: each repository of the fleet names its own url; git: holds what they share (token, author, mode, message)`, 'key'));
+      out.push(
+        problem(
+          this.name,
+          ['git', 'url'],
+          `does not go with ${fleet}: each repository of the fleet names its own url; git: holds what they share (token, author, mode, message)`,
+          'key',
+        ),
+      );
     }
     const seen = new Map<string, number>();
     (Array.isArray(data.repositories) ? data.repositories : []).forEach((item, index) => {
@@ -144,7 +163,14 @@ export const fleetRepositories: CodeRule = {
       if (!url) return;
       const key = repositoryKey(url);
       const first = seen.get(key);
-      if (first !== undefined) out.push(problem(this.name, typeof item === 'string' ? ['repositories', index] : ['repositories', index, 'url'], `lists ${url} again (first at repositories[${first}])`));
+      if (first !== undefined)
+        out.push(
+          problem(
+            this.name,
+            typeof item === 'string' ? ['repositories', index] : ['repositories', index, 'url'],
+            `lists ${url} again (first at repositories[${first}])`,
+          ),
+        );
       else seen.set(key, index);
     });
     const name = isMapping(data.autodiscover) ? data.autodiscover.name : undefined;

@@ -71,7 +71,12 @@ export function discoverOff(format: string) {
   const offMapping = mapping({ mode: off, exclude: discoverMapping.shape.exclude, entry: discoverMapping.shape.entry });
   return noted(
     z.union([off, offMapping], {
-      error: (issue) => (issue.input === undefined ? undefined : isMapping(issue.input) || typeof issue.input === 'string' ? undefined : `must be off (got ${describeValue(issue.input)})`),
+      error: (issue) =>
+        issue.input === undefined
+          ? undefined
+          : isMapping(issue.input) || typeof issue.input === 'string'
+            ? undefined
+            : `must be off (got ${describeValue(issue.input)})`,
     }),
     { expected: 'off', pick: (input) => (isMapping(input) ? 1 : 0), part: 'key' },
   ).describe(description);

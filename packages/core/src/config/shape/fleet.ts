@@ -46,7 +46,10 @@ export const FLEET_REPOSITORY_KEYS = Object.keys(repositoryEntry.shape);
 const repositoryItem = noted(z.union([url, repositoryEntry]), {
   expected: 'a repository URL or a mapping with url',
   pick: (input) => (typeof input === 'string' ? 0 : 1),
-  mismatch: (input) => (typeof input === 'string' || (typeof input === 'object' && input !== null && !Array.isArray(input)) ? undefined : `must be a repository URL or a mapping with url (got ${describeValue(input)})`),
+  mismatch: (input) =>
+    typeof input === 'string' || (typeof input === 'object' && input !== null && !Array.isArray(input))
+      ? undefined
+      : `must be a repository URL or a mapping with url (got ${describeValue(input)})`,
 });
 
 export const repositories = noted(
@@ -60,7 +63,10 @@ export const repositories = noted(
 const autodiscoverMapping = mapping({
   organization: textMatching('a GitHub organisation or user such as acme', /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/u),
   topic: optional(textMatching('a GitHub topic such as imgsync', /^[a-z0-9][a-z0-9-]{0,49}$/u), 'Only repositories with this topic.'),
-  name: optional(text('a glob over repository names such as svc-*'), 'Only repositories whose name matches this glob. Checked by imgsync beyond this schema: it compiles.'),
+  name: optional(
+    text('a glob over repository names such as svc-*'),
+    'Only repositories whose name matches this glob. Checked by imgsync beyond this schema: it compiles.',
+  ),
   includeArchived: optional(bool(), 'Also archived repositories (they cannot be pushed to). Default: false.'),
 }).meta({ id: 'autodiscover', title: 'repositories found through the GitHub API' });
 
@@ -68,5 +74,5 @@ const autodiscoverMapping = mapping({
 export const AUTODISCOVER_KEYS = Object.keys(autodiscoverMapping.shape);
 
 export const autodiscover = autodiscoverMapping.describe(
-  "Add the repositories of a GitHub organisation (or user) to the fleet, through the GitHub API (git.githubApiUrl for GitHub Enterprise, git.token): not forks, not archived unless includeArchived, filtered by topic and name.",
+  'Add the repositories of a GitHub organisation (or user) to the fleet, through the GitHub API (git.githubApiUrl for GitHub Enterprise, git.token): not forks, not archived unless includeArchived, filtered by topic and name.',
 );

@@ -15,6 +15,8 @@ export const DEFAULT_GIT_AUTHOR = { name: 'imgsync', email: 'imgsync@example.inv
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 /** Git's rules for branch names (`git check-ref-format --branch`), the common cases. */
+// git's check-ref-format: no control characters, among others
+// eslint-disable-next-line no-control-regex
 const BRANCH = /^(?![-/.])(?![\s\S]*[/.]$)(?![\s\S]*\.\.)(?![\s\S]*\/\/)(?![\s\S]*@\{)(?![\s\S]*\.lock(?:\/|$))(?![\s\S]*\/\.)[^\x00-\x20~^:?*[\\\x7f]+$/u;
 
 /** `{summary}` is the only placeholder of a commit message. */
@@ -25,7 +27,11 @@ export const SSH_REMOTE = /^(ssh:\/\/|git@|[\w.-]+@[\w.-]+:)/;
 
 const author = mapping({
   name: text('a name'),
-  email: textMatching('an email address', /^[^\s@<>]+@[^\s@<>]+$/u, (email) => `must be an email address such as imgsync@example.com (got ${JSON.stringify(email)})`),
+  email: textMatching(
+    'an email address',
+    /^[^\s@<>]+@[^\s@<>]+$/u,
+    (email) => `must be an email address such as imgsync@example.com (got ${JSON.stringify(email)})`,
+  ),
 }).describe('Commit author. Default: imgsync <imgsync@example.invalid>.');
 
 /** The keys of `author`. */

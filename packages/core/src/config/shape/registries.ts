@@ -45,10 +45,9 @@ function mirrorProblem(value: string): string | undefined {
   return `its path ${JSON.stringify(path.replace(/^\/+|\/+$/g, ''))} must be a repository prefix (lowercase letters, digits, . _ - and /), such as https://harbor.example.com/dockerhub`;
 }
 
-const mirror = noted(
-  httpUrl(mirrorProblem).regex(MIRROR_URL, { error: (issue) => mirrorProblem(String(issue.input)) }),
-  { expected: 'an http or https URL of another registry' },
-);
+const mirror = noted(httpUrl(mirrorProblem).regex(MIRROR_URL, { error: (issue) => mirrorProblem(String(issue.input)) }), {
+  expected: 'an http or https URL of another registry',
+});
 
 const mirrorDescription =
   "Look this registry's repositories up at this registry instead (pull-through cache, air-gapped copy, local registry); the files keep the original references. " +
@@ -98,7 +97,8 @@ const directEntry = mapping({
     textMatching(
       "the host of the registry's token service, such as gitlab.com (or its https URL)",
       new RegExp(`^(?:https://)?${HOST_PATTERN}(?:/[^\\s?#@]*)?$`, 'iu'),
-      (value) => `must be the host of the registry's token service, such as gitlab.com (or its https URL), without credentials; got ${value.includes('@') ? 'a value with credentials (not shown)' : JSON.stringify(value)}`,
+      (value) =>
+        `must be the host of the registry's token service, such as gitlab.com (or its https URL), without credentials; got ${value.includes('@') ? 'a value with credentials (not shown)' : JSON.stringify(value)}`,
     ),
     "A token service on another host that may receive this registry's credentials (its own host always may; docker.io's auth.docker.io is built in). Only over https.",
   ),
@@ -126,4 +126,6 @@ export const registries = noted(
         : undefined,
   }),
   { expected: 'a mapping from registry address to settings' },
-).describe('Settings per registry, keyed by its address as targets write it (docker.io, ghcr.io, http://127.0.0.1:5000). Checked by imgsync beyond this schema: one entry per registry, however spelt.');
+).describe(
+  'Settings per registry, keyed by its address as targets write it (docker.io, ghcr.io, http://127.0.0.1:5000). Checked by imgsync beyond this schema: one entry per registry, however spelt.',
+);

@@ -48,10 +48,7 @@ const common = {
 /** The tag policy of a target whose format lists tags (Backend.AI), or `auto`: it may re-point `latest` aliases. */
 export const tagPolicyWithLatest = mapping({
   ...common,
-  latest: optional(
-    latest,
-    `Re-point an alias such as ["latest", ":3.6-ubuntu"] to the newest accepted tag matching pattern (${TAG_LIST_WHERE}).`,
-  ),
+  latest: optional(latest, `Re-point an alias such as ["latest", ":3.6-ubuntu"] to the newest accepted tag matching pattern (${TAG_LIST_WHERE}).`),
 })
   .describe('Which tags are tracked and in which order.')
   .meta({ id: 'tagPolicyWithLatest' });

@@ -64,7 +64,9 @@ export function registryProblem(value: string): string {
   return `must be ${registryExpected} (got ${describeValue(value)})`;
 }
 
-const registry = textMatching(registryExpected, new RegExp(`^(?:file:[\\s\\S]*\\S[\\s\\S]*|${REGISTRY_ADDRESS_PATTERN})$`, 'u'), registryProblem).meta({ id: 'registry' });
+const registry = textMatching(registryExpected, new RegExp(`^(?:file:[\\s\\S]*\\S[\\s\\S]*|${REGISTRY_ADDRESS_PATTERN})$`, 'u'), registryProblem).meta({
+  id: 'registry',
+});
 
 const FILES_RELATIVE = /^(?!!?(?:\/|[A-Za-z]:[\\/]))/u;
 const filePattern = textMatching(
@@ -87,14 +89,18 @@ const repository = textMatching('a repository such as lablup/kernel-{name}', REP
 }).meta({ id: 'repositoryTemplate' });
 
 const PLATFORM_PART = '[A-Za-z0-9][A-Za-z0-9._-]*';
-const platform = textMatching('a platform such as linux/amd64', new RegExp(`^\\s*${PLATFORM_PART}/${PLATFORM_PART}(?:/${PLATFORM_PART})?\\s*$`, 'u'), (value) => {
-  try {
-    parsePlatform(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-  }
-  return `must be a platform such as linux/amd64 (got ${describeValue(value)})`;
-}).meta({ id: 'platform' });
+const platform = textMatching(
+  'a platform such as linux/amd64',
+  new RegExp(`^\\s*${PLATFORM_PART}/${PLATFORM_PART}(?:/${PLATFORM_PART})?\\s*$`, 'u'),
+  (value) => {
+    try {
+      parsePlatform(value);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+    }
+    return `must be a platform such as linux/amd64 (got ${describeValue(value)})`;
+  },
+).meta({ id: 'platform' });
 
 const ignoreExpected = 'a repository glob such as bitnami/* or a rule such as redis:>=8';
 /** `glob` or `glob:RANGE`, as `parseIgnoreRule` splits it: the range follows the first ":" after the last "/". */
@@ -142,7 +148,10 @@ const policyName = noted(
 );
 
 const markerPolicy = mapping({
-  repository: optional(text('a repository such as ghcr.io/stefanprodan/podinfo'), 'Repository the policy tracks. Default: the repository of the marked reference.'),
+  repository: optional(
+    text('a repository such as ghcr.io/stefanprodan/podinfo'),
+    'Repository the policy tracks. Default: the repository of the marked reference.',
+  ),
   tags: optional(tagPolicy),
 }).meta({ id: 'markerPolicy' });
 
@@ -151,7 +160,10 @@ export const MARKER_POLICY_KEYS = Object.keys(markerPolicy.shape);
 
 const policies = noted(
   z.record(policyName, markerPolicy.nullish(), {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `must be a mapping of policy names to policies (got ${describeValue(issue.input)})` : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' && issue.input !== undefined
+        ? `must be a mapping of policy names to policies (got ${describeValue(issue.input)})`
+        : undefined,
   }),
   { expected: 'a mapping of policy names to policies' },
 ).meta({ id: 'markerPolicies' });
@@ -165,7 +177,9 @@ const policiesDescription =
 /** ` Not for backendai.`: the formats whose tags never move, for the update and ignore descriptions. */
 const notMoving = NOT_MOVING_NAMES.length ? ` Not for ${NOT_MOVING_NAMES.join(', ')}.` : '';
 /** `; helm-values only into a digest key the block has`: where pinning is limited. */
-const pinLimits = FORMATS.filter((adapter) => adapter.pins && adapter.pinLimit).map((adapter) => `; ${adapter.name} ${adapter.pinLimit}`).join('');
+const pinLimits = FORMATS.filter((adapter) => adapter.pins && adapter.pinLimit)
+  .map((adapter) => `; ${adapter.name} ${adapter.pinLimit}`)
+  .join('');
 
 // -- one mapping per format --------------------------------------------------------------
 
@@ -223,7 +237,8 @@ function targetOf(format: TargetFormatName) {
       ? oneOf(facts.digestForms)
       : noted(
           z.literal(onlyForm, {
-            error: () => `must be ${onlyForm} for format ${format}: references are pinned to manifest digests; image ids are what ${IMAGE_ID_TITLES} files list`,
+            error: () =>
+              `must be ${onlyForm} for format ${format}: references are pinned to manifest digests; image ids are what ${IMAGE_ID_TITLES} files list`,
           }),
           { expected: onlyForm },
         );
@@ -251,7 +266,8 @@ function targetOf(format: TargetFormatName) {
     unknownKey: (key) => notForFormat(key, format),
     ...(facts.namesPolicies &&
       format !== 'auto' && {
-        missingKey: (key: string) => (key === 'policies' ? `format ${format} needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name` : undefined),
+        missingKey: (key: string) =>
+          key === 'policies' ? `format ${format} needs policies: { NAME: { repository: ..., tags: {...} } } for the markers to name` : undefined,
       }),
   };
   return mapping(shape, note).meta({ id: `target-${format}`, title: `a target of format ${format}` });

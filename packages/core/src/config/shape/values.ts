@@ -117,7 +117,8 @@ export function oneOrList<T extends z.ZodType>(item: T, expected: string) {
   return noted(schema, {
     expected: `${expected} or a non-empty list of them`,
     pick: (input) => (Array.isArray(input) ? 1 : 0),
-    mismatch: (input) => (typeof input === 'string' || Array.isArray(input) ? undefined : `must be ${expected} or a non-empty list of them (got ${describeValue(input)})`),
+    mismatch: (input) =>
+      typeof input === 'string' || Array.isArray(input) ? undefined : `must be ${expected} or a non-empty list of them (got ${describeValue(input)})`,
   });
 }
 

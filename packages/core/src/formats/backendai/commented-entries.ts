@@ -50,7 +50,7 @@ export function commentedEntries(doc: Document.Parsed, text: string, imageIndex:
 
 function firstString(flow: string): string | undefined {
   try {
-    const value = parseYaml(flow).getIn([]) as unknown;
+    const value = parseYaml(flow).getIn([]);
     return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
   } catch {
     return undefined;

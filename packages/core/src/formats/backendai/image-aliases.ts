@@ -74,12 +74,26 @@ export function checkImageAliases(file: YamlFile, state: StateLookup, target: Ta
     const repoState = state(repo.want);
     if (!repoState) {
       if (metadataTags) {
-        changes.push({ file: file.path, path, image: repo.image, tag: alias.tag, kind: 'reported', message: `alias ${alias.alias} points to ${alias.name}:${alias.tag}, which image-metadata does not list (no registry data to check further)` });
+        changes.push({
+          file: file.path,
+          path,
+          image: repo.image,
+          tag: alias.tag,
+          kind: 'reported',
+          message: `alias ${alias.alias} points to ${alias.name}:${alias.tag}, which image-metadata does not list (no registry data to check further)`,
+        });
       }
       continue;
     }
     if (repoState.tags.has(alias.tag)) continue;
-    changes.push({ file: file.path, path, image: repo.image, tag: alias.tag, kind: 'reported', message: `alias ${alias.alias} points to ${alias.name}:${alias.tag}, which no longer exists` });
+    changes.push({
+      file: file.path,
+      path,
+      image: repo.image,
+      tag: alias.tag,
+      kind: 'reported',
+      message: `alias ${alias.alias} points to ${alias.name}:${alias.tag}, which no longer exists`,
+    });
   }
   return changes;
 }

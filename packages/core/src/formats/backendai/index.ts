@@ -79,7 +79,9 @@ export const backendAiFormat: FormatAdapter<'backendai'> = {
     const document = file.documents[0];
     const text = file.toString();
     const lineOf = lineIndex(text);
-    const commented = document ? new Map(images.map((image) => [image.index, commentedEntries(document.composed(), text, image.index, lineOf)])) : new Map();
+    const commented = document
+      ? new Map(images.map((image) => [image.index, commentedEntries(document.composed(), text, image.index, lineOf)]))
+      : new Map<number, ReturnType<typeof commentedEntries>>();
     for (const image of images) {
       const repo = imageRepository(target.repository, image.name);
       const path = ['images', image.index, 'tags'];
@@ -101,10 +103,25 @@ export const backendAiFormat: FormatAdapter<'backendai'> = {
       }
       const { entries, skipped } = readTagEntries(image.tags);
       for (const index of skipped) {
-        changes.push({ file: file.path, path: [...path, index], image: repo.image, kind: 'reported', message: `${repo.image}: entry ${index} is not a ["tag", "value"] pair of strings; left alone` });
+        changes.push({
+          file: file.path,
+          path: [...path, index],
+          image: repo.image,
+          kind: 'reported',
+          message: `${repo.image}: entry ${index} is not a ["tag", "value"] pair of strings; left alone`,
+        });
       }
       changes.push(
-        ...updateImage({ file, imageIndex: image.index, image: repo.image, entries, length: image.tags.length, commented: commented.get(image.index) ?? [], state: repoState, target }),
+        ...updateImage({
+          file,
+          imageIndex: image.index,
+          image: repo.image,
+          entries,
+          length: image.tags.length,
+          commented: commented.get(image.index) ?? [],
+          state: repoState,
+          target,
+        }),
       );
     }
     return changes;

@@ -17,6 +17,7 @@ import { renderScalar, type ScalarStyle } from '../../yaml/render-scalar.js';
 import { parseYaml, type YamlFile } from '../../yaml/index.js';
 import { guardedEdit } from '../guarded-edit.js';
 import type { Change, NewRepository, TargetOptions } from '../types.js';
+import { plainText } from '../../plain-text.js';
 
 /** `#- name: octave`, `#   - name: "octave"`: an image entry a human commented out. */
 const COMMENTED_NAME = /^[ \t]*#[ \t#]*-[ \t]*name[ \t]*:[ \t]*["']?([^"'\s#]+)/;
@@ -102,11 +103,11 @@ function entryStyle(file: YamlFile): EntryStyle {
   const dashColumn = images.range ? columnAt(text, images.range[0]) : 0;
   const firstKey = template.items[0]?.key as Node | undefined;
   const pairs = tagItems(template).filter((item) => isSeq(item) && item.items.length === 2 && item.range);
-  const pair = pairs.find((item) => isSeq(item) && !String((item.items[1] as Scalar)?.value ?? '').startsWith(':')) ?? pairs[0];
+  const pair = pairs.find((item) => isSeq(item) && !plainText((item.items[1] as Scalar | undefined)?.value).startsWith(':')) ?? pairs[0];
   const style: EntryStyle = { ...DEFAULT_STYLE };
   style.keyColumn = firstKey?.range ? columnAt(text, firstKey.range[0]) - dashColumn : DEFAULT_STYLE.keyColumn;
   style.keyOrder = template.items.map((p) => String((p.key as Scalar)?.value));
-  style.nameStyle = styleOf(template.get('name', true) as Node);
+  style.nameStyle = styleOf(template.get('name', true));
   if (pair?.range && isSeq(pair)) {
     const pairColumn = columnAt(text, pair.range[0]);
     const line = text.slice(text.lastIndexOf('\n', pair.range[0] - 1) + 1, pair.range[0]);
@@ -128,7 +129,9 @@ function entryStyle(file: YamlFile): EntryStyle {
     const first = list[0];
     if (isSeq(first) && (first.items[0] as Scalar)?.value === 'latest' && String((first.items[1] as Scalar)?.value).startsWith(':')) withLatest++;
     const columns = list.map((item) => (isSeq(item) && (item.items[1] as Node)?.range ? columnAt(text, (item.items[1] as Node).range![0]) : -1));
-    const widths = new Set(list.map((item) => (isSeq(item) && (item.items[0] as Node)?.range ? (item.items[0] as Node).range![1] - (item.items[0] as Node).range![0] : -1)));
+    const widths = new Set(
+      list.map((item) => (isSeq(item) && (item.items[0] as Node)?.range ? (item.items[0] as Node).range![1] - (item.items[0] as Node).range![0] : -1)),
+    );
     if (list.length < 2 || widths.size < 2) continue;
     if (new Set(columns).size === 1) aligned++;
     else unaligned++;
@@ -160,7 +163,11 @@ function entryText(name: string, pairs: [string, string][], style: EntryStyle, e
   const blocks = new Map<string, string[]>();
   blocks.set('name', [`-${' '.repeat(Math.max(1, style.keyColumn - 1))}name: ${scalar(name, style.nameStyle, false)}`]);
   blocks.set('tags', [`${keyPad}tags:`, ...tagLines]);
-  for (const [key, lines] of templateBlocks(extra?.replaceAll('{name}', name))) blocks.set(key, lines.map((line) => (line.trim() ? keyPad + line : line)));
+  for (const [key, lines] of templateBlocks(extra?.replaceAll('{name}', name)))
+    blocks.set(
+      key,
+      lines.map((line) => (line.trim() ? keyPad + line : line)),
+    );
   const rank = (key: string) => (key === 'name' ? -1 : style.keyOrder.includes(key) ? style.keyOrder.indexOf(key) : style.keyOrder.length);
   const keys = [...blocks.keys()].sort((a, b) => rank(a) - rank(b));
   return `${keys.flatMap((key) => blocks.get(key)!).join('\n')}\n`;
@@ -173,8 +180,14 @@ function templateBlocks(text: string | undefined): [string, string[]][] {
   if (!isMap(doc.contents)) return [];
   const lines = text.replace(/\s+$/, '').split(/\r?\n/);
   const indent = Math.min(...lines.filter((l) => l.trim() && !l.trimStart().startsWith('#')).map((l) => l.length - l.trimStart().length));
-  const starts: [string, number][] = doc.contents.items.map((pair) => [String((pair.key as Scalar).value), text.slice(0, (pair.key as Node).range![0]).split('\n').length - 1]);
-  return starts.map(([key, line], i) => [key, lines.slice(line, starts[i + 1]?.[1] ?? lines.length).map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))]);
+  const starts: [string, number][] = doc.contents.items.map((pair) => [
+    String((pair.key as Scalar).value),
+    text.slice(0, (pair.key as Node).range![0]).split('\n').length - 1,
+  ]);
+  return starts.map(([key, line], i) => [
+    key,
+    lines.slice(line, starts[i + 1]?.[1] ?? lines.length).map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))),
+  ]);
 }
 
 /** Where the new entry goes: in name order when the entries are sorted by name, else at the end. */

@@ -25,9 +25,7 @@ export interface ImageRepository {
  */
 export function imageRepository(template: string | undefined, name: string): ImageRepository | { error: string } {
   if (typeof template !== 'string' || template === '') {
-    throw new ConfigError(
-      'the backendai format needs a repository template mapping image names to repositories, such as "lablup/kernel-{name}"',
-    );
+    throw new ConfigError('the backendai format needs a repository template mapping image names to repositories, such as "lablup/kernel-{name}"');
   }
   const image = template.split('{name}').join(name);
   const parsed = wantOfRepository(image);

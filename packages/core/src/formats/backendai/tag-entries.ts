@@ -40,8 +40,9 @@ export function entryKind(value: string): TagEntryKind {
 export function readTagEntries(tags: readonly unknown[]): { entries: TagEntry[]; skipped: number[] } {
   const entries: TagEntry[] = [];
   const skipped: number[] = [];
-  tags.forEach((item, index) => {
-    if (!Array.isArray(item) || typeof item[0] !== 'string') {
+  tags.forEach((data, index) => {
+    const item = data as unknown[];
+    if (!Array.isArray(data) || typeof item[0] !== 'string') {
       skipped.push(index);
       return;
     }

@@ -65,7 +65,11 @@ export function updateImage(ctx: ImageContext): Change[] {
   // 1. ids and placeholders of tracked tags
   for (const entry of entries) {
     if (entry.kind === 'unknown') {
-      report(entry.tag, `${image}:${entry.tag}: value ${JSON.stringify(entry.value)} is neither an image id, a placeholder ("x", "") nor an alias (":tag"); left alone`, entry);
+      report(
+        entry.tag,
+        `${image}:${entry.tag}: value ${JSON.stringify(entry.value)} is neither an image id, a placeholder ("x", "") nor an alias (":tag"); left alone`,
+        entry,
+      );
       continue;
     }
     if (entry.kind === 'alias' || !policy.accepts(entry.tag)) continue;
@@ -140,7 +144,10 @@ export function updateImage(ctx: ImageContext): Change[] {
   // 4. the latest alias, then aliases whose target is gone
   const aliasName = target.latest?.alias ?? 'latest';
   const live = new Set(entries.filter((entry) => entry.kind === 'id').map((entry) => entry.tag));
-  const latest = policy.latestTarget(tracked.filter((tag) => live.has(tag.tag)), aliasName);
+  const latest = policy.latestTarget(
+    tracked.filter((tag) => live.has(tag.tag)),
+    aliasName,
+  );
   if (latest) {
     for (const entry of entries) {
       if (entry.kind !== 'alias' || entry.tag !== aliasName || entry.target === latest.tag) continue;

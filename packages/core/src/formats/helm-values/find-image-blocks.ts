@@ -59,7 +59,20 @@ export function findImageBlocks(file: YamlFile): ImageBlock[] {
     const names = written ? uniqueWants([parsed.want, written.want]) : [parsed.want];
     const tag = mapScalar(site.node, 'tag')?.text || undefined;
     const digest = mapScalar(site.node, 'digest')?.text || undefined;
-    blocks.push({ document: site.document, path: site.path, node: site.node, keyNode: site.keyNode, image, want: parsed.want, names, ref: parsed.ref, tag, hasTag, digest, hasDigest });
+    blocks.push({
+      document: site.document,
+      path: site.path,
+      node: site.node,
+      keyNode: site.keyNode,
+      image,
+      want: parsed.want,
+      names,
+      ref: parsed.ref,
+      tag,
+      hasTag,
+      digest,
+      hasDigest,
+    });
   }
   return blocks;
 }

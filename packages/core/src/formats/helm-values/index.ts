@@ -63,13 +63,24 @@ export const helmValuesFormat: FormatAdapter<'helm-values'> = {
       for (const problem of plan.problems) changes.push({ ...base, message: `${block.image}:${block.tag}: ${problem}; left alone` });
       const edits: FieldEdit[] = [
         { path: [...block.path, 'tag'], field: 'tag', old: block.tag, value: plan.tag, kind: 'updated' },
-        { path: [...block.path, 'digest'], field: 'digest', old: block.digest ?? '', value: plan.digest, kind: block.digest === undefined ? 'filled' : 'updated' },
+        {
+          path: [...block.path, 'digest'],
+          field: 'digest',
+          old: block.digest ?? '',
+          value: plan.digest,
+          kind: block.digest === undefined ? 'filled' : 'updated',
+        },
       ];
       const made = applyPairedEdits(file.documents[block.document]!, base, edits, plan.tag);
       changes.push(...made);
       const tagNow = made.some((change) => change.kind !== 'reported') ? plan.tag : block.tag;
       if (target.pin && !block.hasDigest) {
-        changes.push({ ...base, tag: tagNow, path: [...block.path], message: `${block.image}:${tagNow}: not pinned: the image block has no digest key (add digest: "" if the chart reads one)` });
+        changes.push({
+          ...base,
+          tag: tagNow,
+          path: [...block.path],
+          message: `${block.image}:${tagNow}: not pinned: the image block has no digest key (add digest: "" if the chart reads one)`,
+        });
       }
       if (plan.held) changes.push({ ...base, tag: tagNow, message: heldMessage(block.image, plan.held) });
     }

@@ -57,7 +57,10 @@ export const imageRefsFormat: FormatAdapter<'image-refs'> = {
         changes.push({ ...base, message: `no registry data for ${image}; left alone` });
         continue;
       }
-      const plan = planReference({ tag: ref.tag, digest: ref.digest }, repoState, target, { names: [repositoryName(wantOf(ref))], addDigest: target.pin === true });
+      const plan = planReference({ tag: ref.tag, digest: ref.digest }, repoState, target, {
+        names: [repositoryName(wantOf(ref))],
+        addDigest: target.pin === true,
+      });
       for (const problem of plan.problems) changes.push({ ...base, message: `${site.text}: ${problem}; left alone` });
       let next = plan.tag === ref.tag ? ref : withTag(ref, plan.tag!);
       if (plan.digest !== undefined) next = withDigest(next, plan.digest);

@@ -22,6 +22,7 @@ import { applyPairedEdits, type FieldEdit } from '../paired-edit.js';
 import { ignoredRepository, repositoryName, uniqueWants, wantOfRepository } from '../image-want.js';
 import { heldMessage, planReference } from '../tag-bump.js';
 import type { Change, FormatAdapter, ImageWant, StateLookup, TargetOptions } from '../types.js';
+import { plainText } from '../../plain-text.js';
 
 interface KustomizeImage {
   index: number;
@@ -56,13 +57,21 @@ function kustomizeImages(file: YamlFile): KustomizeImage[] {
     const parsed = wantOfRepository(repository);
     if (!parsed) return;
     const tagNode = doc.getIn(['images', index, 'newTag'], true) as { source?: string; value?: unknown } | undefined;
-    const newTag = typeof tagNode?.value === 'string' ? tagNode.value : tagNode?.value == null ? undefined : (tagNode.source ?? String(tagNode.value));
+    const newTag = typeof tagNode?.value === 'string' ? tagNode.value : tagNode?.value == null ? undefined : (tagNode.source ?? plainText(tagNode.value));
     const digest = (entry as { digest?: unknown }).digest;
     const named = typeof name === 'string' ? wantOfRepository(name) : undefined;
     const names = named ? uniqueWants([parsed.want, named.want]) : [parsed.want];
     const node = doc.getIn(['images', index], true);
     const frozen = isMap(node) && frozenByComment(text, pairScalars(node));
-    out.push({ index, image: repository, want: parsed.want, names, newTag: newTag || undefined, digest: typeof digest === 'string' && digest !== '' ? digest : undefined, frozen });
+    out.push({
+      index,
+      image: repository,
+      want: parsed.want,
+      names,
+      newTag: newTag || undefined,
+      digest: typeof digest === 'string' && digest !== '' ? digest : undefined,
+      frozen,
+    });
   });
   return out;
 }

@@ -18,9 +18,7 @@ import { candidateTags, heldMessage, type HeldTag } from '../tag-bump.js';
 import type { RepositoryState, TagState, TargetOptions } from '../types.js';
 import type { Marker } from './find-markers.js';
 
-export type MarkerChoice =
-  | { ok: true; tag: TagState; held: HeldTag | undefined }
-  | { ok: false; message: string };
+export type MarkerChoice = { ok: true; tag: TagState; held: HeldTag | undefined } | { ok: false; message: string };
 
 /** The tag the file holds for `marker`, as described in the file comment; `undefined`: none or unknown. */
 export function heldVersion(marker: Marker, markers: readonly Marker[]): string | undefined {

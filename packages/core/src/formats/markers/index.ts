@@ -116,7 +116,8 @@ function checkPoliciesDefined(file: YamlFile, markers: readonly Marker[], target
   const hint = short
     ? `; the configuration has "${short}": name it "${first.policy}", as the marker does`
     : `; add ${names.map((name) => JSON.stringify(name)).join(', ')} to the target's policies (imgsync init FILE writes one per marker)`;
-  const others = undefinedMarkers.length > 1 ? ` (and ${undefinedMarkers.length - 1} more marker${undefinedMarkers.length > 2 ? 's' : ''} naming undefined policies)` : '';
+  const others =
+    undefinedMarkers.length > 1 ? ` (and ${undefinedMarkers.length - 1} more marker${undefinedMarkers.length > 2 ? 's' : ''} naming undefined policies)` : '';
   throw new FormatError(
     file.path,
     `marker # ${first.comment} names policy ${first.policy}, which the configuration does not define${others}${hint}; ` +
@@ -124,7 +125,6 @@ function checkPoliciesDefined(file: YamlFile, markers: readonly Marker[], target
     lineIndex(file.toString())(first.site.node.range?.[0] ?? 0),
   );
 }
-
 
 /** `field`, `old` and `new` of a marker's edit (see `Change.field`). */
 function labelOf(marker: Marker, old: string, value: string): Pick<Change, 'field' | 'old' | 'new'> {

@@ -85,7 +85,12 @@ function shownBy(file: YamlFile, marker: Marker): { repository?: string; tag?: s
       const doc = file.documents[site.document]!;
       const repository = doc.getIn([...parent, 'repository']);
       const registry = doc.getIn([...parent, 'registry']);
-      const written = typeof repository === 'string' && repository !== '' ? (typeof registry === 'string' && registry !== '' ? `${registry}/${repository}` : repository) : undefined;
+      const written =
+        typeof repository === 'string' && repository !== ''
+          ? typeof registry === 'string' && registry !== ''
+            ? `${registry}/${repository}`
+            : repository
+          : undefined;
       const ref = written === undefined ? undefined : parseImageRef(written);
       return {
         ...(ref && ref.tag === undefined && ref.digest === undefined && { repository: written }),

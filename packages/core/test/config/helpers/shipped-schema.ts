@@ -19,5 +19,7 @@ const validate = ajv.compile(shippedSchema);
 export function schemaErrors(text: string): string[] {
   const data: unknown = parse(text, { merge: true, maxAliasCount: -1 });
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((error: { instancePath: string; message?: string; keyword: string }) => `${error.instancePath || '/'}: ${error.message ?? error.keyword}`);
+  return (validate.errors ?? []).map(
+    (error: { instancePath: string; message?: string; keyword: string }) => `${error.instancePath || '/'}: ${error.message ?? error.keyword}`,
+  );
 }

@@ -258,7 +258,11 @@ describe('backendai: aliases', () => {
   });
 
   it('an alias left dangling by prune: remove is said on the removal itself, not as a separate report', () => {
-    const { changes } = run(REFERENCE, { [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } }, { prune: 'remove' });
+    const { changes } = run(
+      REFERENCE,
+      { [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } },
+      { prune: 'remove' },
+    );
     expect(summary(changes)).toEqual(['removed lablup/kernel-lua:5.3-alpine d8ce75e16033']);
     expect(changes[0]!.message).toBe('alias latest -> :5.3-alpine now points to a tag that has no entry; set tags.latest to re-point it');
   });
@@ -266,9 +270,15 @@ describe('backendai: aliases', () => {
   it('reports an alias whose target has no entry when no removal of this run caused it', () => {
     const text = fixture(REFERENCE).replace('      - ["5.3-alpine", "d8ce75e16033"]\n', '');
     const file = parseYaml(text, { path: 'image-metadata.yml' });
-    const changes = backendAiFormat.apply(file, registryState({ [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } }), target({}));
+    const changes = backendAiFormat.apply(
+      file,
+      registryState({ [hub('lua')]: { '5.2-alpine': tagWithId('c2f0636a5871'), '5.1-alpine': tagWithId('ddbf74c59174') } }),
+      target({}),
+    );
     const lua = changes.filter((c) => c.image === 'lablup/kernel-lua');
-    expect(lua).toEqual([expect.objectContaining({ kind: 'reported', tag: 'latest', message: expect.stringMatching(/latest -> :5.3-alpine points to a tag that has no entry/) })]);
+    expect(lua).toEqual([
+      expect.objectContaining({ kind: 'reported', tag: 'latest', message: expect.stringMatching(/latest -> :5.3-alpine points to a tag that has no entry/) }),
+    ]);
   });
 });
 
@@ -278,7 +288,9 @@ describe('backendai: prune', () => {
   it('reports a vanished tag by default and keeps its entry', () => {
     const { after, changes } = run(REFERENCE, gone);
     expect(after).toBe(fixture(REFERENCE));
-    expect(changes).toEqual([expect.objectContaining({ kind: 'reported', tag: '5.2-alpine', message: 'lablup/kernel-lua:5.2-alpine is no longer in the registry' })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'reported', tag: '5.2-alpine', message: 'lablup/kernel-lua:5.2-alpine is no longer in the registry' }),
+    ]);
   });
 
   it('removes the entry with prune: remove, and only its line', () => {
@@ -393,7 +405,8 @@ describe('backendai: every image-metadata file of the corpus', () => {
         if (!image?.name || !Array.isArray(image.tags)) continue;
         const tags: Record<string, TagFixture> = { '99.0-new': tagWithId(hex64(`${image.name} new`).slice(0, 12)) };
         for (const entry of image.tags) {
-          if (Array.isArray(entry) && typeof entry[0] === 'string' && !String(entry[1]).startsWith(':')) tags[entry[0]] = tagWithId(hex64(`${image.name} ${entry[0]}`).slice(0, 12));
+          if (Array.isArray(entry) && typeof entry[0] === 'string' && !String(entry[1]).startsWith(':'))
+            tags[entry[0]] = tagWithId(hex64(`${image.name} ${entry[0]}`).slice(0, 12));
         }
         repositories[hub(image.name)] = tags;
       }

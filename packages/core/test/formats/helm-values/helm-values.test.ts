@@ -9,7 +9,12 @@ const GUESTBOOK = 'helm-values/fixtures/argoproj__argocd-example-apps__blue-gree
 const DEPENDENCY = 'helm-values/fixtures/argoproj__argocd-example-apps__helm-dependency__values.yaml';
 const BITNAMI = 'helm-values/fixtures/hand-written__bitnami-style-values.yaml';
 
-function run(relative: string, repositories: Parameters<typeof registryState>[0], options: Parameters<typeof targetOptions>[0] = {}, edit = (text: string) => text) {
+function run(
+  relative: string,
+  repositories: Parameters<typeof registryState>[0],
+  options: Parameters<typeof targetOptions>[0] = {},
+  edit = (text: string) => text,
+) {
   const before = edit(fixture(relative));
   const file = parseYaml(before, { path: relative });
   const state = registryState(repositories);
@@ -45,7 +50,10 @@ describe('helm-values: plain repository/tag blocks', () => {
       'updated docker.io/redis 8.8.0 -> 8.8.1',
       'reported docker.io/redis:8.8.1',
     ]);
-    expect(reports(changes)).toEqual(['ghcr.io/stefanprodan/podinfo: 7.0.0 available; update: major allows it', 'docker.io/redis: 9.0.0 available; update: major allows it']);
+    expect(reports(changes)).toEqual([
+      'ghcr.io/stefanprodan/podinfo: 7.0.0 available; update: major allows it',
+      'docker.io/redis: 9.0.0 available; update: major allows it',
+    ]);
     expect(changes.map((c) => c.path)).toEqual([['image', 'tag'], ['image'], ['redis', 'tag'], ['redis']]);
   });
 
@@ -57,7 +65,9 @@ describe('helm-values: plain repository/tag blocks', () => {
       'updated ghcr.io/stefanprodan/podinfo 6.14.1 -> 6.15.0',
       'updated docker.io/redis 8.8.0 -> 8.8.1',
     ]);
-    expect(reports(changes)).toContain('ghcr.io/stefanprodan/podinfo:6.15.0: not pinned: the image block has no digest key (add digest: "" if the chart reads one)');
+    expect(reports(changes)).toContain(
+      'ghcr.io/stefanprodan/podinfo:6.15.0: not pinned: the image block has no digest key (add digest: "" if the chart reads one)',
+    );
   });
 
   it('moves a v-prefixed tag only to v-prefixed tags', () => {
@@ -117,14 +127,19 @@ describe('helm-values: Bitnami-style blocks', () => {
     const old = `sha256:${'1'.repeat(64)}`;
     const file = parseYaml(`image:\n  repository: bitnami/redis\n  tag: "7.2"\n  digest: ${old}\n`);
     const changes = helmValuesFormat.apply(file, registryState({ 'docker.io/bitnami/redis': tags('r', ['7.2', '7.4', '8.0']) }), targetOptions());
-    expect(summary(changes)).toEqual(['updated bitnami/redis 7.2 -> 7.4', `updated bitnami/redis:7.4 ${old} -> sha256:${hex64('r 7.4')}`, 'reported bitnami/redis:7.4']);
+    expect(summary(changes)).toEqual([
+      'updated bitnami/redis 7.2 -> 7.4',
+      `updated bitnami/redis:7.4 ${old} -> sha256:${hex64('r 7.4')}`,
+      'reported bitnami/redis:7.4',
+    ]);
     expect(file.toString()).toBe(`image:\n  repository: bitnami/redis\n  tag: "7.4"\n  digest: sha256:${hex64('r 7.4')}\n`);
   });
 
   it('leaves bitnami/* alone with ignore: [bitnami/*], even under a global registry override', () => {
     const { after, before, changes, asked } = run(BITNAMI, redis, { pin: true, ignore: createIgnoreRules(['bitnami/*']) });
     expect([after, changes, asked]).toEqual([before, [], []]);
-    const mirrored = (text: string) => text.replace('  imageRegistry: ""', '  imageRegistry: registry.example.com').replaceAll('  registry: docker.io\n', '  registry: ""\n');
+    const mirrored = (text: string) =>
+      text.replace('  imageRegistry: ""', '  imageRegistry: registry.example.com').replaceAll('  registry: docker.io\n', '  registry: ""\n');
     expect(run(BITNAMI, redis, { ignore: createIgnoreRules(['bitnami/*']) }, mirrored).asked).toEqual([]);
   });
 

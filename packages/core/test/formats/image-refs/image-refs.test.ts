@@ -20,7 +20,12 @@ const podinfo = {
   },
 };
 
-function run(relative: string, repositories: Parameters<typeof registryState>[0], options: Parameters<typeof targetOptions>[0] = {}, edit = (text: string) => text) {
+function run(
+  relative: string,
+  repositories: Parameters<typeof registryState>[0],
+  options: Parameters<typeof targetOptions>[0] = {},
+  edit = (text: string) => text,
+) {
   const before = edit(fixture(relative));
   const file = parseYaml(before, { path: relative });
   const state = registryState(repositories);
@@ -41,7 +46,9 @@ describe('image-refs: Kubernetes manifest', () => {
 
   it('pins to the manifest digest with pin: true', () => {
     const { after, changes } = run(DEPLOYMENT, podinfo, { tagPolicy: createTagPolicy({ semver: '^6' }), pin: true });
-    expect(changes).toEqual([expect.objectContaining({ kind: 'updated', tag: '6.15.0', field: 'tag', old: '6.14.1', new: `6.15.0@sha256:${hex64('podinfo 6.15.0')}` })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'updated', tag: '6.15.0', field: 'tag', old: '6.14.1', new: `6.15.0@sha256:${hex64('podinfo 6.15.0')}` }),
+    ]);
     expect(after).toContain(`        image: ghcr.io/stefanprodan/podinfo:6.15.0@sha256:${hex64('podinfo 6.15.0')}\n`);
   });
 
@@ -60,11 +67,15 @@ describe('image-refs: Kubernetes manifest', () => {
 describe('image-refs: compose file', () => {
   it('bumps Docker Hub official images within their shape (golden)', () => {
     const hub = (seed: string, tags: string[]) => Object.fromEntries(tags.map((t) => [t, tagWithManifest(`${seed} ${t}`)]));
-    const { before, after, changes, asked } = run(COMPOSE, {
-      'docker.io/library/elasticsearch': hub('es', ['7.16.1', '7.17.20', '8.13.0', '7.17.20-arm64']),
-      'docker.io/library/logstash': hub('ls', ['7.16.1', '7.16.3']),
-      'docker.io/library/kibana': hub('kb', ['7.16.1']),
-    }, { tagPolicy: createTagPolicy({ semver: '^7' }) });
+    const { before, after, changes, asked } = run(
+      COMPOSE,
+      {
+        'docker.io/library/elasticsearch': hub('es', ['7.16.1', '7.17.20', '8.13.0', '7.17.20-arm64']),
+        'docker.io/library/logstash': hub('ls', ['7.16.1', '7.16.3']),
+        'docker.io/library/kibana': hub('kb', ['7.16.1']),
+      },
+      { tagPolicy: createTagPolicy({ semver: '^7' }) },
+    );
     expectGolden('image-refs/expected/bump@awesome-compose-elk.yaml', after);
     expectOnlyChangedLines(before, after, changes);
     // the range is explicit: 8.13.0 is outside it, which is no news
@@ -101,7 +112,10 @@ describe('image-refs: safe defaults (a registry with newer minors and majors)', 
 
   it('update: patch stays within the minor', () => {
     const { changes } = run(COMPOSE, elk, { update: 'patch' });
-    expect(summary(changes).filter((line) => line.startsWith('updated'))).toEqual(['updated elasticsearch 7.16.1 -> 7.16.3', 'updated logstash 7.16.1 -> 7.16.3']);
+    expect(summary(changes).filter((line) => line.startsWith('updated'))).toEqual([
+      'updated elasticsearch 7.16.1 -> 7.16.3',
+      'updated logstash 7.16.1 -> 7.16.3',
+    ]);
     expect(reports(changes)[0]).toBe('elasticsearch: 8.1.0 available; update: major allows it');
   });
 
@@ -158,7 +172,8 @@ describe('image-refs: ignore', () => {
   });
 
   it('# imgsync: ignore freezes the value on its line: not asked, not moved, not pinned, not reported', () => {
-    const freeze = (text: string) => text.replace('    image: elasticsearch:7.16.1\n', '    image: elasticsearch:7.16.1   # imgsync: ignore (pinned on purpose)\n');
+    const freeze = (text: string) =>
+      text.replace('    image: elasticsearch:7.16.1\n', '    image: elasticsearch:7.16.1   # imgsync: ignore (pinned on purpose)\n');
     const { before, after, changes, asked } = run(COMPOSE, elk, { pin: true }, freeze);
     expect(asked).toEqual(['docker.io/library/logstash', 'docker.io/library/kibana']);
     expect(after).toContain('    image: elasticsearch:7.16.1   # imgsync: ignore (pinned on purpose)\n');
@@ -177,7 +192,11 @@ describe('image-refs: GitHub workflow', () => {
   it('finds service images and leaves shell variables and untagged names alone', () => {
     const file = parseYaml(fixture(WORKFLOW));
     expect(imageRefsFormat.wants(file, targetOptions())).toEqual([{ repository: 'registry' }]); // no registry named: the target's
-    const { before, after, changes } = run(WORKFLOW, { 'docker.io/library/registry': { '2': tagWithManifest('r2'), '3': tagWithManifest('r3') } }, { update: 'major' });
+    const { before, after, changes } = run(
+      WORKFLOW,
+      { 'docker.io/library/registry': { '2': tagWithManifest('r2'), '3': tagWithManifest('r3') } },
+      { update: 'major' },
+    );
     expectOnlyChangedLines(before, after, changes);
     expect(summary(changes)).toEqual(['updated registry 2 -> 3']);
     expect(after).toContain('kind load docker-image ${PODINFO_IMAGE_URL}:${PODINFO_VERSION}');
@@ -186,10 +205,14 @@ describe('image-refs: GitHub workflow', () => {
 
 describe('image-refs: multi-document stream', () => {
   it('edits references in every document, refreshes digests, skips ${VAR} references (golden)', () => {
-    const { before, after, changes } = run(MULTI, {
-      ...podinfo,
-      'docker.io/library/redis': { '7.2-alpine': tagWithManifest('r72'), '7.4-alpine': tagWithManifest('r74'), '7.4': tagWithManifest('r74d') },
-    }, { tagPolicy: createTagPolicy({ semver: '^6 || ^7' }) });
+    const { before, after, changes } = run(
+      MULTI,
+      {
+        ...podinfo,
+        'docker.io/library/redis': { '7.2-alpine': tagWithManifest('r72'), '7.4-alpine': tagWithManifest('r74'), '7.4': tagWithManifest('r74d') },
+      },
+      { tagPolicy: createTagPolicy({ semver: '^6 || ^7' }) },
+    );
     expectGolden('image-refs/expected/bump@hand-written__multi-document.yaml', after);
     expectOnlyChangedLines(before, after, changes);
     expect(changes.map((c) => [c.document, c.new])).toEqual([
@@ -214,7 +237,11 @@ describe('image-refs: editor refusals', () => {
   it('reports a reference behind an anchor that aliases share', () => {
     const text = 'a:\n  image: &img nginx:1.25\nb:\n  image: *img\n';
     const file = parseYaml(text);
-    const changes = imageRefsFormat.apply(file, registryState({ 'docker.io/library/nginx': { '1.25': tagWithManifest('a'), '1.27': tagWithManifest('b') } }), targetOptions());
+    const changes = imageRefsFormat.apply(
+      file,
+      registryState({ 'docker.io/library/nginx': { '1.25': tagWithManifest('a'), '1.27': tagWithManifest('b') } }),
+      targetOptions(),
+    );
     expect(file.toString()).toBe(text);
     expect(summary(changes)).toEqual(['reported nginx:1.25']);
     expect(changes[0]!.message).toMatch(/anchor|alias/);

@@ -23,7 +23,9 @@ describe('kustomize', () => {
     const file = parseYaml(text, { path: 'kustomization.yaml' });
     const changes = kustomizeFormat.apply(file, registryState(registry), targetOptions());
     expect(file.toString()).toBe(text);
-    expect(changes).toEqual([expect.objectContaining({ kind: 'reported', path: ['images', 0, 'digest'], message: expect.stringMatching(/anchored as &pinned/) })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'reported', path: ['images', 0, 'digest'], message: expect.stringMatching(/anchored as &pinned/) }),
+    ]);
   });
 
   it('detects kustomizations with images, and not those without (nothing to follow)', () => {
@@ -60,7 +62,11 @@ describe('kustomize', () => {
 
   it('adds a digest key with pin: true', () => {
     const file = parseYaml('images:\n  - name: nginx\n    newTag: "1.25"\n');
-    const changes = kustomizeFormat.apply(file, registryState({ 'docker.io/library/nginx': tags('n', ['1.25']) }), targetOptions({ pin: true, bumpTags: false }));
+    const changes = kustomizeFormat.apply(
+      file,
+      registryState({ 'docker.io/library/nginx': tags('n', ['1.25']) }),
+      targetOptions({ pin: true, bumpTags: false }),
+    );
     expect(summary(changes)).toEqual([`added nginx:1.25 sha256:${hex64('n 1.25')}`]);
     expect(file.toString()).toBe(`images:\n  - name: nginx\n    newTag: "1.25"\n    digest: "sha256:${hex64('n 1.25')}"\n`);
   });

@@ -104,13 +104,17 @@ describe('markers', () => {
     it('reads the repository of a :tag marker from Helm-style siblings, and keeps a suffix in the tag shape', () => {
       const text = 'image:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.4-debian-12-r9 # {"$imagepolicy": "apps:redis:tag"}\n';
       expect(markerPolicyStubs(parseYaml(text))).toEqual([
-        expect.objectContaining({ name: 'apps:redis', repository: 'docker.io/bitnami/redis', tags: { include: '^\\d+\\.\\d+\\.\\d+-debian-\\d+-r\\d+$', semver: '>=7.2.4' } }),
+        expect.objectContaining({
+          name: 'apps:redis',
+          repository: 'docker.io/bitnami/redis',
+          tags: { include: '^\\d+\\.\\d+\\.\\d+-debian-\\d+-r\\d+$', semver: '>=7.2.4' },
+        }),
       ]);
     });
 
     it('writes tag options that pick the next release, not a pre-release or another shape', () => {
       const [podinfo] = markerPolicyStubs(parseYaml(fixture(SETTERS)));
-      const policy = createTagPolicy(podinfo!.tags!);
+      const policy = createTagPolicy(podinfo!.tags);
       expect(policy.newest(['4.9.9', '5.0.0', '5.0.3', '5.1', '6.0.0-rc.1', 'latest'].map((tag) => ({ tag })))?.tag).toBe('5.0.3');
     });
   });
@@ -175,7 +179,9 @@ describe('markers: safe defaults', () => {
     const ranged = { 'flux-system:podinfo': { repository: 'ghcr.io/stefanprodan/podinfo', tagPolicy: createTagPolicy({ semver: '>=5' }) } };
     const { after, changes } = run(text, { policies: ranged });
     expect(after).toBe(text);
-    expect(reports(changes)).toEqual(['ghcr.io/stefanprodan/podinfo: 6.0.0 available, but latest is not a version and is never replaced by a version; left alone']);
+    expect(reports(changes)).toEqual([
+      'ghcr.io/stefanprodan/podinfo: 6.0.0 available, but latest is not a version and is never replaced by a version; left alone',
+    ]);
   });
 
   it('leaves a policy whose repository ignore: names alone, unasked; # imgsync: ignore is no marker', () => {

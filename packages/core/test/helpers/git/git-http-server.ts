@@ -71,11 +71,7 @@ export async function startGitServer(options: { root: string; token: string }): 
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const service = url.pathname.endsWith('/git-receive-pack')
-      ? 'git-receive-pack'
-      : url.pathname.endsWith('/git-upload-pack')
-        ? 'git-upload-pack'
-        : undefined;
+    const service = url.pathname.endsWith('/git-receive-pack') ? 'git-receive-pack' : url.pathname.endsWith('/git-upload-pack') ? 'git-upload-pack' : undefined;
 
     if (service === 'git-receive-pack' && hold) {
       const h = hold;

@@ -109,7 +109,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     if (res.destroyed) return;
     if (Buffer.isBuffer(body)) {
-      res.writeHead(status, { 'content-type': 'application/vnd.github.raw', 'content-length': String(body.length), 'x-github-media-type': 'github.v3; param=raw', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/vnd.github.raw',
+        'content-length': String(body.length),
+        'x-github-media-type': 'github.v3; param=raw',
+        ...headers,
+      });
       res.end(body);
       return;
     }
@@ -200,7 +205,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     }
     if (one && req.method === 'PATCH') {
       const pr = pulls.find((p) => p.owner === one[1] && p.repo === one[2] && p.number === Number(one[3]));
-      if (!pr) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request', status: '404' });
+      if (!pr)
+        return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request', status: '404' });
       if (typeof body.title === 'string') pr.title = body.title;
       if (typeof body.body === 'string') pr.body = body.body;
       if (body.state === 'open' || body.state === 'closed') pr.state = body.state;

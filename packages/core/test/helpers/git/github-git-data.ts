@@ -46,7 +46,11 @@ const DOCS = 'https://docs.github.com/rest/git';
 const gitEnv = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
 
 /** Runs git in `cwd`: exit code and output (never throws for a non-zero exit). */
-export function runGit(cwd: string, args: string[], options: { input?: Buffer | string; env?: Record<string, string> } = {}): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+export function runGit(
+  cwd: string,
+  args: string[],
+  options: { input?: Buffer | string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: { ...gitEnv, ...options.env } });
     const out: Buffer[] = [];
@@ -73,7 +77,8 @@ export async function handleGitData(
   const bare = join(options.root, owner, `${repo}.git`);
   const repoApi = `${options.apiBase()}/repos/${owner}/${repo}`;
   if (rest !== '' && !rest.startsWith('git/')) return undefined;
-  if (!existsSync(bare)) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository', status: '404' } };
+  if (!existsSync(bare))
+    return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository', status: '404' } };
   const git = (args: string[], more?: { input?: Buffer | string; env?: Record<string, string> }) => runGit(bare, args, more);
   const typeOf = async (sha: string) => (await git(['cat-file', '-t', sha])).stdout.toString().trim();
   const refJson = (ref: string, sha: string) => ({
@@ -87,7 +92,16 @@ export async function handleGitData(
     const head = (await git(['symbolic-ref', '--short', 'HEAD'])).stdout.toString().trim();
     return {
       status: 200,
-      body: { id: 1, node_id: 'R_1', name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, private: true, default_branch: head || 'main', html_url: `${options.apiBase()}/${owner}/${repo}` },
+      body: {
+        id: 1,
+        node_id: 'R_1',
+        name: repo,
+        full_name: `${owner}/${repo}`,
+        owner: { login: owner },
+        private: true,
+        default_branch: head || 'main',
+        html_url: `${options.apiBase()}/${owner}/${repo}`,
+      },
     };
   }
 
@@ -122,13 +136,17 @@ export async function handleGitData(
     const bytes = (await git(['cat-file', 'blob', sha])).stdout;
     if (/application\/vnd\.github\.raw/.test(request.accept)) return { status: 200, body: bytes, raw: true };
     const base64 = bytes.toString('base64').replace(/.{60}/g, '$&\n');
-    return { status: 200, body: { sha, node_id: `B_${sha.slice(0, 8)}`, size: bytes.length, url: `${repoApi}/git/blobs/${sha}`, content: base64, encoding: 'base64' } };
+    return {
+      status: 200,
+      body: { sha, node_id: `B_${sha.slice(0, 8)}`, size: bytes.length, url: `${repoApi}/git/blobs/${sha}`, content: base64, encoding: 'base64' },
+    };
   }
 
   if (method === 'POST' && rest === 'git/blobs') {
     const encoding = body.encoding ?? 'utf-8';
     if (typeof body.content !== 'string') return invalid('Invalid request.\n\n"content" wasn\'t supplied.', 'blobs#create-a-blob');
-    if (encoding !== 'utf-8' && encoding !== 'base64') return invalid(`encoding must be utf-8 or base64 (got ${String(encoding)})`, 'blobs#create-a-blob');
+    if (encoding !== 'utf-8' && encoding !== 'base64')
+      return invalid(`encoding must be utf-8 or base64 (got ${JSON.stringify(encoding)})`, 'blobs#create-a-blob');
     const bytes = encoding === 'base64' ? Buffer.from(body.content, 'base64') : Buffer.from(body.content, 'utf8');
     const sha = (await git(['hash-object', '-w', '--stdin'], { input: bytes })).stdout.toString().trim();
     return { status: 201, body: { url: `${repoApi}/git/blobs/${sha}`, sha } };
@@ -137,11 +155,19 @@ export async function handleGitData(
   if (method === 'POST' && rest === 'git/trees') return createTree(git, typeOf, repoApi, body);
 
   if (method === 'POST' && rest === 'git/commits') {
-    const { message, tree, parents = [], author, committer } = body as { message?: unknown; tree?: unknown; parents?: unknown; author?: Signature; committer?: Signature };
+    const {
+      message,
+      tree,
+      parents = [],
+      author,
+      committer,
+    } = body as { message?: unknown; tree?: unknown; parents?: unknown; author?: Signature; committer?: Signature };
     if (typeof message !== 'string' || !isSha(tree)) return invalid('Invalid request.\n\n"message", "tree" weren\'t supplied.', 'commits#create-a-commit');
     if ((await typeOf(tree)) !== 'tree') return invalid('Tree SHA does not exist', 'commits#create-a-commit');
-    if (!Array.isArray(parents) || !parents.every(isSha)) return invalid('Invalid request.\n\nFor \'properties/parents\', nil is not an array.', 'commits#create-a-commit');
-    for (const parent of parents) if ((await typeOf(parent)) !== 'commit') return invalid('Parent SHA does not exist or is not a commit object', 'commits#create-a-commit');
+    if (!Array.isArray(parents) || !parents.every(isSha))
+      return invalid("Invalid request.\n\nFor 'properties/parents', nil is not an array.", 'commits#create-a-commit');
+    for (const parent of parents)
+      if ((await typeOf(parent)) !== 'commit') return invalid('Parent SHA does not exist or is not a commit object', 'commits#create-a-commit');
     const who = (s: Signature | undefined, role: 'AUTHOR' | 'COMMITTER') => ({
       [`GIT_${role}_NAME`]: s?.name ?? 'imgsync-bot',
       [`GIT_${role}_EMAIL`]: s?.email ?? 'imgsync-bot@users.noreply.github.com',
@@ -199,7 +225,7 @@ async function createTree(git: Git, typeOf: (sha: string) => Promise<string>, re
   const scratch = mkdtempSync(join(tmpdir(), 'imgsync-standin-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
   try {
-    await git(baseTree ? ['read-tree', baseTree as string] : ['read-tree', '--empty'], { env });
+    await git(baseTree ? ['read-tree', baseTree] : ['read-tree', '--empty'], { env });
     for (const raw of tree as Record<string, unknown>[]) {
       const { path, mode, type, sha, content } = raw;
       if (typeof path !== 'string' || !path || path.startsWith('/') || path.split('/').some((p) => p === '' || p === '.' || p === '..' || p === '.git')) {

@@ -45,7 +45,7 @@ export interface RunningFaultProxy {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<RunningFaultProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  let plan = options.plan ?? (() => 'pass' as Fault);
+  let plan = options.plan ?? (() => 'pass');
   let n = 0;
   const counts = { requests: 0, faults: 0, bloatBytesSent: 0 };
   const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

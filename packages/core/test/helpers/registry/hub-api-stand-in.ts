@@ -53,8 +53,7 @@ export async function startHubApiStandIn(data: HubApiData, options: { maxPageSiz
     counts.requests++;
     const url = new URL(req.url ?? '/', base);
     paths.push(url.pathname + url.search);
-    const json = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method === 'POST' && url.pathname === '/v2/users/login') {
       let body = '';
       for await (const chunk of req) body += String(chunk);

@@ -88,12 +88,16 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error('registry exited');
-      const response = await fetch(`${url}/v2/`);
-      await response.arrayBuffer();
-      return response.status === 200 || response.status === 401;
-    }, 15_000, 'docker-registry to listen');
+    await waitFor(
+      async () => {
+        if (exited) throw new Error('registry exited');
+        const response = await fetch(`${url}/v2/`);
+        await response.arrayBuffer();
+        return response.status === 200 || response.status === 401;
+      },
+      15_000,
+      'docker-registry to listen',
+    );
   } catch (error) {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

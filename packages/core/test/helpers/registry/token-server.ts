@@ -54,7 +54,23 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   const certPath = join(dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=imgsync-test-token-issuer'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=imgsync-test-token-issuer',
+    ],
     { stdio: 'ignore' },
   );
   const key = createPrivateKey(await readFile(keyPath));
@@ -92,7 +108,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = () => {
       counts.refused++;
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
     };
     if (url.pathname !== '/token') {
       res.writeHead(404).end();
@@ -110,7 +128,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       user = owner;
     } else {
       service = url.searchParams.get('service');
-      requested = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+      requested = url.searchParams
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter(Boolean);
       const authorization = req.headers.authorization;
       if (authorization?.startsWith('Basic ')) {
         const decoded = Buffer.from(authorization.slice(6), 'base64').toString();
