@@ -19,8 +19,8 @@ export default tseslint.config(
     },
   },
   {
-    // tests and benchmarks read parsed JSON and YAML (results, templates, manifests) as any
-    files: ['**/test/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // tests, their helpers and benchmarks read parsed JSON and YAML (results, templates, manifests) as any
+    files: ['**/test/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'packages/test-helpers/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

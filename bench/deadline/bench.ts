@@ -14,11 +14,11 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../packages/core/src/config/index.js';
 import { runUpdate } from '../../packages/core/src/update/index.js';
-import { createBareRepo } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { startGitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
-import { startFaultProxy, type Fault } from '../../packages/core/test/helpers/registry/fault-proxy.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { createBareRepo } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { startFaultProxy, type Fault } from '@imgsync/test-helpers/registry/fault-proxy.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 const BUDGET_MS = Number(process.env.BENCH_DEADLINE_MS ?? 10_000);
 const RUNS = Number(process.env.BENCH_DEADLINE_RUNS ?? 3);

@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloneShallow, deliver, type EditFunction } from '../../packages/core/src/git/index.js';
-import { startGitHubStandIn } from '../../packages/core/test/helpers/git/github-api-stand-in.js';
-import { startGitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
+import { startGitHubStandIn } from '@imgsync/test-helpers/git/github-api-stand-in.js';
+import { startGitServer } from '@imgsync/test-helpers/git/git-http-server.js';
 import { machine, summarize, updateResults, withRange } from '../results.mjs';
 
 const COMMITS = Number(process.env.BENCH_GIT_COMMITS ?? 5000);

@@ -20,8 +20,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGitHubStandIn } from '../../packages/core/test/helpers/git/github-api-stand-in.js';
-import { startGitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
+import { startGitHubStandIn } from '@imgsync/test-helpers/git/github-api-stand-in.js';
+import { startGitServer } from '@imgsync/test-helpers/git/git-http-server.js';
 import { machine, summarize, updateResults, withRange } from '../results.mjs';
 
 const RUNS = Number(process.env.BENCH_GIT_MEMORY_RUNS ?? 3);

@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createRegistryClient, memoryManifestCache, type FetchLike, type ManifestCache } from '../../packages/core/src/registry/index.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { machine, summarize, updateResults, withRange } from '../results.mjs';
 import { eachLimited, seedRepository, type SeededTag } from './seed.js';
 

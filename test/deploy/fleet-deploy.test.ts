@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, type Tags } from 'yaml';
-import { repoRoot } from '../../packages/core/test/helpers/fixtures.js';
+import { repoRoot } from '@imgsync/test-helpers/fixtures.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 

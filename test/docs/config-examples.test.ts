@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENUMS, CONFIG_KEYS, loadConfig } from '../../packages/core/src/config/index.js';
 import { schemaErrors } from '../../packages/core/test/config/helpers/shipped-schema.js';
-import { repoRoot } from '../../packages/core/test/helpers/fixtures.js';
+import { repoRoot } from '@imgsync/test-helpers/fixtures.js';
 
 const NOT_A_CONFIG = /^<!--\s*not an imgsync config:\s*\S[^>]*-->\s*$/;
 const TOP_LEVEL_TARGETS = /^targets\s*:/m;

@@ -8,8 +8,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { createBareRepoWithLinks } from '../../packages/core/test/helpers/git/linked-repo.js';
+import { gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { createBareRepoWithLinks } from '@imgsync/test-helpers/git/linked-repo.js';
 import { configText, expectedMetadata, metadataPath, originalMetadata } from './support/backendai-world.js';
 import { runCli } from './support/run-cli.js';
 import { useE2eWorld } from './support/e2e-world.js';

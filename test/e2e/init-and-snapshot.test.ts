@@ -7,9 +7,9 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir, repoRoot } from '../../packages/core/test/helpers/fixtures.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { corpusDir, repoRoot } from '@imgsync/test-helpers/fixtures.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { expectedMetadata, originalMetadata, pushBackendAiImages, type PushedWorld } from './support/backendai-world.js';
 import { ensureBuilt, makeSandbox, runCli, type Sandbox } from './support/run-cli.js';
 

@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../../packages/core/test/helpers/git/github-api-stand-in.js';
-import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitHubStandIn, type GitHubStandIn } from '@imgsync/test-helpers/git/github-api-stand-in.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
 import { configText, expectedMetadata, imageId12, metadataPath, originalMetadata } from './support/backendai-world.js';
 import { runCli } from './support/run-cli.js';
 import { useE2eWorld } from './support/e2e-world.js';

@@ -5,8 +5,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { startFaultProxy, type RunningFaultProxy } from '../../packages/core/test/helpers/registry/fault-proxy.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startFaultProxy, type RunningFaultProxy } from '@imgsync/test-helpers/registry/fault-proxy.js';
 import { configText, metadataPath, originalMetadata } from './support/backendai-world.js';
 import { runCli } from './support/run-cli.js';
 import { useE2eWorld } from './support/e2e-world.js';

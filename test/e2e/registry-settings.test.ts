@@ -8,9 +8,9 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusFile } from '../../packages/core/test/helpers/fixtures.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { corpusFile } from '@imgsync/test-helpers/fixtures.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { ensureBuilt, makeSandbox, repoRoot, runCli, type Sandbox } from './support/run-cli.js';
 
 const ELK = 'docker__awesome-compose__elasticsearch-logstash-kibana__compose.yaml';

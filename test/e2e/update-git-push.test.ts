@@ -7,8 +7,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
 import { configText, expectedMetadata, metadataPath, originalMetadata } from './support/backendai-world.js';
 import { runCli } from './support/run-cli.js';
 import { useE2eWorld } from './support/e2e-world.js';

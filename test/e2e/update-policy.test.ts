@@ -11,9 +11,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusFile } from '../../packages/core/test/helpers/fixtures.js';
-import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
+import { corpusFile } from '@imgsync/test-helpers/fixtures.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
 import { useE2eWorld } from './support/e2e-world.js';
 import { runCli } from './support/run-cli.js';
 

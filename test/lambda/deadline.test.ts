@@ -12,12 +12,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
-import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
-import { startFaultProxy, type RunningFaultProxy } from '../../packages/core/test/helpers/registry/fault-proxy.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { createBareRepo, gitCli } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { startFaultProxy, type RunningFaultProxy } from '@imgsync/test-helpers/registry/fault-proxy.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { bundlePath, createSandbox, startLambda, type LambdaProcess, type Sandbox } from './support/lambda-sandbox.js';
 
 const token = 'ghp_LambdaDeadline0123456789abcdefABCDEF';

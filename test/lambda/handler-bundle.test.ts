@@ -6,11 +6,11 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli, showFile } from '../../packages/core/test/helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../../packages/core/test/helpers/git/git-http-server.js';
-import { findToken } from '../../packages/core/test/helpers/git/secret-scan.js';
-import { pushImage } from '../../packages/core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../packages/core/test/helpers/registry/registry-server.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { createSandbox, plantStaleClone, runInSandbox, startLambda, type LambdaProcess, type Sandbox } from './support/lambda-sandbox.js';
 import { startS3StandIn } from './support/s3-stand-in.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './support/secrets-manager-stand-in.js';

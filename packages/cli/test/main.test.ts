@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMATS } from '@imgsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushImage } from '../../core/test/helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../../core/test/helpers/registry/registry-server.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { runMain } from './capture.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emptyStats } from '../src/registry/types.js';
 import {
   ConfigError,
   DeadlineError,
@@ -112,17 +113,7 @@ describe('error facts', () => {
           resolveTag: async () => {
             throw new Error('not asked');
           },
-          stats: () => ({
-            requests: 0,
-            manifestHeads: 0,
-            manifestGets: 0,
-            tokenRequests: 0,
-            hubApiRequests: 0,
-            retries: 0,
-            rateLimited: 0,
-            cacheHits: 0,
-            rateLimit: undefined,
-          }),
+          stats: emptyStats,
         }),
       });
       expect(result.errors).toEqual([

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as core from '../src/index.js';
-import { repoRoot } from './helpers/fixtures.js';
+import { repoRoot } from '@imgsync/test-helpers/fixtures.js';
 
 const entry = join(repoRoot, 'packages/core/src/index.ts');
 

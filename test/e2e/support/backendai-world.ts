@@ -15,8 +15,8 @@
  * Every other image of the file has no repository in this registry: imgsync warns and
  * leaves those rows alone.
  */
-import { backendAiFile, corpusFile } from '../../../packages/core/test/helpers/fixtures.js';
-import { pushImage, pushIndex, type PushTarget } from '../../../packages/core/test/helpers/registry/push.js';
+import { backendAiFile, corpusFile } from '@imgsync/test-helpers/fixtures.js';
+import { pushImage, pushIndex, type PushTarget } from '@imgsync/test-helpers/registry/push.js';
 
 export const metadataPath = 'sample-configs/image-metadata.yml';
 export const originalMetadata = corpusFile(backendAiFile);

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startGitServer, type GitServer } from '../../../packages/core/test/helpers/git/git-http-server.js';
-import { startRegistry, type RunningRegistry } from '../../../packages/core/test/helpers/registry/registry-server.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 import { pushBackendAiImages, type PushedWorld } from './backendai-world.js';
 import { ensureBuilt, makeSandbox, type Sandbox } from './run-cli.js';
 

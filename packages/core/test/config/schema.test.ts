@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CODE_RULES, CONFIG_ENUMS, CONFIG_KEYS, configJsonSchema, loadConfig } from '../../src/config/index.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { repoRoot } from '@imgsync/test-helpers/fixtures.js';
 import { schemaErrors, shippedSchema, shippedSchemaText } from './helpers/shipped-schema.js';
 
 const validDir = join(repoRoot, 'packages/core/test/config/fixtures/valid');

@@ -5,7 +5,7 @@ import { CONFIG_ENUMS, checkConfigText, defaultDigestForm } from '../../src/conf
 import { FormatError } from '../../src/errors.js';
 import { parseYaml } from '../../src/yaml/index.js';
 import { detectFormat, findFormat, formatAdapter, formatAdapters, FORMATS, noImagesReason, type FormatAdapter } from '../../src/formats/index.js';
-import { corpusFile, corpusFiles, repoRoot } from '../helpers/fixtures.js';
+import { corpusFile, corpusFiles, repoRoot } from '@imgsync/test-helpers/fixtures.js';
 import { fixture } from './helpers.js';
 
 describe('format: auto', () => {

@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deadline } from '../../src/deadline.js';
 import { DeadlineError, GitError } from '../../src/errors.js';
 import { cloneShallow, deliver } from '../../src/git/index.js';
-import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
-import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
+import { metadata, metadataFile, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
 
 const token = 'ghp_DeadlineToken0123456789abcdefABCDEF0';
 const suite = useGitServer(token);

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
-import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
+import { commitToBare, createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { metadata, metadataFile, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
 
 const token = 'ghp_LocalToken0123456789abcdefABCDEF012';
 const suite = useGitServer(token);

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
-import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../helpers/git/github-api-stand-in.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
-import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
-import { findToken } from '../helpers/git/secret-scan.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitHubStandIn, type GitHubStandIn } from '@imgsync/test-helpers/git/github-api-stand-in.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { metadata, metadataFile, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
 
 const token = 'ghp_PullToken0123456789abcdefABCDEF0123';
 const author = { name: 'imgsync', email: 'imgsync@example.test' };

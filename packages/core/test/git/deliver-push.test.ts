@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
-import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { findToken } from '../helpers/git/secret-scan.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
-import { metadata, setImageId } from '../helpers/git/image-edits.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
+import { metadata, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
 
 const token = 'ghp_TestToken0123456789abcdefABCDEF01';
 const suite = useGitServer(token);

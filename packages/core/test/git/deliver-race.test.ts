@@ -2,10 +2,10 @@ import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { deliver } from '../../src/git/index.js';
-import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
-import { findToken } from '../helpers/git/secret-scan.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
+import { commitToBare, createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { metadata, metadataFile, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
 
 const token = 'ghp_RaceToken0123456789abcdefABCDEF0123';
 const suite = useGitServer(token);

@@ -12,12 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Deadline } from '../../src/deadline.js';
 import { DeadlineError, FileError, FileTooLargeError, GitError } from '../../src/errors.js';
 import { chooseTransport, deliver, openTarget, type DeliverOptions, type OpenTargetOptions } from '../../src/git/index.js';
-import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../helpers/git/github-api-stand-in.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
-import { metadata, metadataFile, setImageId } from '../helpers/git/image-edits.js';
-import { createBareRepoWithLinks } from '../helpers/git/linked-repo.js';
-import { findToken } from '../helpers/git/secret-scan.js';
+import { commitToBare, createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitHubStandIn, type GitHubStandIn } from '@imgsync/test-helpers/git/github-api-stand-in.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { metadata, metadataFile, setImageId } from '@imgsync/test-helpers/git/image-edits.js';
+import { createBareRepoWithLinks } from '@imgsync/test-helpers/git/linked-repo.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
 
 const token = 'ghp_ApiTransportToken0123456789abcdefABCD';
 const readOnlyToken = 'ghp_ReadOnlyToken0123456789abcdefABCDEF01';

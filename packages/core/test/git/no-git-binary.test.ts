@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { metadata, metadataFile } from '../helpers/git/image-edits.js';
-import { findToken } from '../helpers/git/secret-scan.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
+import { createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { metadata, metadataFile } from '@imgsync/test-helpers/git/image-edits.js';
+import { findToken } from '@imgsync/test-helpers/git/secret-scan.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
 
 const token = 'ghp_NoGitToken0123456789abcdefABCDEF012';
 const suite = useGitServer(token, { scanAfterEach: false });
@@ -38,7 +38,7 @@ describe('delivery without a git executable', () => {
     const bare = createBareRepo(suite.root, 'nogit', { [metadataFile]: metadata });
     const bundle = join(suite.work, 'bundle', 'run.mjs');
     await loadEsbuild().build({
-      entryPoints: [fileURLToPath(new URL('../helpers/git/no-git-run.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL('../../../test-helpers/src/git/no-git-run.ts', import.meta.url))],
       outfile: bundle,
       bundle: true,
       platform: 'node',

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { FileError, GitError } from '../../src/errors.js';
 import { cloneShallow, commitFiles } from '../../src/git/index.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
-import { createBareRepoWithLinks } from '../helpers/git/linked-repo.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
+import { createBareRepoWithLinks } from '@imgsync/test-helpers/git/linked-repo.js';
 
 const token = 'ghp_SymlinkToken0123456789abcdefABCDEF01';
 const suite = useGitServer(token);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { corpusDir } from '../helpers/fixtures.js';
+import { corpusDir } from '@imgsync/test-helpers/fixtures.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

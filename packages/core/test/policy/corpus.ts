@@ -1,6 +1,6 @@
 /** Reading tags out of the Backend.AI corpus (fixtures/corpus), for tests only. */
 import { readdirSync } from 'node:fs';
-import { corpusDir, corpusFile } from '../helpers/fixtures.js';
+import { corpusDir, corpusFile } from '@imgsync/test-helpers/fixtures.js';
 
 export { corpusDir, corpusFile };
 

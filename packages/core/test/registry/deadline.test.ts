@@ -8,9 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../src/deadline.js';
 import { DeadlineError, RegistryError } from '../../src/errors.js';
 import { createRegistryClient } from '../../src/registry/index.js';
-import { startFaultProxy, type RunningFaultProxy } from '../helpers/registry/fault-proxy.js';
-import { pushImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { startFaultProxy, type RunningFaultProxy } from '@imgsync/test-helpers/registry/fault-proxy.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let proxy: RunningFaultProxy;

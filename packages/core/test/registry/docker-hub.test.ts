@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
 import { createRegistryClient, memoryManifestCache, type RegistryClientOptions } from '../../src/registry/index.js';
-import { startHubApiStandIn, type HubTagData, type RunningHubApi } from '../helpers/registry/hub-api-stand-in.js';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { startHubApiStandIn, type HubTagData, type RunningHubApi } from '@imgsync/test-helpers/registry/hub-api-stand-in.js';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let hub: RunningHubApi;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/index.js';
-import { startFaultProxy, type Fault, type RunningFaultProxy } from '../helpers/registry/fault-proxy.js';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { startFaultProxy, type Fault, type RunningFaultProxy } from '@imgsync/test-helpers/registry/fault-proxy.js';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let proxy: RunningFaultProxy;

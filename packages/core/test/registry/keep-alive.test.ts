@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, memoryManifestCache } from '../../src/registry/index.js';
-import { startConnectionCounter } from '../helpers/registry/connection-counter.js';
-import { pushImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
-import { startTokenServer, type RunningTokenServer } from '../helpers/registry/token-server.js';
+import { startConnectionCounter } from '@imgsync/test-helpers/registry/connection-counter.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
+import { startTokenServer, type RunningTokenServer } from '@imgsync/test-helpers/registry/token-server.js';
 
 const TAGS = Array.from({ length: 20 }, (_, i) => `1.${i}.0`);
 let registry: RunningRegistry;

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
 import { createRegistryClient } from '../../src/registry/index.js';
 import type { FetchLike } from '../../src/registry/types.js';
-import { pushImage, type PushedImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { pushImage, type PushedImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 const PASSWORD = 'mirror-Secret-19';
 const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');

@@ -3,9 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeRequest } from '../../src/registry/exchange.js';
 import { MAX_REDIRECTS, nodeExchange } from '../../src/registry/node-exchange.js';
-import { startConnectionCounter } from '../helpers/registry/connection-counter.js';
-import { pushImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { startConnectionCounter } from '@imgsync/test-helpers/registry/connection-counter.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 /** A local HTTP server answering with `handle`, recording what it was sent. */
 interface StandIn {

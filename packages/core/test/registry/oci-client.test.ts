@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
 import { createRegistryClient, memoryManifestCache } from '../../src/registry/index.js';
-import { DOCKER_MANIFEST, pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { DOCKER_MANIFEST, pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let single: PushedImage;

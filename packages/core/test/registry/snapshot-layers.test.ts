@@ -14,8 +14,8 @@ import {
   recordingSource,
   serializeSnapshotSet,
 } from '../../src/registry/index.js';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let single: PushedImage;

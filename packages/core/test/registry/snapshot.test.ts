@@ -12,8 +12,8 @@ import {
   serializeSnapshot,
   type RegistrySnapshot,
 } from '../../src/registry/index.js';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let dir: string;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors.js';
 import { createRegistryClient } from '../../src/registry/index.js';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
-import { startTokenServer, type RunningTokenServer } from '../helpers/registry/token-server.js';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
+import { startTokenServer, type RunningTokenServer } from '@imgsync/test-helpers/registry/token-server.js';
 
 const PASSWORD = 'token-user-Pa55word';
 const IDENTITY_TOKEN = 'identity-refresh-token-0123456789';

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { runUpdate } from '../../src/update/index.js';
-import { corpusDir } from '../helpers/fixtures.js';
+import { corpusDir } from '@imgsync/test-helpers/fixtures.js';
 
 const CORPUS = {
   'namespace.yaml': 'fluxcd__flux2-kustomize-helm-example__apps__base__podinfo__namespace.yaml',

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { runUpdate } from '../../src/update/index.js';
-import { createBareRepo, gitCli } from '../helpers/git/fixture-repo.js';
-import { startGitServer, type GitServer } from '../helpers/git/git-http-server.js';
-import { startFaultProxy, type RunningFaultProxy } from '../helpers/registry/fault-proxy.js';
-import { pushImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { createBareRepo, gitCli } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { startGitServer, type GitServer } from '@imgsync/test-helpers/git/git-http-server.js';
+import { startFaultProxy, type RunningFaultProxy } from '@imgsync/test-helpers/registry/fault-proxy.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 const token = 'ghp_EngineDeadline0123456789abcdefABCDEF';
 const metadata = 'images:\n  - name: python\n    tags:\n      - ["3.6-ubuntu", "ca7b9f52b6c2"]\n  - name: ruby\n    tags:\n      - ["2.7", "0123456789ab"]\n';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { runUpdate } from '../../src/update/index.js';
-import { corpusFile } from '../helpers/fixtures.js';
+import { corpusFile } from '@imgsync/test-helpers/fixtures.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

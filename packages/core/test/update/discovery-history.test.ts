@@ -26,7 +26,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/index.js';
 import { runUpdate } from '../../src/update/index.js';
-import { corpusFile } from '../helpers/fixtures.js';
+import { corpusFile } from '@imgsync/test-helpers/fixtures.js';
 
 const HISTORY = [
   'd364f420',

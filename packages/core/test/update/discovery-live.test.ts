@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createRegistryClient, memoryManifestCache } from '../../src/registry/index.js';
 import { runUpdate } from '../../src/update/index.js';
-import { startHubApiStandIn, type RunningHubApi } from '../helpers/registry/hub-api-stand-in.js';
-import { pushImage, type PushedImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { startHubApiStandIn, type RunningHubApi } from '@imgsync/test-helpers/registry/hub-api-stand-in.js';
+import { pushImage, type PushedImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 let registry: RunningRegistry;
 let hub: RunningHubApi;

@@ -15,8 +15,8 @@ import { parseConfig } from '../../src/config/index.js';
 import { createSnapshotSource, type RegistrySnapshot } from '../../src/registry/index.js';
 import type { RegistrySource } from '../../src/registry/types.js';
 import { runUpdate, type UpdateFileSystem } from '../../src/update/index.js';
-import { commitToBare, createBareRepo, gitCli, showFile } from '../helpers/git/fixture-repo.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
+import { commitToBare, createBareRepo, gitCli, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
 
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const snapshot: RegistrySnapshot = {

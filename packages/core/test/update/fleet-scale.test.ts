@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { runFleet } from '../../src/update/index.js';
-import { createBareRepo, gitCli } from '../helpers/git/fixture-repo.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
-import { pushImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { createBareRepo, gitCli } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
+import { pushImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 const token = 'fleet-scale-token-8d2e5f';
 const suite = useGitServer(token);

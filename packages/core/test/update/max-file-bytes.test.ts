@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { DEFAULT_MAX_FILE_BYTES, runUpdate, type UpdateFileSystem } from '../../src/update/index.js';
-import { createBareRepo, showFile } from '../helpers/git/fixture-repo.js';
-import { useGitServer } from '../helpers/git/git-suite.js';
+import { createBareRepo, showFile } from '@imgsync/test-helpers/git/fixture-repo.js';
+import { useGitServer } from '@imgsync/test-helpers/git/git-suite.js';
 
 const digest = (hex: string) => `sha256:${hex.repeat(64)}`;
 const small = 'spec:\n  containers:\n    - image: ghcr.io/acme/app:1.0\n';

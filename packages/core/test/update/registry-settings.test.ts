@@ -14,9 +14,9 @@ import { RegistryError } from '../../src/errors.js';
 import type { FetchLike } from '../../src/registry/types.js';
 import { resolveSecrets, runUpdate, type UpdateResult } from '../../src/update/index.js';
 import { registryEndpoint } from '../../src/update/registry-endpoint.js';
-import { corpusFile, repoRoot } from '../helpers/fixtures.js';
-import { pushImage, type PushedImage } from '../helpers/registry/push.js';
-import { startRegistry, type RunningRegistry } from '../helpers/registry/registry-server.js';
+import { corpusFile, repoRoot } from '@imgsync/test-helpers/fixtures.js';
+import { pushImage, type PushedImage } from '@imgsync/test-helpers/registry/push.js';
+import { startRegistry, type RunningRegistry } from '@imgsync/test-helpers/registry/registry-server.js';
 
 const ELK = 'docker__awesome-compose__elasticsearch-logstash-kibana__compose.yaml';
 const ELK_GOLDEN = join(repoRoot, 'packages/core/test/formats/image-refs/expected/bump@awesome-compose-elk.yaml');

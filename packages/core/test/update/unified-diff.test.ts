@@ -2,7 +2,7 @@ import { applyPatch, createTwoFilesPatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/update/unified-diff.js';
-import { backendAiFile, corpusFile } from '../helpers/fixtures.js';
+import { backendAiFile, corpusFile } from '@imgsync/test-helpers/fixtures.js';
 
 describe('unifiedDiff', () => {
   it('prints what createTwoFilesPatch prints for an edit of the Backend.AI file', () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CST, LineCounter, Parser } from 'yaml';
 import { parseCompact } from '../../src/yaml/compact-cst.js';
-import { corpusFiles, yamlTestSuiteDir } from '../helpers/fixtures.js';
-import { retainedBytes } from '../helpers/retained.js';
+import { corpusFiles, yamlTestSuiteDir } from '@imgsync/test-helpers/fixtures.js';
+import { retainedBytes } from '@imgsync/test-helpers/retained.js';
 
 /** The tokens and line starts of the `yaml` package's own parse, and of the compacting one. */
 function bothParses(text: string) {

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { YamlEditError, parseYaml } from '../../src/index.js';
-import { yamlTestSuiteDir } from '../helpers/fixtures.js';
+import { yamlTestSuiteDir } from '@imgsync/test-helpers/fixtures.js';
 
 type Path = (string | number)[];
 

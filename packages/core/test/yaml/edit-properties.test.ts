@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, type Document } from 'yaml';
 import { YamlEditError, parseYaml } from '../../src/index.js';
-import { corpusFiles } from '../helpers/fixtures.js';
+import { corpusFiles } from '@imgsync/test-helpers/fixtures.js';
 
 type Path = (string | number)[];
 type Data = unknown;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { YamlEditError, YamlSyntaxError, parseYaml } from '../../src/index.js';
-import { backendAiFile, corpusFile } from '../helpers/fixtures.js';
+import { backendAiFile, corpusFile } from '@imgsync/test-helpers/fixtures.js';
 
 /** Lines of `after` that are not in `before`, and lines of `before` gone from `after`. */
 function lineDiff(before: string, after: string): { added: string[]; removed: string[] } {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { YamlSyntaxError, parseYaml } from '../../src/index.js';
-import { corpusFiles, yamlTestSuiteDir } from '../helpers/fixtures.js';
+import { corpusFiles, yamlTestSuiteDir } from '@imgsync/test-helpers/fixtures.js';
 
 function syntaxError(run: () => unknown): YamlSyntaxError {
   try {

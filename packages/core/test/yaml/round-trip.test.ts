@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/index.js';
-import { corpusDir, corpusFiles, yamlTestSuiteDir } from '../helpers/fixtures.js';
+import { corpusDir, corpusFiles, yamlTestSuiteDir } from '@imgsync/test-helpers/fixtures.js';
 
 describe('parseYaml(text).toString()', () => {
   const corpus = corpusFiles();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { repoRoot } from '../../helpers/fixtures.js';
+import { repoRoot } from '@imgsync/test-helpers/fixtures.js';
 
 export const shippedSchemaPath = join(repoRoot, 'packages/core/schema/imgsync.schema.json');
 export const shippedSchemaText = readFileSync(shippedSchemaPath, 'utf8');

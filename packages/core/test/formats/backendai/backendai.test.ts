@@ -3,7 +3,7 @@ import { createTagPolicy } from '../../../src/policy/tag-policy.js';
 import { ConfigError } from '../../../src/errors.js';
 import { parseYaml } from '../../../src/yaml/index.js';
 import { type TargetOptions, backendAiFormat, detectFormat } from '../../../src/formats/index.js';
-import { corpusFiles } from '../../helpers/fixtures.js';
+import { corpusFiles } from '@imgsync/test-helpers/fixtures.js';
 import { expectGolden, expectOnlyChangedLines, fixture, hex64, registryState, summary, tagWithId, type TagFixture } from '../helpers.js';
 
 const REFERENCE = 'backendai/fixtures/lablup__backend.ai-manager__sample-configs__image-metadata@61344624.yml';

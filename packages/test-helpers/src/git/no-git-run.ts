@@ -3,7 +3,7 @@
  * whose PATH holds only `node`: proves delivery needs no git or ssh binary. Reads its
  * inputs from the environment, prints a JSON result (or the error message) on stdout.
  */
-import { deliver } from '../../../src/git/index.js';
+import { deliver } from '../../../core/src/git/index.js';
 
 const url = process.env.NO_GIT_URL!;
 const token = process.env.NO_GIT_TOKEN;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const corpusDir = join(repoRoot, 'fixtures/corpus');
 export const yamlTestSuiteDir = join(repoRoot, 'fixtures/yaml-test-suite');
 

@@ -3,7 +3,7 @@
  * metadata file, recomputed from whatever the file holds when called (as the engine
  * recomputes its plan after a lost race).
  */
-import type { EditFunction } from '../../../src/git/index.js';
+import type { EditFunction } from '../../../core/src/git/index.js';
 
 export const metadataFile = 'image-metadata.yml';
 
