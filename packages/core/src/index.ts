@@ -15,6 +15,7 @@
 export { runUpdate } from './update/update.js';
 export { runFleet, type FleetOptions, type FleetRepositoryResult, type FleetResult } from './update/fleet.js';
 export { resolveSecrets } from './update/resolve-secrets.js';
+export { recordTick, type TickRecording } from './update/record-tick.js';
 export { DEFAULT_MAX_FILE_BYTES, type FileResult, type ProgressEvent, type UpdateFileSystem, type UpdateOptions, type UpdateResult } from './update/types.js';
 
 // Configuration: find, load and check `imgsync.config.yaml`, and the shape the engine reads.

@@ -24,13 +24,12 @@ import {
   parseDeadline,
   redactSecrets,
   resolveSecrets,
+  recordTick,
   runFleet,
   runUpdate,
   shardFromEnvironment,
   serializeSnapshotSet,
   type FleetResult,
-  type RegistrySnapshot,
-  type SnapshotSet,
   type UpdateResult,
 } from '@imgsync/core';
 import { readConfig, type Environment } from './config-source.js';
@@ -137,7 +136,7 @@ export async function scheduledRun(options: ScheduledRunOptions): Promise<Update
       ...(options.signal && { signal: options.signal }),
       ...(minRemainingMs !== undefined && { minRemainingMs }),
     };
-    if (options.record) return await recordTick(logger, shared, options.record, store, guard, started);
+    if (options.record) return await recordingStep(logger, shared, options.record, store, guard, started);
     const snapshotAt = options.snapshot ?? (options.env.IMGSYNC_SNAPSHOT?.trim() || undefined);
     const snapshot = snapshotAt === undefined ? undefined : await guard.race(store.read(snapshotAt, guard.signal), 'reading the snapshot');
     if (snapshot)
@@ -230,7 +229,7 @@ function finishFleet(logger: ReturnType<typeof createLogger>, fleet: FleetResult
  * registries answer, written to `record.location`; a repository that fails is logged (its
  * shard will report it too); a run that stopped writes nothing and throws.
  */
-async function recordTick(
+async function recordingStep(
   logger: ReturnType<typeof createLogger>,
   shared: Parameters<typeof runFleet>[0],
   record: { location: string; shards?: number },
@@ -241,29 +240,16 @@ async function recordTick(
   const shards = record.shards ?? 1;
   if (!Number.isSafeInteger(shards) || shards < 1 || shards > 10_000)
     throw new ConfigError(`shards must be a whole number from 1 to 10000, got ${String(record.shards)}`);
-  const options = { ...shared, dryRun: true, recordSnapshot: true } as const;
-  let snapshots: RegistrySnapshot[];
-  if (shared.config.fleet) {
-    const fleet = await runFleet(options);
-    for (const r of fleet.repositories) {
-      if (r.outcome === 'partial')
-        throw new DeadlineError(`recording stopped: ${r.result?.partial?.reason ?? 'time budget'}`, 'deadline', 'recording the snapshot');
-      if (r.outcome === 'failed') logger.log({ level: 'warn', msg: 'not-recorded', url: r.url, error: r.error?.message });
-    }
-    snapshots = fleet.recordedSnapshots ?? [];
-  } else {
-    const result = await runUpdate(options);
-    if (result.partial) throw new DeadlineError(`recording stopped: ${result.partial.reason}`, 'deadline', 'recording the snapshot');
-    for (const error of result.errors) logger.log({ level: 'warn', msg: 'not-recorded', file: error.file, error: error.message });
-    snapshots = result.recordedSnapshots ?? [];
-  }
-  const set: SnapshotSet = { version: 1, recordedAt: new Date().toISOString(), snapshots };
+  const { set, failures, partial, repositories, tags } = await recordTick(shared);
+  if (partial !== undefined) throw new DeadlineError(`recording stopped: ${partial}`, 'deadline', 'recording the snapshot');
+  for (const failure of failures)
+    logger.log({ level: 'warn', msg: 'not-recorded', ...(failure.url ? { url: failure.url } : { file: failure.file }), error: failure.message });
   await guard.race(store.write(record.location, serializeSnapshotSet(set), guard.signal), 'writing the snapshot');
   const recorded: RecordedTick = {
     recorded: record.location.replace(/\?.*$/s, ''),
-    registries: snapshots.map((s) => s.registry),
-    repositories: snapshots.reduce((n, s) => n + Object.keys(s.repositories).length, 0),
-    tags: snapshots.reduce((n, s) => n + Object.values(s.repositories).reduce((m, r) => m + Object.keys(r.tags).length, 0), 0),
+    registries: set.snapshots.map((s) => s.registry),
+    repositories,
+    tags,
     items: Array.from({ length: shards }, (_, i) => ({ shard: `${i}/${shards}`, snapshot: record.location })),
   };
   const { items: _items, ...line } = recorded;

@@ -14,12 +14,10 @@ import {
   Deadline,
   parsePlatform,
   recordSnapshot,
-  runFleet,
-  runUpdate,
+  recordTick,
   serializeSnapshot,
   serializeSnapshotSet,
   writeSnapshotSetTo,
-  type SnapshotSet,
 } from '@imgsync/core';
 import { EXIT_OK, EXIT_STOPPED } from '../exit-codes.js';
 import { prepareRun } from './update.js';
@@ -91,32 +89,15 @@ export async function snapshotCommand(ctx: CommandContext, flags: SnapshotFlags)
 async function configSnapshot(ctx: CommandContext, flags: SnapshotFlags): Promise<number> {
   const { out } = ctx;
   const run = await prepareRun(ctx, { ...flags, snapshot: undefined });
-  const options = { ...run, dryRun: true, recordSnapshot: true } as const;
-  let snapshots;
-  let failures: string[];
-  let partial: string | undefined;
-  if (run.config.fleet) {
-    const fleet = await runFleet(options);
-    for (const warning of fleet.warnings) out.warn(warning);
-    snapshots = fleet.recordedSnapshots ?? [];
-    failures = fleet.repositories.filter((r) => r.outcome === 'failed').map((r) => `${r.url}: ${r.error?.message ?? 'failed'}`);
-    partial = fleet.repositories.find((r) => r.outcome === 'partial')?.result?.partial?.reason;
-  } else {
-    const result = await runUpdate({ ...options, cwd: ctx.io.cwd });
-    for (const warning of result.warnings) out.warn(warning);
-    snapshots = result.recordedSnapshots ?? [];
-    failures = result.errors.map((e) => e.message);
-    partial = result.partial?.reason;
-  }
+  const { set, failures, warnings, partial, repositories, tags } = await recordTick({ ...run, cwd: ctx.io.cwd });
+  for (const warning of warnings) out.warn(warning);
   if (partial !== undefined) {
     out.error(`stopped early, no snapshot written: ${partial}`);
     return EXIT_STOPPED;
   }
-  for (const failure of failures) out.warn(`not recorded: ${failure}`);
-  const set: SnapshotSet = { version: 1, recordedAt: new Date().toISOString(), snapshots };
+  for (const failure of failures) out.warn(`not recorded: ${failure.url ? `${failure.url}: ${failure.message}` : failure.message}`);
+  const { snapshots } = set;
   const text = serializeSnapshotSet(set);
-  const repositories = snapshots.reduce((n, s) => n + Object.keys(s.repositories).length, 0);
-  const tags = snapshots.reduce((n, s) => n + Object.values(s.repositories).reduce((m, r) => m + Object.keys(r.tags).length, 0), 0);
   if (flags.output) {
     const stop = new Deadline({ ...(run.deadline !== undefined && { at: run.deadline }), ...(ctx.io.signal && { signal: ctx.io.signal }) });
     try {
