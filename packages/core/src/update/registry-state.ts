@@ -144,9 +144,12 @@ export class RegistryStates {
   #cached(key: string, create: () => Promise<RegistrySource>): Promise<RegistrySource> {
     let source = this.#sources.get(key);
     if (!source) {
+      // every source's answers are raced with the run's deadline, once here for all callers:
+      // a source that ignores the abort signal (an injected one) still stops the run
       source = create().then((created) => {
-        this.#ready.set(key, created);
-        return created;
+        const raced = racedWith(created, this.#deadline);
+        this.#ready.set(key, raced);
+        return raced;
       });
       this.#sources.set(key, source);
     }
@@ -256,8 +259,7 @@ export class RegistryStates {
   ): Promise<RepositoryState | undefined> {
     let listed;
     try {
-      // raced with the deadline: a source that ignores the signal (an injected one) still stops the run
-      listed = await this.#deadline.race(source.listTags(repository), `registry ${source.registry}: tags of ${repository}`);
+      listed = await source.listTags(repository);
     } catch (error) {
       if (error instanceof RegistryError && error.status === 404) {
         this.warnings.push(`${source.registry}: repository ${repository} not found`);
@@ -289,10 +291,7 @@ export class RegistryStates {
 
   async #resolveTag(source: RegistrySource, repository: string, info: ListedTag, target: TargetConfig, states: Map<string, TagState>): Promise<void> {
     this.#checkBudget(`registry ${source.registry}: manifest of ${repository}:${info.tag}`);
-    const resolved = await this.#deadline.race(
-      source.resolveTag(repository, info.tag, { platform: target.platform }),
-      `registry ${source.registry}: manifest of ${repository}:${info.tag}`,
-    );
+    const resolved = await source.resolveTag(repository, info.tag, { platform: target.platform });
     for (const w of resolved.warnings) this.warnings.push(`${source.registry}/${repository}:${info.tag}: ${w.message}`);
     states.set(info.tag, {
       tag: info.tag,
@@ -316,7 +315,7 @@ export class RegistryStates {
     let listing = this.#namespaces.get(key);
     if (!listing) {
       this.#checkBudget(`registry ${source.registry}: repositories of ${namespace}`);
-      listing = this.#deadline.race(source.listRepositories(namespace), `registry ${source.registry}: repositories of ${namespace}`).then((listed) => {
+      listing = source.listRepositories(namespace).then((listed) => {
         for (const w of listed.warnings) this.warnings.push(`${source.registry}: namespace ${namespace}: ${w.message}`);
         const done = { repositories: listed.repositories, complete: listed.complete !== false };
         this.#listed.set(key, done);
@@ -354,7 +353,7 @@ export class RegistryStates {
         this.#checkBudget(`registry ${want.registry ?? target.registry}: tags of ${place.repository}`);
         const source = await this.source(want, target);
         try {
-          const listed = await this.#deadline.race(source.listTags(place.repository), `registry ${source.registry}: tags of ${place.repository}`);
+          const listed = await source.listTags(place.repository);
           this.#tagNames.set(
             key,
             listed.tags.map((t) => t.tag),
@@ -442,6 +441,19 @@ export interface NamespaceListing {
  */
 function resolutionOf(target: TargetConfig, digest: DigestForm): string {
   return digest === 'manifest' ? 'manifest' : `image-id ${formatPlatform(normalizePlatform(target.platform))}`;
+}
+
+/** `source`, each answer raced with `deadline` (a {@link DeadlineError} naming the call as soon as it passes). */
+function racedWith(source: RegistrySource, deadline: Deadline): RegistrySource {
+  if (deadline === Deadline.none) return source;
+  const where = `registry ${source.registry}`;
+  return {
+    registry: source.registry,
+    listRepositories: (namespace) => deadline.race(source.listRepositories(namespace), `${where}: repositories of ${namespace}`),
+    listTags: (repository) => deadline.race(source.listTags(repository), `${where}: tags of ${repository}`),
+    resolveTag: (repository, tag, options) => deadline.race(source.resolveTag(repository, tag, options), `${where}: manifest of ${repository}:${tag}`),
+    stats: () => source.stats(),
+  };
 }
 
 /**
