@@ -18,7 +18,7 @@ const ROWS: readonly (readonly string[])[] = [
   ['config'],
   ['formats', 'registry', 'git', 'fleet'],
   ['yaml', 'policy'],
-  ['image-ref', 'deadline', 'network-cause', 'change-kind', 'bounded-body', 'plain-text'],
+  ['image-ref', 'deadline', 'network-cause', 'change-kind', 'bounded-body', 'plain-text', 'atomic-write'],
   ['errors'],
 ];
 

@@ -8,8 +8,8 @@
  * A URL's query string (a pre-signed URL's signature) never appears in a message.
  */
 import * as nodeFs from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic, type AtomicWriteFileSystem } from '../atomic-write.js';
 import { ConfigError, RegistryError } from '../errors.js';
 import { readBoundedBody } from '../bounded-body.js';
 import { formatBytes } from './body-limits.js';
@@ -20,7 +20,7 @@ import type { FetchLike } from './types.js';
 /** What {@link readSnapshotSetFrom} and {@link writeSnapshotSetTo} read and write with. */
 export interface SnapshotLocationIo {
   fetch?: FetchLike;
-  fs?: Pick<typeof nodeFs, 'readFile' | 'writeFile' | 'rename' | 'unlink' | 'stat'>;
+  fs?: Pick<typeof nodeFs, 'readFile' | 'stat'> & AtomicWriteFileSystem;
   /** Stops a request in flight (the run's deadline). */
   signal?: AbortSignal;
   /** Largest snapshot read, in bytes; default 64 MiB (10,000 tags record to about 4 MiB). */
@@ -78,12 +78,9 @@ export async function writeSnapshotSetTo(location: string, text: string, io: Sna
   if (!url) {
     const fs = io.fs ?? nodeFs;
     const path = io.cwd ? join(io.cwd, location) : location;
-    const temp = join(dirname(path), `.${basename(path)}.imgsync-${randomBytes(4).toString('hex')}.tmp`);
     try {
-      await fs.writeFile(temp, text, 'utf8');
-      await fs.rename(temp, path);
+      await writeFileAtomic(fs, path, text);
     } catch (error) {
-      await fs.unlink(temp).catch(() => {});
       throw new ConfigError(`cannot write snapshot: ${(error as Error).message}`, { path: location });
     }
     return;

@@ -28,7 +28,7 @@ import type { ChangeSummary, FileContent, ReadFile } from '../git/types.js';
 import { chooseTransport, type Workspace } from '../git/workspace.js';
 import { formatPlatform } from '../policy/digest-form.js';
 import { parseYaml, type YamlFile } from '../yaml/index.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { heapLimit, memoryProblem } from './memory-budget.js';
 import { discoverRepositories, discoveryCandidates, discoveryEntryNames, planDiscovery, type EntryNames } from './discovery.js';
 import { RegistryStates } from './registry-state.js';

@@ -7,9 +7,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { UpdateFileSystem } from './types.js';
 
-export async function writeFileAtomic(fs: UpdateFileSystem, target: string, text: string): Promise<void> {
+/** What {@link writeFileAtomic} writes with: Node's `fs/promises`, or an injected double. */
+export interface AtomicWriteFileSystem {
+  writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  stat(path: string): Promise<{ mode: number }>;
+  chmod(path: string, mode: number): Promise<void>;
+  realpath?(path: string): Promise<string>;
+}
+
+export async function writeFileAtomic(fs: AtomicWriteFileSystem, target: string, text: string): Promise<void> {
   const path = fs.realpath ? await fs.realpath(target).catch(() => target) : target;
   const temp = join(dirname(path), `.${basename(path)}.imgsync-${randomBytes(4).toString('hex')}.tmp`);
   try {
