@@ -102,7 +102,13 @@ export class Deadline {
     return Math.max(0, this.at - this.#now());
   }
 
+  /**
+   * Whether the run must stop: the signal fired, or the time is past though its timer has
+   * not run yet (a request timeout capped by the deadline can fire first; what it ended is
+   * the deadline's doing). The signal is fired then, so every listener agrees.
+   */
   get stopped(): boolean {
+    if (!this.signal.aborted && this.at - this.#now() <= 0) this.#abort('deadline');
     return this.signal.aborted;
   }
 
